@@ -1,0 +1,194 @@
+"""Deterministic demo data: quarterly project reports, yearly indicator values, one user per role.
+
+Everything here is generated from fixed seeds, so every run on the same plan gives the same rows.
+It is for demonstrations and trying the dashboard out; it refuses to run where real reports exist,
+and while it is loaded ``Plan.demo_data`` is set and every page shows a banner.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from indicators.models import Indicator, Observation
+from plan.models import Plan, Unit, UnitMembership
+from plan.permissions import ADMINISTRATOR, LEADER, STAFF
+from projects.models import Project, ProjectStatus, ProjectUpdate
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_PERIOD = (2022, 4)
+LAST_PERIOD = (2025, 4)
+DEMO_PASSWORD = "jilin-demo-2025"
+DEMO_REASON = "demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    unit: str | None
+    description: str
+
+
+DEMO_USERS = [
+    DemoUser("demo-admin", ADMINISTRATOR, None, "administrator"),
+    DemoUser("demo-leader", LEADER, None, "leader"),
+    DemoUser("demo-staff-kjj", STAFF, "市科技局", "staff of 市科技局"),
+    DemoUser("demo-staff-gxj", STAFF, "市工信局", "staff of 市工信局"),
+]
+
+# Believable values for the numeric indicators the plan names, 2022 to 2025.
+INDICATOR_PATHS = {
+    "rd-intensity": [Decimal("1.02"), Decimal("1.10"), Decimal("1.18"), Decimal("1.27")],
+    "fiscal-st-share": [Decimal("1.35"), Decimal("1.42"), Decimal("1.40"), Decimal("1.55")],
+    "national-hte": [Decimal("318"), Decimal("372"), Decimal("421"), Decimal("468")],
+}
+
+
+class RealDataPresent(Exception):
+    """Raised instead of mixing demo rows into a database that holds real reports."""
+
+
+def periods(first=FIRST_PERIOD, last=LAST_PERIOD):
+    """Quarters from ``first`` to ``last`` inclusive, as (year, quarter) pairs."""
+    year, quarter = first
+    while (year, quarter) <= last:
+        yield year, quarter
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    month = quarter * 3
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return next_month - dt.timedelta(days=1)
+
+
+def _project_reports(project: Project, rng: random.Random, user) -> list[ProjectUpdate]:
+    """One project's quarterly reports: a noisy climb with a chosen fate (on track, lagging...)."""
+    fate = rng.choices(
+        ["on_track", "fast", "lagging", "suspended", "late_start"], weights=[5, 2, 2, 1, 1]
+    )[0]
+    quarters = list(periods())
+    reports, percent, invested = [], 0, Decimal(0)
+    total = project.total_investment or Decimal(0)
+    start_at = rng.randint(2, 4) if fate == "late_start" else 0
+    for index, (year, quarter) in enumerate(quarters):
+        if index < start_at:
+            status, step = ProjectStatus.NOT_STARTED, 0
+        elif fate == "suspended" and index >= 6:
+            status, step = ProjectStatus.SUSPENDED, 0
+        else:
+            pace = {"fast": 11, "lagging": 4}.get(fate, 8)
+            step = max(0, pace + rng.randint(-3, 3))
+            status = ProjectStatus.LAGGING if fate == "lagging" else ProjectStatus.IN_PROGRESS
+        percent = min(100, percent + step)
+        if percent == 100:
+            status = ProjectStatus.COMPLETED
+        invested = (total * percent / 100).quantize(Decimal("0.01"))
+        submitted = dt.datetime.combine(
+            quarter_end(year, quarter) + dt.timedelta(days=rng.randint(2, 16)),
+            dt.time(10, rng.randint(0, 59)),
+            tzinfo=SHANGHAI,
+        )
+        reports.append(
+            ProjectUpdate(
+                project=project,
+                year=year,
+                quarter=quarter,
+                status=status,
+                percent_complete=percent,
+                investment_completed=invested if total else None,
+                progress=f"（演示数据）{year}年第{quarter}季度按计划推进建设，累计完成{percent}%。",
+                problems="（演示数据）资金到位较慢。" if status == ProjectStatus.LAGGING else "",
+                next_steps="（演示数据）加快推进下一阶段建设。" if percent < 100 else "",
+                submitted_by=user,
+                submitted_at=submitted,
+                is_demo=True,
+            )
+        )
+    return reports
+
+
+def remove_demo(plan: Plan) -> None:
+    """Take the demo data out again: reports, values, project state it set, demo users."""
+    # Rows first, then their history: deleting a row writes one more history record.
+    ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=True).delete()
+    ProjectUpdate.history.filter(project__annex__plan=plan, is_demo=True).delete()
+    Observation.objects.filter(indicator__plan=plan, is_demo=True).delete()
+    Observation.history.filter(indicator__plan=plan, is_demo=True).delete()
+    Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()
+    for project in Project.objects.filter(annex__plan=plan):
+        project.status = ProjectStatus.NOT_STARTED
+        project.percent_complete = 0
+        project.investment_completed = None
+        project.total_investment = None
+        project.planned_start = None
+        project.planned_end = None
+        project.last_reported_at = None
+        project.save_without_historical_record()
+    get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
+    Plan.objects.filter(pk=plan.pk).update(demo_data=False)
+
+
+@transaction.atomic
+def load_demo(plan: Plan) -> list[DemoUser]:
+    """Replace any earlier demo data on ``plan`` with a fresh, identical set; return the users."""
+    if ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=False).exists():
+        raise RealDataPresent("real progress reports exist; demo data would mix with them")
+    remove_demo(plan)
+    users = _create_users()
+    reporter = users["demo-staff-kjj"]
+    all_reports = []
+    projects = list(Project.objects.filter(annex__plan=plan).order_by("annex__number", "order"))
+    for project in projects:
+        rng = random.Random(f"{plan.code}/{project.annex.number}/{project.order}")
+        project.total_investment = Decimal(rng.randrange(2_000, 200_000, 500))
+        project.planned_start = dt.date(2022, rng.choice([7, 10]), 1)
+        project.planned_end = dt.date(rng.choice([2024, 2025, 2025, 2026]), 12, 31)
+        reports = _project_reports(project, rng, reporter)
+        latest = reports[-1]
+        project.status = latest.status
+        project.percent_complete = latest.percent_complete
+        project.investment_completed = latest.investment_completed
+        project.last_reported_at = latest.submitted_at
+        project._change_reason = DEMO_REASON
+        project.save()
+        all_reports.extend(reports)
+    bulk_create_with_history(all_reports, ProjectUpdate, default_change_reason=DEMO_REASON)
+    observations = []
+    for indicator in Indicator.objects.filter(plan=plan, code__in=INDICATOR_PATHS):
+        for year, value in zip(plan.years, INDICATOR_PATHS[indicator.code], strict=False):
+            observations.append(
+                Observation(
+                    indicator=indicator,
+                    year=year,
+                    value=value,
+                    source="（演示数据）",
+                    note="演示数据，非统计部门公布值。",
+                    is_demo=True,
+                )
+            )
+    bulk_create_with_history(observations, Observation, default_change_reason=DEMO_REASON)
+    Plan.objects.filter(pk=plan.pk).update(demo_data=True)
+    return DEMO_USERS
+
+
+def _create_users() -> dict:
+    User = get_user_model()
+    users = {}
+    for demo in DEMO_USERS:
+        user = User(username=demo.username, is_staff=demo.role == ADMINISTRATOR)
+        user.is_superuser = demo.role == ADMINISTRATOR
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=demo.role))
+        if demo.unit:
+            UnitMembership.objects.create(user=user, unit=Unit.objects.get(name=demo.unit))
+        users[demo.username] = user
+    return users

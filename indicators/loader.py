@@ -1,0 +1,29 @@
+"""Load the indicators the plan's text names, with the 2025 targets it states."""
+
+from plan.loader import LoadReport, upsert
+from plan.models import Plan
+
+from .models import Indicator, Target
+
+
+def load_indicators(plan: Plan, data: dict, report: LoadReport) -> None:
+    """Load each named indicator and its end-year target as the plan words it.
+
+    The text gives no numbers for these targets, so ``value`` and ``rank`` stay empty and the
+    target is the plan's own statement (e.g. 争创东北地区地级城市前列).
+    """
+    for order, i in enumerate(data["indicators"], start=1):
+        indicator = upsert(
+            Indicator,
+            report,
+            {"plan": plan, "code": i["code"]},
+            {"name": i["name"], "source_quote": i["source_quote"], "order": order},
+            {"unit_of_measure": i["unit_of_measure"], "kind": i["kind"]},
+        )
+        upsert(
+            Target,
+            report,
+            {"indicator": indicator, "year": plan.end_year},
+            {},
+            {"statement": i["target_statement"]},
+        )

@@ -1,0 +1,182 @@
+"""The indicator system (指标体系): indicators, their targets by year and the values observed."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plan.models import Plan, Unit
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    class Kind(models.TextChoices):
+        NUMERIC = "numeric", _("numeric")
+        RANK = "rank", _("rank")
+        QUALITATIVE = "qualitative", _("qualitative")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(
+        _("category"), max_length=50, blank=True, help_text=_("e.g. 创新投入, 创新主体.")
+    )
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=30, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NUMERIC)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("responsible unit"),
+    )
+    definition = models.TextField(_("definition"), blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    source_quote = models.TextField(
+        _("source quote"), blank=True, help_text=_("Where the plan's text names this indicator.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:indicators_indicator_change", args=[self.pk])
+
+
+class Target(models.Model):
+    """The target for one indicator and one plan year: a number, a rank or a statement."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(
+        _("target value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("target rank"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    statement = models.CharField(
+        _("target as stated"),
+        max_length=300,
+        blank=True,
+        help_text=_("The target in the plan's words, e.g. 争创东北地区地级城市前列."),
+    )
+    reason = models.CharField(_("reason for the last change"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(rank__isnull=True) | models.Q(rank__gte=1),
+                name="target_rank_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}"
+
+    def get_absolute_url(self):
+        return self.indicator.get_absolute_url()
+
+
+class Observation(models.Model):
+    """An actual value (实际值) for one indicator in one year, or one quarter of it."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Empty for a value of the whole year."),
+    )
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    text = models.CharField(_("qualitative value"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actual value")
+        verbose_name_plural = _("actual values")
+        ordering = ["indicator", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(quarter__isnull=True),
+                name="unique_yearly_observation",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                condition=models.Q(quarter__isnull=False),
+                name="unique_quarterly_observation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True)
+                | models.Q(quarter__gte=1, quarter__lte=4),
+                name="observation_quarter_1_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank__isnull=True) | models.Q(rank__gte=1),
+                name="observation_rank_positive",
+            ),
+        ]
+
+    def __str__(self):
+        suffix = f"Q{self.quarter}" if self.quarter else ""
+        return f"{self.indicator} {self.year}{suffix}"
+
+    def get_absolute_url(self):
+        return self.indicator.get_absolute_url()

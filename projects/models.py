@@ -1,0 +1,226 @@
+"""Annex project tables (附表), their projects and the quarterly progress reports on them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plan.models import Column, Plan, Unit
+
+
+class ProjectStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开工")
+    IN_PROGRESS = "in_progress", _("推进中")
+    COMPLETED = "completed", _("已完成")
+    LAGGING = "lagging", _("滞后")
+    SUSPENDED = "suspended", _("暂缓")
+
+
+class AnnexQuerySet(models.QuerySet):
+    def with_project_counts(self):
+        """Annexes with ``project_count`` annotated, for lists that show it."""
+        return self.annotate(project_count=models.Count("projects"))
+
+
+class Annex(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="annexes", verbose_name=_("plan")
+    )
+    column = models.ForeignKey(
+        Column,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annexes",
+        verbose_name=_("thematic box"),
+    )
+    column_group = models.CharField(
+        _("group in the box"),
+        max_length=100,
+        blank=True,
+        help_text=_("Heading inside the box, where it has several, e.g. 碳纤维产业."),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+
+    objects = AnnexQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annex table")
+        verbose_name_plural = _("annex tables")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_annex_number_per_plan"),
+        ]
+
+    def __str__(self):
+        return f"附表{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("projects:annex-detail", args=[self.number])
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_list(self):
+        """Projects with everything a list row shows, in plan order, in a fixed number of queries."""
+        return self.select_related("annex", "unit").order_by("annex__number", "order")
+
+
+class Project(models.Model):
+    annex = models.ForeignKey(
+        Annex, on_delete=models.CASCADE, related_name="projects", verbose_name=_("annex table")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), help_text=_("Position in the annex, in the order the plan names them.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    builder = models.CharField(_("builder"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("responsible unit"),
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    content = models.TextField(_("construction content"), blank=True)
+    total_investment = models.DecimalField(
+        _("total investment (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=[MaxValueValidator(100)]
+    )
+    investment_completed = models.DecimalField(
+        _("investment completed (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    last_reported_at = models.DateTimeField(_("last report"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
+    )
+    data_note = models.CharField(_("note on the data"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+        ordering = ["annex", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["annex", "order"], name="unique_project_order"),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="project_percent_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__lte=models.F("planned_end")),
+                name="project_start_not_after_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_investment__isnull=True)
+                | models.Q(total_investment__gte=0),
+                name="project_total_investment_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(investment_completed__isnull=True)
+                | models.Q(investment_completed__gte=0),
+                name="project_investment_completed_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.pk])
+
+
+class ProjectUpdate(models.Model):
+    """One quarterly progress report (进展填报) on one project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MaxValueValidator(100)]
+    )
+    investment_completed = models.DecimalField(
+        _("investment completed to date (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    progress = models.TextField(_("work done"), blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the percent went down, where it did.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_updates",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["project", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "quarter"], name="unique_update_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="update_quarter_1_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="update_percent_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(investment_completed__isnull=True)
+                | models.Q(investment_completed__gte=0),
+                name="update_investment_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.project} {self.year}Q{self.quarter}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    @property
+    def period_label(self):
+        return f"{self.year}Q{self.quarter}"

@@ -33,6 +33,8 @@ class HomeView(TemplateView):
         )
         context["safeguards"] = plan.safeguards.select_related("responsible").order_by("number")
         context["indicators"] = Indicator.objects.filter(plan=plan).prefetch_related(
-            Prefetch("targets", queryset=Target.objects.filter(year=plan.end_year), to_attr="end_targets")
+            Prefetch(
+                "targets", queryset=Target.objects.filter(year=plan.end_year), to_attr="end_targets"
+            )
         )
         return context

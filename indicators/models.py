@@ -164,8 +164,7 @@ class Observation(models.Model):
                 name="unique_quarterly_observation",
             ),
             models.CheckConstraint(
-                condition=models.Q(quarter__isnull=True)
-                | models.Q(quarter__gte=1, quarter__lte=4),
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
                 name="observation_quarter_1_4",
             ),
             models.CheckConstraint(

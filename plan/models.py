@@ -79,13 +79,9 @@ class UnitQuerySet(models.QuerySet):
         Each count is a correlated subquery, so the counts stay right (no join fan-out) and
         the page runs one query however many units and projects there are.
         """
+
         def count(queryset):
-            counted = (
-                queryset.order_by()
-                .values("unit")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
+            counted = queryset.order_by().values("unit").annotate(n=Count("pk")).values("n")
             return Coalesce(Subquery(counted), Value(0))
 
         responsibilities = Responsibility.objects.filter(unit=OuterRef("pk"), task__plan=plan)
@@ -274,7 +270,9 @@ class Column(models.Model):
         verbose_name_plural = _("thematic boxes")
         ordering = ["plan", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="unique_column_number_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="unique_column_number_per_plan"
+            ),
         ]
 
     def __str__(self):

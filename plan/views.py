@@ -23,7 +23,9 @@ class CurrentPlanMixin:
 
 
 def _ordered_responsibilities(plan=None):
-    queryset = Responsibility.objects.select_related("unit", "task").order_by("task__number", "order")
+    queryset = Responsibility.objects.select_related("unit", "task").order_by(
+        "task__number", "order"
+    )
     if plan is not None:
         queryset = queryset.filter(task__plan=plan)
     return Prefetch("responsibilities", queryset=queryset)
@@ -81,9 +83,8 @@ class UnitDetailView(CurrentPlanMixin, DetailView):
     def _projects(plan):
         # The projects app's model, reached through the relation so plan imports nothing of it.
         model = Unit._meta.get_field("projects").related_model
-        return model.objects.filter(annex__plan=plan).select_related("annex").order_by(
-            "annex__number", "order"
+        return (
+            model.objects.filter(annex__plan=plan)
+            .select_related("annex")
+            .order_by("annex__number", "order")
         )
-
-
-

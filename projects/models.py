@@ -64,7 +64,7 @@ class Annex(models.Model):
 
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
-        """Projects with everything a list row shows, in plan order, in a fixed number of queries."""
+        """Projects with what a list row shows, in plan order, in a fixed number of queries."""
         return self.select_related("annex", "unit").order_by("annex__number", "order")
 
 

@@ -1,0 +1,49 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Annex, Project, ProjectUpdate
+
+
+@admin.register(Annex)
+class AnnexAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "column", "column_group", "plan"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    list_select_related = ["column", "plan"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "annex",
+        "order",
+        "unit",
+        "status",
+        "percent_complete",
+        "last_reported_at",
+    ]
+    list_filter = ["annex__plan", "annex", "status", "unit"]
+    search_fields = ["name", "builder", "location"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["annex", "unit"]
+    readonly_fields = ["version", "last_reported_at"]
+
+
+@admin.register(ProjectUpdate)
+class ProjectUpdateAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "project",
+        "year",
+        "quarter",
+        "status",
+        "percent_complete",
+        "submitted_by",
+        "submitted_at",
+        "is_demo",
+    ]
+    list_filter = ["year", "quarter", "status", "is_demo", "project__annex"]
+    search_fields = ["project__name", "progress", "problems"]
+    autocomplete_fields = ["project", "submitted_by"]
+    list_select_related = ["project", "submitted_by"]
+    date_hierarchy = "submitted_at"

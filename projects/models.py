@@ -11,11 +11,11 @@ from plan.models import Column, Plan, Unit
 
 
 class ProjectStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("未开工")
-    IN_PROGRESS = "in_progress", _("推进中")
-    COMPLETED = "completed", _("已完成")
-    LAGGING = "lagging", _("滞后")
-    SUSPENDED = "suspended", _("暂缓")
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    LAGGING = "lagging", _("lagging")
+    SUSPENDED = "suspended", _("suspended")
 
 
 class AnnexQuerySet(models.QuerySet):

@@ -32,7 +32,7 @@ class AnnexDetailView(SingleTableMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["annexes"] = Annex.objects.filter(plan=self.object.plan).order_by("number")
+        context["annexes"] = Annex.objects.filter(plan_id=self.object.plan_id).order_by("number")
         return context
 
 

@@ -1,3 +1,7 @@
 """Development settings: the base ones, on SQLite unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
+
+# runserver serves static files from the finders; collectstatic is for production.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,106 @@
+"""Demo data: deterministic, labelled on every page, removable, never mixed with real reports."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from dashboard.demo import DEMO_USERS
+from indicators.models import Observation
+from plan.models import Plan
+from projects.models import Project, ProjectStatus, ProjectUpdate
+
+
+def demo_state():
+    updates = list(
+        ProjectUpdate.objects.order_by("project__annex__number", "project__order", "year", "quarter")
+        .values_list("project__name", "year", "quarter", "status", "percent_complete",
+                     "investment_completed", "submitted_at")
+    )  # fmt: skip
+    projects = list(
+        Project.objects.order_by("pk").values_list(
+            "status", "percent_complete", "total_investment", "planned_start", "planned_end"
+        )
+    )
+    values = list(
+        Observation.objects.order_by("pk").values_list("indicator__code", "year", "value")
+    )
+    return updates, projects, values
+
+
+def test_demo_is_the_same_every_run(plan):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = demo_state()
+    call_command("load_demo", stdout=io.StringIO())
+    assert demo_state() == first
+    assert ProjectUpdate.history.count() == ProjectUpdate.objects.count()
+
+
+def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert ProjectUpdate.objects.count() == 53 * 13
+    periods = set(ProjectUpdate.objects.values_list("year", "quarter"))
+    assert min(periods) == (2022, 4) and max(periods) == (2025, 4) and len(periods) == 13
+    statuses = set(Project.objects.values_list("status", flat=True))
+    assert {ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS, ProjectStatus.LAGGING} <= statuses
+    assert Observation.objects.filter(is_demo=True).count() == 12
+    for demo in DEMO_USERS:
+        assert demo.username in out.getvalue()
+        assert (
+            get_user_model()
+            .objects.get(username=demo.username)
+            .groups.filter(name=demo.role)
+            .exists()
+        )
+    assert Plan.objects.get().demo_data
+
+
+def test_progress_never_goes_down_in_demo_reports(plan):
+    call_command("load_demo", stdout=io.StringIO())
+    for project in Project.objects.all():
+        percents = list(
+            project.updates.order_by("year", "quarter").values_list("percent_complete", flat=True)
+        )
+        assert percents == sorted(percents)
+        assert project.percent_complete == percents[-1]
+
+
+@pytest.mark.parametrize("url", ["dashboard:home", "plan:task-list", "plan:unit-list"])
+def test_every_page_says_demo_while_demo_data_is_loaded(plan, client_logged_in, url):
+    before = client_logged_in.get(reverse(url))
+    assert before.status_code == 200
+    assert 'data-testid="demo-banner"' not in before.text
+    call_command("load_demo", stdout=io.StringIO())
+    after = client_logged_in.get(reverse(url))
+    assert after.status_code == 200
+    assert 'data-testid="demo-banner"' in after.text
+
+
+def test_login_page_says_demo_too(plan, client):
+    call_command("load_demo", stdout=io.StringIO())
+    assert 'data-testid="demo-banner"' in client.get(reverse("login")).text
+
+
+def test_remove_takes_demo_out_and_the_banner_with_it(plan, client_logged_in):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--remove", stdout=io.StringIO())
+    assert ProjectUpdate.objects.count() == 0
+    assert Observation.objects.count() == 0
+    assert not Plan.objects.get().demo_data
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+    assert 'data-testid="demo-banner"' not in client_logged_in.get(reverse("dashboard:home")).text
+
+
+def test_refuses_to_mix_with_real_reports(plan, user):
+    project = Project.objects.first()
+    ProjectUpdate.objects.create(
+        project=project, year=2024, quarter=1, status="in_progress", percent_complete=5,
+        submitted_at="2024-04-05T10:00:00+08:00", submitted_by=user,
+    )  # fmt: skip
+    with pytest.raises(CommandError, match="real progress reports"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert ProjectUpdate.objects.count() == 1

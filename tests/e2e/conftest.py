@@ -1,0 +1,117 @@
+"""Browser harness: Playwright for Python driving Debian's Chromium against Django's live server.
+
+Each page a test opens is watched: a console error, an uncaught page error or a request to any
+host but the live server fails the test. No browser is downloaded: the tests use the system's
+Chromium (``CHROMIUM_PATH``, default ``/usr/bin/chromium``). Without it they fail under CI and
+skip, saying how to install it, elsewhere.
+"""
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM, used by the tests to set
+# up data, refuses to run beside one unless told that this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+INSTALL_HINT = "apt-get install -y chromium (Debian's package; never `playwright install`)"
+
+
+def _chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return path if os.path.exists(path) else shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium_path()
+    in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    if path is None:
+        message = f"No Chromium found for the browser tests: {INSTALL_HINT}."
+        if in_ci:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci:
+            pytest.fail("Playwright for Python is not installed.", pytrace=False)
+        pytest.skip("Playwright for Python is not installed: pip install -r requirements-dev.txt")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a test must not accept: console errors, page errors, foreign hosts."""
+
+    def __init__(self, live_url: str):
+        self.origin = urlsplit(live_url).netloc
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+
+    def attach(self, page):
+        page.on(
+            "console",
+            lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if urlsplit(url).scheme in {"data", "blob"} or urlsplit(url).netloc == self.origin:
+            route.continue_()
+        else:
+            # Recorded and refused: the intranet has no internet, so neither do the tests.
+            self.foreign_requests.append(url)
+            route.abort()
+
+    def assert_clean(self):
+        assert self.foreign_requests == [], "requests to other hosts"
+        assert self.page_errors == [], "uncaught errors in the page"
+        assert self.console_errors == [], "browser console errors"
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = PageWatch(live_server.url)
+    watch.attach(page)
+    page.watch = watch
+    yield page
+    artifacts = os.environ.get("E2E_ARTIFACTS")
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if artifacts and failed:
+        os.makedirs(artifacts, exist_ok=True)
+        page.screenshot(path=os.path.join(artifacts, f"{request.node.name}.png"), full_page=True)
+    context.close()
+    watch.assert_clean()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -15,7 +15,8 @@ from projects.models import Project, ProjectStatus, ProjectUpdate
 
 def demo_state():
     updates = list(
-        ProjectUpdate.objects.order_by("project__annex__number", "project__order", "year", "quarter")
+        ProjectUpdate.objects.order_by("project__annex__number", "project__order", "year",
+                                       "quarter")
         .values_list("project__name", "year", "quarter", "status", "percent_complete",
                      "investment_completed", "submitted_at")
     )  # fmt: skip

@@ -80,9 +80,11 @@ def test_a_wrong_password_is_told_on_the_login_page(plan, client):
 
 def test_overview_shows_tasks_annexes_indicators_and_safeguards(plan, client_logged_in):
     text = client_logged_in.get(reverse("dashboard:home")).text
-    for expected in ("统筹双链融合", "统筹环境塑造", "碳纤维产业支撑平台(项目)", "争创东北地区地级城市前列",
-                     "强化组织领导", "吉林市科技领导小组各成员单位"):  # fmt: skip
-        assert expected in text
+    expected = [
+        "统筹双链融合", "统筹环境塑造", "碳纤维产业支撑平台(项目)", "争创东北地区地级城市前列",
+        "强化组织领导", "吉林市科技领导小组各成员单位",
+    ]  # fmt: skip
+    assert [phrase for phrase in expected if phrase not in text] == []
 
 
 def test_task_page_shows_full_text_units_in_order_with_the_lead_marked_and_projects(

@@ -276,7 +276,9 @@ class Column(models.Model):
         ]
 
     def __str__(self):
-        return f"专栏{self.number}：{self.title}"
+        # The plan numbers its boxes in Chinese numerals: 专栏一 ... 专栏五.
+        numeral = "一二三四五六七八九十"[self.number - 1] if 1 <= self.number <= 10 else self.number
+        return f"专栏{numeral}：{self.title}"
 
     def get_absolute_url(self):
         return self.task.get_absolute_url()

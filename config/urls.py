@@ -6,7 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("dashboard.urls")),
-    path("plan/", include("plan.urls")),
+    path("plan/", include("dashboard.plan_urls")),
     path("projects/", include("projects.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

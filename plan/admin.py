@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
+
+User = get_user_model()
 
 
 @admin.register(Plan)
@@ -76,3 +80,34 @@ class SafeguardAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
     search_fields = ["title", "text"]
     list_select_related = ["responsible", "plan"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = UnitMembership
+    extra = 0
+    autocomplete_fields = ["unit"]
+    verbose_name = _("unit")
+    verbose_name_plural = _("units this user reports for")
+
+
+class UserWithUnitsAdmin(UserAdmin):
+    """Django's user admin, plus the user's units, so roles and units are set on one page."""
+
+    inlines = [UserMembershipInline]
+    list_display = ["username", "get_full_name", "is_active", "roles", "unit_names", "last_login"]
+    list_filter = ["is_active", "groups", "unit_memberships__unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups", "unit_memberships__unit")
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return "、".join(g.name for g in obj.groups.all())
+
+    @admin.display(description=_("units"))
+    def unit_names(self, obj):
+        return "、".join(m.unit.name for m in obj.unit_memberships.all())
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithUnitsAdmin)

@@ -1,8 +1,18 @@
 """Roles: who may do what. Every view and export asks this module, never its own rules.
 
 Roles are Django groups created by a migration; a user's units come from ``UnitMembership``.
+
+- administrator (管理员, or a superuser): everything;
+- leader (领导): reads everything, changes nothing;
+- unit staff (填报员): reads everything, reports on and edits only what their units answer for;
+- a logged-in user with no role reads everything and changes nothing, like a leader;
+- anyone not logged in: only the login page (``LoginRequiredMiddleware``).
+
+The rules take any object with a ``unit_id`` (a project, later a task report), so this module
+needs nothing from the apps that use it.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "管理员"
@@ -16,20 +26,64 @@ ROLES = {
 }
 
 
+def _role_names(user) -> set[str]:
+    # Cached on the user object: a page that asks several times runs one query.
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def unit_ids(user) -> frozenset[int]:
+    """The ids of the units ``user`` belongs to, looked up once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_unit_ids"):
+        user._unit_ids = frozenset(user.unit_memberships.values_list("unit_id", flat=True))
+    return user._unit_ids
+
+
 def is_administrator(user) -> bool:
-    return user.is_active and (user.is_superuser or _in_group(user, ADMINISTRATOR))
+    return user.is_active and (user.is_superuser or ADMINISTRATOR in _role_names(user))
 
 
 def is_leader(user) -> bool:
-    return user.is_active and _in_group(user, LEADER)
+    return user.is_active and LEADER in _role_names(user)
 
 
 def is_staff_member(user) -> bool:
-    return user.is_active and _in_group(user, STAFF)
+    return user.is_active and STAFF in _role_names(user)
 
 
-def _in_group(user, name: str) -> bool:
-    # Cached on the user object so a page asking several times runs one query.
-    if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
-    return name in user._role_names
+def role_label(user) -> str:
+    """The user's role in a word, for the page header."""
+    if is_administrator(user):
+        return str(_("administrator"))
+    if is_staff_member(user):
+        return str(_("unit staff"))
+    if is_leader(user):
+        return str(_("leader"))
+    return str(_("reader"))
+
+
+def can_report_on(user, obj) -> bool:
+    """May ``user`` report on, or edit, ``obj`` (anything with a ``unit_id``)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_administrator(user):
+        return True
+    return is_staff_member(user) and obj.unit_id in unit_ids(user)
+
+
+def require_report_on(user, obj) -> None:
+    """Raise ``PermissionDenied`` (403) unless ``user`` may report on ``obj``."""
+    if not can_report_on(user, obj):
+        raise PermissionDenied(_("Only staff of the responsible unit may change this."))
+
+
+def reportable_unit_ids(user) -> frozenset[int] | None:
+    """Units whose objects ``user`` may change: ``None`` means every unit (administrators)."""
+    if is_administrator(user):
+        return None
+    if is_staff_member(user):
+        return unit_ids(user)
+    return frozenset()

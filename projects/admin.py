@@ -29,6 +29,13 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ["annex", "unit"]
     readonly_fields = ["version", "last_reported_at"]
 
+    def save_model(self, request, obj, form, change):
+        # An edit here is a change like any other: raise the version so that a user who had the
+        # project open gets the conflict page instead of overwriting it.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ProjectUpdate)
 class ProjectUpdateAdmin(SimpleHistoryAdmin):

@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.models import Column, Plan, Unit
+
+from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
 
 class ProjectStatus(models.TextChoices):
@@ -62,10 +65,75 @@ class Annex(models.Model):
         return reverse("projects:annex-detail", args=[self.number])
 
 
+class DaysBetween(models.Func):
+    """Whole days from the second date to the first (``later - earlier``), on each database."""
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError(f"DaysBetween has no SQL for {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "CAST(julianday(%(expressions)s) AS INTEGER)"
+        return super().as_sql(
+            compiler, connection, template=template, arg_joiner=") - julianday(", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # date - date is an integer number of days in PostgreSQL.
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context
+        )
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
         """Projects with what a list row shows, in plan order, in a fixed number of queries."""
         return self.select_related("annex", "unit").order_by("annex__number", "order")
+
+    def with_lag(self, today):
+        """Annotate ``is_lagging``: ``progress.is_lagging`` in SQL, so tables filter and sort on it.
+
+        Behind the straight line by more than the tolerance means
+        ``expected - percent > tolerance`` with ``expected = 100 * elapsed / total``, written
+        without division as ``(percent + tolerance) * total < 100 * elapsed``.
+        """
+        elapsed = DaysBetween(models.Value(today, output_field=models.DateField()), "planned_start")
+        total = DaysBetween("planned_end", "planned_start")
+        behind = LessThan((models.F("percent_complete") + LAG_TOLERANCE) * total, 100 * elapsed)
+        return self.annotate(
+            is_lagging=models.Case(
+                models.When(status=ProjectStatus.LAGGING, then=models.Value(True)),
+                models.When(status=ProjectStatus.COMPLETED, then=models.Value(False)),
+                models.When(planned_end__lt=today, then=models.Value(True)),
+                models.When(behind, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def rollup_by_task(self, today) -> dict:
+        """``{task_id: Rollup}`` for the tasks of these projects, in one query."""
+        rows = (
+            self.with_lag(today)
+            .order_by()
+            .values(task_id=models.F("annex__column__task"))
+            .annotate(
+                projects=models.Count("pk"),
+                percent_sum=models.Sum("percent_complete"),
+                investment_sum=models.Sum("total_investment"),
+                weighted_percent_sum=models.Sum(
+                    models.ExpressionWrapper(
+                        models.F("percent_complete") * models.F("total_investment"),
+                        output_field=models.DecimalField(max_digits=20, decimal_places=2),
+                    )
+                ),
+                without_investment=models.Count("pk", filter=models.Q(total_investment=None)),
+                lagging=models.Count("pk", filter=models.Q(is_lagging=True)),
+            )
+        )
+        return {row.pop("task_id"): rollup_from_sums(**row) for row in rows}
 
 
 class Project(models.Model):
@@ -115,7 +183,7 @@ class Project(models.Model):
     )
     data_note = models.CharField(_("note on the data"), max_length=300, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -132,6 +200,7 @@ class Project(models.Model):
                 | models.Q(planned_end__isnull=True)
                 | models.Q(planned_start__lte=models.F("planned_end")),
                 name="project_start_not_after_end",
+                violation_error_message=_("The planned start must not be after the planned end."),
             ),
             models.CheckConstraint(
                 condition=models.Q(total_investment__isnull=True)
@@ -222,5 +291,9 @@ class ProjectUpdate(models.Model):
         return self.project.get_absolute_url()
 
     @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+    @property
     def period_label(self):
-        return f"{self.year}Q{self.quarter}"
+        return str(self.period)

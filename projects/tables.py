@@ -6,23 +6,40 @@ from django.utils.translation import gettext_lazy as _
 from .models import Project
 
 
-class AnnexProjectTable(tables.Table):
-    """An annex's projects in plan order, as the 附表 lists them."""
+class ProjectTable(tables.Table):
+    """Projects with their annex, unit, current state and lag; every column sorts."""
 
-    order = tables.Column(verbose_name=_("No."), attrs={"td": {"class": "num"}})
-    name = tables.Column(linkify=True, verbose_name=_("name"))
-    unit = tables.Column(linkify=True, verbose_name=_("responsible unit"))
-    status = tables.Column(verbose_name=_("status"))
+    annex = tables.Column(
+        verbose_name=_("Annex"),
+        accessor="annex__number",
+        order_by=("annex__number", "order"),
+        attrs={"td": {"class": "num"}},
+    )
+    order = tables.Column(
+        verbose_name=_("No."), order_by=("annex__number", "order"), attrs={"td": {"class": "num"}}
+    )
+    name = tables.Column(linkify=True, verbose_name=_("Project"))
+    unit = tables.Column(linkify=True, verbose_name=_("Responsible unit"), order_by="unit__name")
+    status = tables.Column(verbose_name=_("Status"))
     percent_complete = tables.TemplateColumn(
-        template_name="includes/percent_bar.html", verbose_name=_("percent complete")
+        template_name="includes/percent_bar.html",
+        verbose_name=_("Percent complete"),
+        attrs={"td": {"class": "nowrap"}},
     )
     last_reported_at = tables.DateTimeColumn(
-        format="Y-m-d", verbose_name=_("last report"), default="—"
+        format="Y-m-d", verbose_name=_("Last report"), default="—"
+    )
+    is_lagging = tables.TemplateColumn(
+        template_name="includes/lag_flag.html", verbose_name=_("Lagging"), order_by="-is_lagging"
     )
 
     class Meta:
         model = Project
-        fields = ("order", "name", "unit", "status", "percent_complete", "last_reported_at")
-        orderable = False
-        attrs = {"class": "table"}
-        empty_text = _("No projects in this annex.")
+        fields = ()
+        sequence = (
+            "annex", "order", "name", "unit", "status", "percent_complete", "last_reported_at",
+            "is_lagging",
+        )  # fmt: skip
+        attrs = {"class": "table", "data-testid": "project-table"}
+        empty_text = _("No projects match these filters.")
+        row_attrs = {"data-lagging": lambda record: "1" if record.is_lagging else "0"}

@@ -5,6 +5,10 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project-list"),
+    path("mine/", views.MyProjectsView.as_view(), name="my-projects"),
     path("annex/<int:number>/", views.AnnexDetailView.as_view(), name="annex-detail"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
+    path("<int:pk>/report/", views.ProjectReportView.as_view(), name="project-report"),
+    path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
 ]

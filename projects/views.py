@@ -1,48 +1,287 @@
-"""Project pages: the annex tables and a project's own page."""
+"""Project pages: the project table, annex tables, "my projects", a project's page, its report
+form and edit form, and the conflict page when two people saved the same project."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from plan import permissions
 from plan.selectors import current_plan
 
-from .models import Annex, Project
-from .tables import AnnexProjectTable
+from .filters import ProjectFilter
+from .forms import ProjectEditForm, ReportForm
+from .history import changes_since, project_history
+from .models import Annex, Project, ProjectUpdate
+from .progress import is_lagging, reporting_period
+from .services import ProjectConflict, ReportExists, project_edit, project_update_submit
+from .tables import ProjectTable
 
 
-class AnnexDetailView(SingleTableMixin, DetailView):
-    """An annex table's projects, read-only, in the order the plan names them."""
+class PlanRequiredMixin:
+    """Pages of the current plan; 404 while no plan is loaded."""
 
-    template_name = "projects/annex_detail.html"
-    context_object_name = "annex"
-    table_class = AnnexProjectTable
-    table_pagination = {"per_page": 50}
-
-    def get_object(self, queryset=None):
+    @cached_property
+    def plan(self):
         plan = current_plan(self.request)
         if plan is None:
-            raise Http404("No plan loaded.")
-        return get_object_or_404(
-            Annex.objects.select_related("column__task"), plan=plan, number=self.kwargs["number"]
-        )
+            raise Http404("No plan loaded: run manage.py load_plan.")
+        return plan
 
-    def get_table_data(self):
-        return Project.objects.filter(annex=self.object).for_list()
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def period(self):
+        return reporting_period(self.today, self.plan.start_year, self.plan.end_year)
+
+
+class ProjectListView(PlanRequiredMixin, SingleTableMixin, FilterView):
+    """Every project of the plan: sortable, paginated, filtered through the URL."""
+
+    template_name = "projects/project_list.html"
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Project.objects.filter(annex__plan=self.plan).for_list().with_lag(self.today)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["plan"] = self.plan
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["annexes"] = Annex.objects.filter(plan_id=self.object.plan_id).order_by("number")
+        context["period"] = self.period
         return context
 
 
-class ProjectDetailView(DetailView):
-    """A project's fields, current state and its reports, newest first."""
+class AnnexDetailView(ProjectListView):
+    """An annex table: the project table fixed to one annex, in the order the plan names them."""
 
-    template_name = "projects/project_detail.html"
-    context_object_name = "project"
+    template_name = "projects/annex_detail.html"
+    paginate_by = 50
+
+    @cached_property
+    def annex(self):
+        return get_object_or_404(
+            Annex.objects.select_related("column__task"),
+            plan=self.plan,
+            number=self.kwargs["number"],
+        )
 
     def get_queryset(self):
-        return Project.objects.select_related("annex__column__task", "unit").prefetch_related(
-            "updates__submitted_by"
+        return super().get_queryset().filter(annex=self.annex)
+
+    def get_table_kwargs(self):
+        return {"exclude": ["annex"]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["annex"] = self.annex
+        context["annexes"] = Annex.objects.filter(plan=self.plan).order_by("number")
+        return context
+
+
+class MyProjectsView(PlanRequiredMixin, ListView):
+    """What the user's units answer for, with the ones still owing a report for the period."""
+
+    template_name = "projects/my_projects.html"
+    context_object_name = "projects"
+    paginate_by = 100
+
+    def get_queryset(self):
+        reported = ProjectUpdate.objects.filter(
+            project=OuterRef("pk"), year=self.period.year, quarter=self.period.quarter
         )
+        return (
+            Project.objects.filter(
+                annex__plan=self.plan, unit__in=permissions.unit_ids(self.request.user)
+            )
+            .for_list()
+            .with_lag(self.today)
+            .annotate(reported=Exists(reported))
+            .order_by("reported", "annex__number", "order")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["period"] = self.period
+        context["units"] = self.request.user.units.all()
+        context["missing"] = (
+            self.object_list.filter(reported=False).count() if page is not None else 0
+        )
+        return context
+
+
+class ProjectPageMixin(PlanRequiredMixin):
+    """A project of the current plan, with what its page shows."""
+
+    def get_project(self):
+        return get_object_or_404(
+            Project.objects.select_related("annex__column__task", "annex__plan", "unit"),
+            pk=self.kwargs["pk"],
+            annex__plan=self.plan,
+        )
+
+    def page_context(self, project, **extra):
+        user = self.request.user
+        lagging = is_lagging(
+            status=project.status,
+            percent=project.percent_complete,
+            start=project.planned_start,
+            end=project.planned_end,
+            today=self.today,
+        )
+        return {
+            "project": project,
+            "lagging": lagging,
+            "period": self.period,
+            "can_report": permissions.can_report_on(user, project),
+            "updates": project.updates.select_related("submitted_by").order_by("-year", "-quarter"),
+            "history": project_history(project),
+            **extra,
+        }
+
+
+class ProjectDetailView(ProjectPageMixin, View):
+    """All of a project: fields, current state, report form (for those allowed), timeline,
+    change history."""
+
+    template_name = "projects/project_detail.html"
+
+    def get(self, request, pk):
+        project = self.get_project()
+        context = self.page_context(project)
+        if context["can_report"]:
+            context["form"] = ReportForm(project=project, current_period=self.period)
+        return TemplateResponse(request, self.template_name, context)
+
+
+class ProjectReportView(ProjectPageMixin, View):
+    """Submit a progress report. GET shows the form on its own page; POST saves it."""
+
+    template_name = "projects/report_form.html"
+
+    def get(self, request, pk):
+        project = self.get_project()
+        permissions.require_report_on(request.user, project)
+        form = ReportForm(project=project, current_period=self.period)
+        return TemplateResponse(request, self.template_name, self.page_context(project, form=form))
+
+    def post(self, request, pk):
+        project = self.get_project()
+        permissions.require_report_on(request.user, project)
+        form = ReportForm(request.POST, project=project, current_period=self.period)
+        existing = None
+        if form.is_valid():
+            try:
+                report = project_update_submit(
+                    project_id=project.pk,
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.report_input(),
+                    replace=form.cleaned_data["replace"],
+                    today=self.today,
+                )
+            except ProjectConflict as conflict:
+                return conflict_response(request, conflict, form, "report")
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ReportExists as exists:
+                existing = exists.report
+                form.add_error(
+                    "replace",
+                    _(
+                        "A report for %(period)s was already submitted on %(date)s. Tick the box "
+                        "to replace it; the earlier one stays in the history."
+                    )
+                    % {
+                        "period": existing.period,
+                        "date": timezone.localtime(existing.submitted_at).strftime("%Y-%m-%d"),
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Report for %(period)s saved.") % {"period": report.period},
+                )
+                return redirect(project)
+        context = self.page_context(project, form=form, existing=existing)
+        return TemplateResponse(request, self.template_name, context, status=400)
+
+
+class ProjectEditView(ProjectPageMixin, View):
+    """Edit a project's descriptive fields (builder, location, content, investment, dates)."""
+
+    template_name = "projects/project_form.html"
+
+    def get(self, request, pk):
+        project = self.get_project()
+        permissions.require_report_on(request.user, project)
+        form = ProjectEditForm(instance=project)
+        return TemplateResponse(request, self.template_name, {"project": project, "form": form})
+
+    def post(self, request, pk):
+        project = self.get_project()
+        permissions.require_report_on(request.user, project)
+        # Bind to a copy: the form's validation writes into its instance.
+        form = ProjectEditForm(request.POST, instance=Project.objects.get(pk=project.pk))
+        if form.is_valid():
+            try:
+                project_edit(
+                    project_id=project.pk,
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except ProjectConflict as conflict:
+                return conflict_response(request, conflict, form, "edit")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Project saved."))
+                return redirect(project)
+        context = {"project": project, "form": form}
+        return TemplateResponse(request, self.template_name, context, status=400)
+
+
+def conflict_response(request, conflict: ProjectConflict, form, kind: str):
+    """409: show what the other person changed, and give back what this user typed, on a form
+    that now carries the current version so it can be sent again after a look."""
+    data = request.POST.copy()
+    data["version"] = conflict.project.version
+    project = conflict.project
+    if kind == "report":
+        retry = ReportForm(
+            data,
+            project=project,
+            current_period=reporting_period(
+                timezone.localdate(), project.annex.plan.start_year, project.annex.plan.end_year
+            ),
+        )
+        action = "projects:project-report"
+    else:
+        retry = ProjectEditForm(data, instance=project)
+        action = "projects:project-edit"
+    context = {
+        "project": project,
+        "form": retry,
+        "action": action,
+        "changes": changes_since(project, conflict.expected_version),
+        "expected_version": conflict.expected_version,
+    }
+    return TemplateResponse(request, "projects/project_conflict.html", context, status=409)

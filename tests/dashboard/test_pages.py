@@ -25,15 +25,15 @@ def page_urls(plan):
     }
 
 
-# Queries per page for a logged-in user, session and user lookups included.
+# Queries per page for a logged-in reader: session, user and role lookups included.
 PINNED_QUERIES = {
-    "home": 9,
-    "task-list": 5,
-    "task-detail": 9,
-    "unit-list": 4,
-    "unit-detail": 6,
-    "annex-detail": 7,
-    "project-detail": 5,
+    "home": 11,
+    "task-list": 7,
+    "task-detail": 10,
+    "unit-list": 5,
+    "unit-detail": 8,
+    "annex-detail": 9,
+    "project-detail": 8,
 }
 
 

@@ -1,3 +1,5 @@
+"""The plan's pages (/plan/...): views in ``dashboard`` because they show projects too."""
+
 from django.urls import path
 
 from . import views

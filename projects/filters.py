@@ -1,0 +1,53 @@
+"""django-filter filter sets; their state lives in the URL's query string."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plan.models import Task, Unit
+
+from .models import Annex, Project, ProjectStatus
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search name or builder"))
+    annex = django_filters.ModelChoiceFilter(
+        queryset=Annex.objects.none(), label=_("Annex"), empty_label=_("All annexes")
+    )
+    task = django_filters.ModelChoiceFilter(
+        field_name="annex__column__task",
+        queryset=Task.objects.none(),
+        label=_("Task"),
+        empty_label=_("All tasks"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.none(), label=_("Responsible unit"), empty_label=_("All units")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ProjectStatus.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    lagging = django_filters.BooleanFilter(
+        method="filter_lagging",
+        label=_("Lagging only"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "annex", "task", "unit", "status", "lagging"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["annex"].queryset = Annex.objects.filter(plan=plan).order_by("number")
+        self.filters["task"].queryset = Task.objects.filter(plan=plan).order_by("number")
+        self.filters["unit"].queryset = Unit.objects.filter(projects__annex__plan=plan).distinct()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(builder__icontains=value))
+
+    def filter_lagging(self, queryset, name, value):
+        # Only "yes" narrows the list; "no" or empty shows every project.
+        return queryset.filter(is_lagging=True) if value else queryset

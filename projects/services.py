@@ -1,0 +1,212 @@
+"""Writes to projects: every change goes through one of these functions, in one transaction.
+
+Lost updates are prevented by the project's ``version``: the caller says which version it read;
+the function locks the row (``select_for_update``), compares, and only then saves through the
+model so that django-simple-history records who changed what (``QuerySet.update()`` would
+write no history). A mismatch raises ``ProjectConflict`` and nothing is written.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plan.permissions import require_report_on
+
+from .models import Project, ProjectStatus, ProjectUpdate
+from .progress import Period, plan_periods
+
+EDITABLE_FIELDS = [
+    "builder",
+    "location",
+    "content",
+    "total_investment",
+    "planned_start",
+    "planned_end",
+]
+
+
+class ProjectConflict(Exception):
+    """Someone saved the project after the caller read it; ``project`` is the current row."""
+
+    def __init__(self, project: Project, expected_version: int):
+        super().__init__(
+            f"project {project.pk} is at version {project.version}, not {expected_version}"
+        )
+        self.project = project
+        self.expected_version = expected_version
+
+
+class ReportExists(Exception):
+    """A report for this project and period exists; replacing it needs the user's confirmation."""
+
+    def __init__(self, report: ProjectUpdate):
+        super().__init__(f"a report for {report.period} exists")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """What a progress report says, as the form or an import gives it."""
+
+    period: Period
+    status: str
+    percent_complete: int
+    investment_completed: Decimal | None = None
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    reason: str = ""
+    confirm_investment: bool = False
+
+
+def validate_report(project: Project, data: ReportInput, today: dt.date) -> None:
+    """Check a report against the plan and the project's last report; raise ``ValidationError``
+    with every problem keyed by the field where the user can fix it."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    plan = project.annex.plan
+    if data.period not in plan_periods(plan.start_year, plan.end_year):
+        add(
+            "period",
+            _("%(period)s is outside the plan, which runs from %(first)s to %(last)s.")
+            % {
+                "period": data.period,
+                "first": Period(plan.start_year, 1),
+                "last": Period(plan.end_year, 4),
+            },
+        )
+    elif data.period > Period.containing(today):
+        add("period", _("%(period)s has not begun yet.") % {"period": data.period})
+    if not 0 <= data.percent_complete <= 100:
+        add("percent_complete", _("Percent complete must be between 0 and 100."))
+    if data.status == ProjectStatus.COMPLETED and data.percent_complete != 100:
+        add(
+            "status",
+            _("A completed project is 100%% complete; this report says %(percent)s%%.")
+            % {"percent": data.percent_complete},
+        )
+    previous = (
+        project.updates.filter(models_period_before(data.period))
+        .order_by("-year", "-quarter")
+        .first()
+    )
+    if (
+        previous is not None
+        and data.percent_complete < previous.percent_complete
+        and not data.reason.strip()
+    ):
+        add(
+            "reason",
+            _(
+                "The percent is lower than the %(percent)s%% reported for %(period)s: "
+                "say why in the reason field."
+            )
+            % {"percent": previous.percent_complete, "period": previous.period},
+        )
+    if data.investment_completed is not None:
+        if data.investment_completed < 0:
+            add("investment_completed", _("Investment completed cannot be negative."))
+        elif (
+            project.total_investment is not None
+            and data.investment_completed > project.total_investment
+            and not data.confirm_investment
+        ):
+            add(
+                "investment_completed",
+                _(
+                    "This is more than the project's total investment of %(total)s (10k yuan). "
+                    "Tick the confirmation box if that is right."
+                )
+                % {"total": project.total_investment},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def models_period_before(period: Period) -> Q:
+    """A ``Q`` for reports of periods before ``period``."""
+    return Q(year__lt=period.year) | Q(year=period.year, quarter__lt=period.quarter)
+
+
+def _lock(project_id: int, user, expected_version: int) -> Project:
+    project = Project.objects.select_for_update().select_related("annex__plan").get(pk=project_id)
+    require_report_on(user, project)
+    if project.version != expected_version:
+        raise ProjectConflict(project, expected_version)
+    return project
+
+
+@transaction.atomic
+def project_update_submit(
+    *,
+    project_id: int,
+    user,
+    expected_version: int,
+    data: ReportInput,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> ProjectUpdate:
+    """Store a progress report and bring the project's current state up to date with it.
+
+    Raises ``PermissionDenied`` for a user who may not report on the project,
+    ``ProjectConflict`` when the project changed since ``expected_version``, ``ValidationError``
+    for a report that breaks the rules, and ``ReportExists`` when the period already has a report
+    and ``replace`` is not set. The replaced report stays in the history.
+    """
+    project = _lock(project_id, user, expected_version)
+    validate_report(project, data, today or timezone.localdate())
+    report = project.updates.filter(year=data.period.year, quarter=data.period.quarter).first()
+    if report is not None and not replace:
+        raise ReportExists(report)
+    if report is None:
+        report = ProjectUpdate(project=project, year=data.period.year, quarter=data.period.quarter)
+    now = timezone.now()
+    for field in ("status", "percent_complete", "investment_completed", "progress", "problems",
+                  "next_steps", "reason"):  # fmt: skip
+        setattr(report, field, getattr(data, field))
+    report.submitted_by = user
+    report.submitted_at = now
+    report._history_user = user
+    report.full_clean()
+    report.save()
+
+    latest = project.updates.order_by("-year", "-quarter").first()
+    if latest.pk == report.pk:
+        # A late report for an earlier period goes into the timeline but does not move the
+        # project's current state back.
+        project.status = report.status
+        project.percent_complete = report.percent_complete
+        if report.investment_completed is not None:
+            project.investment_completed = report.investment_completed
+    project.last_reported_at = now
+    _save(project, user)
+    return report
+
+
+@transaction.atomic
+def project_edit(*, project_id: int, user, expected_version: int, changes: dict) -> Project:
+    """Change a project's descriptive fields (``EDITABLE_FIELDS``); same rules on conflicts."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    project = _lock(project_id, user, expected_version)
+    for field, value in changes.items():
+        setattr(project, field, value)
+    project.full_clean(exclude=["annex", "unit"])
+    _save(project, user)
+    return project
+
+
+def _save(project: Project, user) -> None:
+    project.version += 1
+    project._history_user = user
+    project.save()

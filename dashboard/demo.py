@@ -158,9 +158,15 @@ def load_demo(plan: Plan) -> list[DemoUser]:
         project.investment_completed = latest.investment_completed
         project.last_reported_at = latest.submitted_at
         project._change_reason = DEMO_REASON
+        project._history_user = reporter
         project.save()
         all_reports.extend(reports)
-    bulk_create_with_history(all_reports, ProjectUpdate, default_change_reason=DEMO_REASON)
+    for report in all_reports:
+        # History dated when the demo says the report was made, not when the demo was loaded.
+        report._history_date = report.submitted_at
+    bulk_create_with_history(
+        all_reports, ProjectUpdate, default_user=reporter, default_change_reason=DEMO_REASON
+    )
     observations = []
     for indicator in Indicator.objects.filter(plan=plan, code__in=INDICATOR_PATHS):
         for year, value in zip(plan.years, INDICATOR_PATHS[indicator.code], strict=False):

@@ -1,6 +1,7 @@
 """django-filter filter sets; their state lives in the URL's query string."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ class ProjectFilter(django_filters.FilterSet):
     lagging = django_filters.BooleanFilter(
         method="filter_lagging",
         label=_("Lagging only"),
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=forms.CheckboxInput(),
     )
 
     class Meta:

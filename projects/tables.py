@@ -20,14 +20,17 @@ class ProjectTable(tables.Table):
     )
     name = tables.Column(linkify=True, verbose_name=_("Project"))
     unit = tables.Column(linkify=True, verbose_name=_("Responsible unit"), order_by="unit__name")
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=_("Status"), attrs={"td": {"class": "nowrap"}})
     percent_complete = tables.TemplateColumn(
         template_name="includes/percent_bar.html",
         verbose_name=_("Percent complete"),
         attrs={"td": {"class": "nowrap"}},
     )
     last_reported_at = tables.DateTimeColumn(
-        format="Y-m-d", verbose_name=_("Last report"), default="—"
+        format="Y-m-d",
+        verbose_name=_("Last report"),
+        default="—",
+        attrs={"td": {"class": "nowrap"}},
     )
     is_lagging = tables.TemplateColumn(
         template_name="includes/lag_flag.html", verbose_name=_("Lagging"), order_by="-is_lagging"

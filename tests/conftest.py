@@ -56,3 +56,22 @@ class _Null:
 
     def flush(self):
         pass
+
+
+@pytest.fixture
+def people(plan):
+    """One user per role: staff of 市科技局 (which answers for every plan project by the
+    loading rule), staff of 市工信局, a leader and an administrator."""
+    from plan.models import Unit
+    from plan.permissions import ADMINISTRATOR, LEADER, STAFF
+
+    return {
+        "staff_own": UserFactory(
+            username="kjj", role=STAFF, unit=Unit.objects.get(name="市科技局")
+        ),
+        "staff_other": UserFactory(
+            username="gxj", role=STAFF, unit=Unit.objects.get(name="市工信局")
+        ),
+        "leader": UserFactory(username="leader", role=LEADER),
+        "admin": UserFactory(username="admin", role=ADMINISTRATOR),
+    }

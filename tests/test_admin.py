@@ -1,4 +1,4 @@
-"""Every model is in the admin, and its list, search, filters and add form work for an administrator."""
+"""Every model is in the admin; its list, search and add pages work for an administrator."""
 
 import pytest
 from django.apps import apps

@@ -193,7 +193,7 @@ def _create_users() -> dict:
         user.is_superuser = demo.role == ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()
-        user.groups.add(Group.objects.get(name=demo.role))
+        user.groups.add(Group.objects.get_or_create(name=demo.role)[0])
         if demo.unit:
             UnitMembership.objects.create(user=user, unit=Unit.objects.get(name=demo.unit))
         users[demo.username] = user

@@ -220,8 +220,10 @@ class ProjectReportView(ProjectPageMixin, View):
                     _("Report for %(period)s saved.") % {"period": report.period},
                 )
                 return redirect(project)
+        # A form with errors comes back with 200, as Django's own form views do; only a conflict
+        # (409) or a refusal (403) is an error status.
         context = self.page_context(project, form=form, existing=existing)
-        return TemplateResponse(request, self.template_name, context, status=400)
+        return TemplateResponse(request, self.template_name, context)
 
 
 class ProjectEditView(ProjectPageMixin, View):
@@ -256,7 +258,7 @@ class ProjectEditView(ProjectPageMixin, View):
                 messages.success(request, _("Project saved."))
                 return redirect(project)
         context = {"project": project, "form": form}
-        return TemplateResponse(request, self.template_name, context, status=400)
+        return TemplateResponse(request, self.template_name, context)
 
 
 def conflict_response(request, conflict: ProjectConflict, form, kind: str):

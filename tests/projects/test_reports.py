@@ -70,7 +70,7 @@ def test_a_report_is_stored_and_becomes_the_projects_current_state(staff, projec
 
 
 def assert_refused(response, project, field, fragment):
-    assert response.status_code == 400
+    assert response.status_code == 200
     form = response.context["form"]
     assert fragment in " ".join(form.errors.get(field, [])), form.errors
     assert fragment in response.text
@@ -118,7 +118,7 @@ def test_a_lower_percent_needs_a_reason(staff, project, plan):
     earlier = period.previous()
     assert post(staff, project, period=str(earlier), percent_complete=60).status_code == 302
     response = post(staff, project, period=str(period), percent_complete=50)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "60%" in " ".join(response.context["form"].errors["reason"])
     assert ProjectUpdate.objects.filter(project=project).count() == 1
     project.refresh_from_db()
@@ -132,7 +132,7 @@ def test_a_lower_percent_needs_a_reason(staff, project, plan):
 def test_a_second_report_for_a_period_replaces_the_first_only_when_confirmed(staff, project):
     assert post(staff, project, percent_complete=40).status_code == 302
     second = post(staff, project, percent_complete=45, progress="第二次填报。")
-    assert second.status_code == 400
+    assert second.status_code == 200
     assert 'data-testid="existing-report"' in second.text
     assert 'name="replace"' in second.text
     assert ProjectUpdate.objects.get(project=project).percent_complete == 40

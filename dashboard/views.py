@@ -5,33 +5,18 @@ neither ``projects`` nor ``indicators`` (DESIGN.md). Their URLs keep the ``plan`
 """
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from indicators.models import Indicator, Target
+from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Task, Unit
 from plan.selectors import current_plan
 from projects.models import Annex, Project
-from projects.progress import reporting_period
 
 
-class CurrentPlanMixin:
-    """Pages of the plan the dashboard shows; 404 while no plan is loaded."""
-
-    @cached_property
-    def plan(self):
-        plan = current_plan(self.request)
-        if plan is None:
-            raise Http404("No plan loaded: run manage.py load_plan.")
-        return plan
-
-    @cached_property
-    def today(self):
-        return timezone.localdate()
-
+class PlanPageMixin(CurrentPlanMixin):
     def rollups(self) -> dict:
+        """Progress rolled up from projects, for every task of the plan, in one query."""
         return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today)
 
 
@@ -40,7 +25,7 @@ def ordered_responsibilities(**filters):
     return Prefetch("responsibilities", queryset=queryset.order_by("task__number", "order"))
 
 
-class HomeView(CurrentPlanMixin, TemplateView):
+class HomeView(PlanPageMixin, TemplateView):
     template_name = "dashboard/home.html"
 
     def get_context_data(self, **kwargs):
@@ -64,11 +49,11 @@ class HomeView(CurrentPlanMixin, TemplateView):
                 "targets", queryset=Target.objects.filter(year=plan.end_year), to_attr="end_targets"
             )
         )
-        context["period"] = reporting_period(self.today, plan.start_year, plan.end_year)
+        context["period"] = self.period
         return context
 
 
-class TaskListView(CurrentPlanMixin, ListView):
+class TaskListView(PlanPageMixin, ListView):
     template_name = "plan/task_list.html"
     context_object_name = "tasks"
 
@@ -87,7 +72,7 @@ class TaskListView(CurrentPlanMixin, ListView):
         return context
 
 
-class TaskDetailView(CurrentPlanMixin, DetailView):
+class TaskDetailView(PlanPageMixin, DetailView):
     template_name = "plan/task_detail.html"
     context_object_name = "task"
     slug_field = "number"
@@ -107,7 +92,7 @@ class TaskDetailView(CurrentPlanMixin, DetailView):
         return context
 
 
-class UnitListView(CurrentPlanMixin, ListView):
+class UnitListView(PlanPageMixin, ListView):
     template_name = "plan/unit_list.html"
     context_object_name = "units"
 
@@ -115,7 +100,7 @@ class UnitListView(CurrentPlanMixin, ListView):
         return Unit.objects.with_plan_counts(self.plan)
 
 
-class UnitDetailView(CurrentPlanMixin, DetailView):
+class UnitDetailView(PlanPageMixin, DetailView):
     template_name = "plan/unit_detail.html"
     context_object_name = "unit"
     queryset = Unit.objects.all()

@@ -1,4 +1,4 @@
-"""Pure arithmetic of project progress: periods, the straight-line path, lag and roll-ups.
+"""Pure arithmetic of project progress: the straight-line path, lag and roll-ups.
 
 Nothing here touches the database, so it is tested on its own. ``ProjectQuerySet.with_lag``
 computes the same lag rule in SQL so that tables can filter and sort on it; a test holds the
@@ -10,68 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from plan.periods import Period, plan_periods, reporting_period
+
+__all__ = [
+    "LAG_TOLERANCE", "Period", "Rollup", "expected_percent", "is_lagging", "plan_periods",
+    "reporting_period", "rollup", "rollup_from_sums",
+]  # fmt: skip
+
 LAG_TOLERANCE = 10  # points behind the straight line before a project counts as lagging
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A reporting period: one quarter of one year."""
-
-    year: int
-    quarter: int
-
-    def __post_init__(self):
-        if not 1 <= self.quarter <= 4:
-            raise ValueError(f"quarter must be 1-4, not {self.quarter}")
-
-    def __str__(self):
-        return f"{self.year}Q{self.quarter}"
-
-    @classmethod
-    def containing(cls, day: dt.date) -> "Period":
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, 3 * self.quarter - 2, 1)
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.next().first_day - dt.timedelta(days=1)
-
-    def next(self) -> "Period":
-        return (
-            Period(self.year + 1, 1) if self.quarter == 4 else Period(self.year, self.quarter + 1)
-        )
-
-    def previous(self) -> "Period":
-        return (
-            Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
-        )
-
-    @classmethod
-    def parse(cls, text: str) -> "Period":
-        """Read ``2024Q3`` (case-insensitive); raise ``ValueError`` otherwise."""
-        year, sep, quarter = text.strip().upper().partition("Q")
-        if not sep or not year.isdigit() or not quarter.isdigit():
-            raise ValueError(f"not a period: {text!r}")
-        return cls(int(year), int(quarter))
-
-
-def plan_periods(start_year: int, end_year: int) -> list[Period]:
-    """Every quarter of a plan running from ``start_year`` to ``end_year`` inclusive."""
-    return [Period(y, q) for y in range(start_year, end_year + 1) for q in range(1, 5)]
-
-
-def reporting_period(today: dt.date, start_year: int, end_year: int) -> Period:
-    """The period staff report for now: the last quarter that has ended, kept inside the plan.
-
-    Reports are due after the quarter they describe, so in November the period is Q3. Before the
-    plan's first quarter has ended it is that first quarter; after the plan it stays on the last.
-    """
-    period = Period.containing(today).previous()
-    first, last = Period(start_year, 1), Period(end_year, 4)
-    return max(first, min(period, last))
 
 
 def expected_percent(start: dt.date, end: dt.date, day: dt.date) -> float:

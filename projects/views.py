@@ -4,7 +4,6 @@ form and edit form, and the conflict page when two people saved the same project
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -16,37 +15,18 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
-from plan.selectors import current_plan
+from plan.mixins import CurrentPlanMixin
 
 from .filters import ProjectFilter
 from .forms import ProjectEditForm, ReportForm
 from .history import changes_since, project_history
 from .models import Annex, Project, ProjectUpdate
-from .progress import is_lagging, reporting_period
+from .progress import is_lagging
 from .services import ProjectConflict, ReportExists, project_edit, project_update_submit
 from .tables import ProjectTable
 
 
-class PlanRequiredMixin:
-    """Pages of the current plan; 404 while no plan is loaded."""
-
-    @cached_property
-    def plan(self):
-        plan = current_plan(self.request)
-        if plan is None:
-            raise Http404("No plan loaded: run manage.py load_plan.")
-        return plan
-
-    @cached_property
-    def today(self):
-        return timezone.localdate()
-
-    @cached_property
-    def period(self):
-        return reporting_period(self.today, self.plan.start_year, self.plan.end_year)
-
-
-class ProjectListView(PlanRequiredMixin, SingleTableMixin, FilterView):
+class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
     """Every project of the plan: sortable, paginated, filtered through the URL."""
 
     template_name = "projects/project_list.html"
@@ -95,7 +75,7 @@ class AnnexDetailView(ProjectListView):
         return context
 
 
-class MyProjectsView(PlanRequiredMixin, ListView):
+class MyProjectsView(CurrentPlanMixin, ListView):
     """What the user's units answer for, with the ones still owing a report for the period."""
 
     template_name = "projects/my_projects.html"
@@ -127,7 +107,7 @@ class MyProjectsView(PlanRequiredMixin, ListView):
         return context
 
 
-class ProjectPageMixin(PlanRequiredMixin):
+class ProjectPageMixin(CurrentPlanMixin):
     """A project of the current plan, with what its page shows."""
 
     def get_project(self):
@@ -198,7 +178,7 @@ class ProjectReportView(ProjectPageMixin, View):
                     today=self.today,
                 )
             except ProjectConflict as conflict:
-                return conflict_response(request, conflict, form, "report")
+                return conflict_response(request, conflict, "report", self.period)
             except ValidationError as error:
                 form.add_error(None, error)
             except ReportExists as exists:
@@ -251,7 +231,7 @@ class ProjectEditView(ProjectPageMixin, View):
                     changes=form.changes(),
                 )
             except ProjectConflict as conflict:
-                return conflict_response(request, conflict, form, "edit")
+                return conflict_response(request, conflict, "edit", self.period)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -261,20 +241,14 @@ class ProjectEditView(ProjectPageMixin, View):
         return TemplateResponse(request, self.template_name, context)
 
 
-def conflict_response(request, conflict: ProjectConflict, form, kind: str):
+def conflict_response(request, conflict: ProjectConflict, kind: str, period):
     """409: show what the other person changed, and give back what this user typed, on a form
     that now carries the current version so it can be sent again after a look."""
     data = request.POST.copy()
     data["version"] = conflict.project.version
     project = conflict.project
     if kind == "report":
-        retry = ReportForm(
-            data,
-            project=project,
-            current_period=reporting_period(
-                timezone.localdate(), project.annex.plan.start_year, project.annex.plan.end_year
-            ),
-        )
+        retry = ReportForm(data, project=project, current_period=period)
         action = "projects:project-report"
     else:
         retry = ProjectEditForm(data, instance=project)

@@ -131,6 +131,7 @@ def remove_demo(plan: Plan) -> None:
         project.planned_start = None
         project.planned_end = None
         project.last_reported_at = None
+        project.version += 1  # every write raises the version, so open forms see a conflict
         project.save_without_historical_record()
     get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
     Plan.objects.filter(pk=plan.pk).update(demo_data=False)
@@ -157,6 +158,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
         project.percent_complete = latest.percent_complete
         project.investment_completed = latest.investment_completed
         project.last_reported_at = latest.submitted_at
+        project.version += 1
         project._change_reason = DEMO_REASON
         project._history_user = reporter
         project.save()

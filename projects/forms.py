@@ -93,8 +93,10 @@ class ProjectEditForm(forms.ModelForm):
         model = Project
         fields = EDITABLE_FIELDS
         widgets = {
-            "planned_start": forms.DateInput(attrs={"type": "date"}),
-            "planned_end": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only; the localised format would come back empty
+            # and clear the field on save.
+            "planned_start": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "planned_end": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "content": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -115,12 +115,16 @@ def project_history(project: Project, limit: int = 200) -> list[HistoryEntry]:
 
 
 def changes_since(project: Project, version: int) -> list[HistoryEntry]:
-    """What others changed on the project after the ``version`` a user had read (newest first)."""
+    """What others changed on the project after the ``version`` a user had read (newest first).
+
+    The baseline is the last record at that version: the state the user saw.
+    """
     records = list(
         Project.history.filter(Q(id=project.pk), Q(version__gte=version))
         .select_related("history_user", "unit")
         .order_by("history_date", "history_id")
     )
-    return [e for e in _entries(records, PROJECT_FIELDS, lambda r: str(_("project"))) if e.changes][
-        ::-1
-    ]
+    seen = [i for i, record in enumerate(records) if record.version == version]
+    records = records[seen[-1] :] if seen else records
+    entries = _entries(records, PROJECT_FIELDS, lambda r: str(_("project")))
+    return [entry for entry in reversed(entries) if entry.changes]

@@ -120,3 +120,29 @@ def test_two_connections_saving_at_once_give_one_save_and_one_conflict(plan, peo
     else:
         assert not ProjectUpdate.objects.filter(project=project).exists()
         assert project.total_investment == Decimal("500")
+
+
+def test_the_conflict_shows_only_what_changed_after_the_version_the_user_saw(plan, people):
+    from projects.history import changes_since
+
+    project = Project.objects.get(annex__number=1, order=4)
+    project.location = "旧址"
+    project.save()  # a save that kept the version: part of what the user saw
+    seen = project.version
+    project_edit(project_id=project.pk, user=people["staff_own"], expected_version=seen,
+                 changes={"builder": "甲公司"})  # fmt: skip
+    entries = changes_since(project, seen)
+    assert [(c.label, c.old, c.new) for e in entries for c in e.changes] == [
+        ("建设单位", "—", "甲公司")
+    ]
+    assert entries[0].who == people["staff_own"]
+
+
+def test_the_edit_form_gives_dates_back_as_iso_so_a_save_keeps_them(client, people, project):
+    import datetime as dt
+
+    project.planned_start, project.planned_end = dt.date(2022, 7, 1), dt.date(2024, 12, 31)
+    project.save()
+    client.force_login(people["staff_own"])
+    page = client.get(reverse("projects:project-edit", args=[project.pk])).text
+    assert 'value="2022-07-01"' in page and 'value="2024-12-31"' in page

@@ -40,3 +40,29 @@ def test_admin_list_search_and_add_pages_answer(admin_client_with_plan, model):
     if first is not None:
         change = reverse("admin:{}_{}_change".format(*info), args=[first.pk])
         assert admin_client_with_plan.get(change).status_code == 200
+
+
+def test_administrators_set_roles_and_units_on_the_user_page(admin_client_with_plan, people):
+    from django.contrib.auth import get_user_model
+
+    staff = people["staff_own"]
+    response = admin_client_with_plan.get(reverse("admin:auth_user_change", args=[staff.pk]))
+    assert response.status_code == 200
+    assert "unit_memberships-0-unit" in response.text
+    listing = admin_client_with_plan.get(reverse("admin:auth_user_changelist")).text
+    assert "市科技局" in listing and "填报员" in listing
+    assert get_user_model().objects.filter(unit_memberships__unit__name="市科技局").exists()
+
+
+def test_an_admin_edit_raises_the_project_version(admin_client_with_plan):
+    from projects.models import Project
+
+    project = Project.objects.get(annex__number=1, order=1)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    form = admin_client_with_plan.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update(builder="管理员改", unit=project.unit_id, annex=project.annex_id)
+    response = admin_client_with_plan.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert (project.builder, project.version) == ("管理员改", 2)

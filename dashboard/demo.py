@@ -17,7 +17,15 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Observation
-from plan.models import Plan, Unit, UnitMembership
+from plan.models import (
+    Plan,
+    Responsibility,
+    TaskReport,
+    TaskReportStatus,
+    TaskSummary,
+    Unit,
+    UnitMembership,
+)
 from plan.permissions import ADMINISTRATOR, LEADER, STAFF
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
@@ -91,11 +99,9 @@ def _project_reports(project: Project, rng: random.Random, user) -> list[Project
         if percent == 100:
             status = ProjectStatus.COMPLETED
         invested = (total * percent / 100).quantize(Decimal("0.01"))
-        submitted = dt.datetime.combine(
-            quarter_end(year, quarter) + dt.timedelta(days=rng.randint(2, 16)),
-            dt.time(10, rng.randint(0, 59)),
-            tzinfo=SHANGHAI,
-        )
+        # About one report in twenty never came in, one in seven came in after the due date.
+        if index > 0 and rng.random() < 0.05:
+            continue
         reports.append(
             ProjectUpdate(
                 project=project,
@@ -108,15 +114,76 @@ def _project_reports(project: Project, rng: random.Random, user) -> list[Project
                 problems="（演示数据）资金到位较慢。" if status == ProjectStatus.LAGGING else "",
                 next_steps="（演示数据）加快推进下一阶段建设。" if percent < 100 else "",
                 submitted_by=user,
-                submitted_at=submitted,
+                submitted_at=_submission_time(year, quarter, rng),
                 is_demo=True,
             )
         )
     return reports
 
 
+def _submission_time(year: int, quarter: int, rng: random.Random) -> dt.datetime:
+    """Mostly within the ten days allowed after the quarter, sometimes late."""
+    days = rng.randint(11, 30) if rng.random() < 0.15 else rng.randint(1, 10)
+    return dt.datetime.combine(
+        quarter_end(year, quarter) + dt.timedelta(days=days),
+        dt.time(rng.randint(8, 17), rng.randint(0, 59)),
+        tzinfo=SHANGHAI,
+    )
+
+
+TASK_STATUS_TEXT = {
+    TaskReportStatus.ON_TRACK: "按计划推进",
+    TaskReportStatus.LAGGING: "进度滞后",
+    TaskReportStatus.COMPLETED: "年度任务已完成",
+}
+
+
+def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskSummary]]:
+    """Every unit's report on every task it shares, each quarter: most on time, some late,
+    some never sent; and the lead unit's summary of most quarters."""
+    by_unit = {
+        membership.unit_id: membership.user
+        for membership in UnitMembership.objects.filter(user__in=users.values())
+    }
+    reports, summaries = [], []
+    responsibilities = Responsibility.objects.filter(task__plan=plan).select_related("task", "unit")
+    for r in responsibilities.order_by("task__number", "order"):
+        for year, quarter in periods():
+            rng = random.Random(f"{plan.code}/task/{r.task.number}/{r.unit.name}/{year}Q{quarter}")
+            if rng.random() < 0.08:
+                continue  # never sent: overdue in the matrix
+            status = rng.choices(list(TASK_STATUS_TEXT), weights=[8, 2, 1])[0]
+            reports.append(
+                TaskReport(
+                    task=r.task, unit=r.unit, year=year, quarter=quarter, status=status,
+                    progress=f"（演示数据）{r.unit.name}{year}年第{quarter}季度围绕“{r.task.short_title}”"
+                    f"{TASK_STATUS_TEXT[status]}。",
+                    figures="（演示数据）" if rng.random() < 0.5 else "",
+                    problems="（演示数据）要素保障不足。" if status == "lagging" else "",
+                    submitted_by=by_unit.get(r.unit_id),
+                    submitted_at=_submission_time(year, quarter, rng),
+                    is_demo=True,
+                )
+            )  # fmt: skip
+            if r.is_lead and rng.random() < 0.85:
+                summaries.append(
+                    TaskSummary(
+                        task=r.task, year=year, quarter=quarter,
+                        summary=f"（演示数据）{year}年第{quarter}季度，任务“{r.task.short_title}”"
+                        "各责任单位总体按计划推进。",
+                        written_by=by_unit.get(r.unit_id),
+                        written_at=_submission_time(year, quarter, rng), is_demo=True,
+                    )
+                )  # fmt: skip
+    return reports, summaries
+
+
 def remove_demo(plan: Plan) -> None:
     """Take the demo data out again: reports, values, project state it set, demo users."""
+    TaskReport.objects.filter(task__plan=plan, is_demo=True).delete()
+    TaskReport.history.filter(task__plan=plan, is_demo=True).delete()
+    TaskSummary.objects.filter(task__plan=plan, is_demo=True).delete()
+    TaskSummary.history.filter(task__plan=plan, is_demo=True).delete()
     # Rows first, then their history: deleting a row writes one more history record.
     ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=True).delete()
     ProjectUpdate.history.filter(project__annex__plan=plan, is_demo=True).delete()
@@ -134,13 +201,18 @@ def remove_demo(plan: Plan) -> None:
         project.version += 1  # every write raises the version, so open forms see a conflict
         project.save_without_historical_record()
     get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
-    Plan.objects.filter(pk=plan.pk).update(demo_data=False)
+    Plan.objects.filter(pk=plan.pk).update(
+        demo_data=False, reporting_start_year=None, reporting_start_quarter=None
+    )
 
 
 @transaction.atomic
 def load_demo(plan: Plan) -> list[DemoUser]:
     """Replace any earlier demo data on ``plan`` with a fresh, identical set; return the users."""
-    if ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=False).exists():
+    if (
+        ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=False).exists()
+        or TaskReport.objects.filter(task__plan=plan, is_demo=False).exists()
+    ):
         raise RealDataPresent("real progress reports exist; demo data would mix with them")
     remove_demo(plan)
     users = _create_users()
@@ -183,7 +255,20 @@ def load_demo(plan: Plan) -> list[DemoUser]:
                 )
             )
     bulk_create_with_history(observations, Observation, default_change_reason=DEMO_REASON)
-    Plan.objects.filter(pk=plan.pk).update(demo_data=True)
+    task_reports, summaries = _task_reports(plan, users)
+    for row in task_reports:
+        row._history_date = row.submitted_at
+    for row in summaries:
+        row._history_date = row.written_at
+    bulk_create_with_history(task_reports, TaskReport, default_change_reason=DEMO_REASON)
+    bulk_create_with_history(summaries, TaskSummary, default_change_reason=DEMO_REASON)
+    # The demo's reports start with the plan's publication quarter (it was issued in November
+    # 2022); an administrator sets this for real data.
+    Plan.objects.filter(pk=plan.pk).update(
+        demo_data=True,
+        reporting_start_year=FIRST_PERIOD[0],
+        reporting_start_quarter=FIRST_PERIOD[1],
+    )
     return DEMO_USERS
 
 

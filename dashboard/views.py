@@ -5,13 +5,21 @@ neither ``projects`` nor ``indicators`` (DESIGN.md). Their URLs keep the ``plan`
 """
 
 from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from indicators.models import Indicator, Target
+from plan import permissions
 from plan.mixins import CurrentPlanMixin
-from plan.models import Responsibility, Task, Unit
+from plan.models import Responsibility, Task, TaskReport, Unit
+from plan.periods import Period, report_state
 from plan.selectors import current_plan
-from projects.models import Annex, Project
+from projects.models import Annex, Project, ProjectUpdate
+
+from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
 
 class PlanPageMixin(CurrentPlanMixin):
@@ -50,6 +58,9 @@ class HomeView(PlanPageMixin, TemplateView):
             )
         )
         context["period"] = self.period
+        unit_ids = permissions.reportable_unit_ids(self.request.user)
+        if unit_ids:
+            context["todo"] = todo_for(self.request.user, unit_ids, plan, self.period)
         return context
 
 
@@ -89,6 +100,19 @@ class TaskDetailView(PlanPageMixin, DetailView):
         projects = Project.objects.filter(annex__column__task=task)
         context["projects"] = projects.for_list().with_lag(self.today)
         context["rollup"] = projects.rollup_by_task(self.today).get(task.pk)
+        periods = [p for p in self.plan.reporting_periods if p.year == self.period.year]
+        matrix = task_matrix(self.plan, periods, self.today, task)
+        for row in matrix.rows:
+            for cell in row.cells:
+                cell.url = cell_url(TASKS, row.unit, cell)
+        context["matrix"] = matrix
+        context["summary"] = task.summaries.select_related("written_by").first()
+        context["lead"] = next((r for r in task.responsibilities.all() if r.is_lead), None)
+        context["may_report"] = [
+            r for r in task.responsibilities.all()
+            if permissions.can_report_on(self.request.user, r)
+        ]  # fmt: skip
+        context["period"] = self.period
         return context
 
 
@@ -118,3 +142,102 @@ class UnitDetailView(PlanPageMixin, DetailView):
         )
         context["members"] = unit.members.filter(is_active=True).order_by("username")
         return context
+
+
+class ReportMatrixView(PlanPageMixin, TemplateView):
+    """Who has reported: units down, periods across, for task reports or project reports."""
+
+    template_name = "dashboard/report_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        kind = params.get("kind") if params.get("kind") in (TASKS, PROJECTS) else TASKS
+        tasks = list(self.plan.tasks.order_by("number"))
+        task = next((t for t in tasks if str(t.number) == params.get("task")), None)
+        years = sorted({p.year for p in self.plan.reporting_periods})
+        year = params.get("year", str(self.period.year))
+        periods = [p for p in self.plan.reporting_periods if year == "all" or str(p.year) == year]
+        if not periods:
+            year, periods = (
+                str(self.period.year),
+                [p for p in self.plan.reporting_periods if p.year == self.period.year],
+            )
+        build = task_matrix if kind == TASKS else project_matrix
+        matrix = build(self.plan, periods, self.today, task)
+        for row in matrix.rows:
+            for cell in row.cells:
+                cell.url = cell_url(kind, row.unit, cell)
+        context.update(
+            kind=kind, tasks=tasks, task=task, years=years, year=year, matrix=matrix,
+            due_dates=[(p, self.plan.due_date(p)) for p in periods], today=self.today,
+        )  # fmt: skip
+        return context
+
+
+def cell_url(kind, unit, cell) -> str:
+    """One report opens itself; a cell of several opens the unit's list for the period."""
+    if len(cell.items) == 1 and cell.items[0].ref is not None:
+        ref = cell.items[0].ref
+        if kind == TASKS:
+            return reverse("plan:task-report-detail", args=[ref])
+        return reverse("projects:project-detail", args=[ref])
+    url = reverse("dashboard:unit-period-reports", args=[unit.pk, str(cell.period)])
+    return f"{url}?kind={kind}"
+
+
+class UnitPeriodReportsView(PlanPageMixin, TemplateView):
+    """What one unit owes for one period, report by report, with links."""
+
+    template_name = "dashboard/unit_period_reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = get_object_or_404(Unit, pk=self.kwargs["unit_id"])
+        try:
+            period = Period.parse(self.kwargs["period"])
+        except ValueError as error:
+            raise Http404(str(error)) from error
+        if period not in self.plan.reporting_periods:
+            raise Http404(f"{period} is not a reporting period of this plan")
+        due = self.plan.due_date(period)
+        in_period = {"year": period.year, "quarter": period.quarter}
+        responsibilities = (
+            Responsibility.objects.filter(unit=unit, task__plan=self.plan)
+            .select_related("task")
+            .order_by("task__number")
+        )
+        reports = {
+            r.task_id: r
+            for r in TaskReport.objects.filter(unit=unit, task__plan=self.plan, **in_period)
+        }
+        projects = (
+            Project.objects.filter(unit=unit, annex__plan=self.plan)
+            .select_related("annex")
+            .order_by("annex__number", "order")
+        )
+        updates = {
+            u.project_id: u for u in ProjectUpdate.objects.filter(project__in=projects, **in_period)
+        }
+        may_report = permissions.reportable_unit_ids(self.request.user)
+        context.update(
+            unit=unit,
+            period=period,
+            due=due,
+            kind=self.request.GET.get("kind", TASKS),
+            tasks=[
+                (r, reports.get(r.task_id), state_of(reports.get(r.task_id), due, self.today))
+                for r in responsibilities
+            ],
+            projects=[
+                (p, updates.get(p.pk), state_of(updates.get(p.pk), due, self.today))
+                for p in projects
+            ],
+            can_report=may_report is None or unit.pk in may_report,
+        )
+        return context
+
+
+def state_of(report, due, today) -> str:
+    submitted = timezone.localtime(report.submitted_at).date() if report else None
+    return report_state(submitted, due, today)

@@ -2,15 +2,27 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
+from .models import (
+    Column,
+    Plan,
+    Responsibility,
+    Safeguard,
+    Task,
+    TaskReport,
+    TaskSummary,
+    Unit,
+    UnitMembership,
+)
 
 User = get_user_model()
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "issuer", "start_year", "end_year", "is_current", "demo_data"]
+    list_display = ["title", "code", "issuer", "start_year", "end_year", "report_due_days",
+                    "is_current", "demo_data"]  # fmt: skip
     list_filter = ["is_current", "demo_data"]
     search_fields = ["title", "code", "issuer"]
 
@@ -111,3 +123,23 @@ class UserWithUnitsAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserWithUnitsAdmin)
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "year", "quarter", "status", "submitted_by", "submitted_at",
+                    "revised_at", "is_demo"]  # fmt: skip
+    list_filter = ["task__plan", "year", "quarter", "status", "task", "unit", "is_demo"]
+    search_fields = ["unit__name", "task__short_title", "progress", "figures", "problems"]
+    list_select_related = ["task", "unit", "submitted_by"]
+    autocomplete_fields = ["unit", "submitted_by"]
+    readonly_fields = ["version"]
+
+
+@admin.register(TaskSummary)
+class TaskSummaryAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "year", "quarter", "written_by", "written_at", "is_demo"]
+    list_filter = ["task__plan", "year", "quarter", "task", "is_demo"]
+    search_fields = ["task__short_title", "summary"]
+    list_select_related = ["task", "written_by"]
+    readonly_fields = ["version"]

@@ -5,12 +5,15 @@ this one. Units are not plan-specific: a bureau stays the same bureau from one p
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .periods import Period, due_date, plan_periods
 
 
 class PlanQuerySet(models.QuerySet):
@@ -47,6 +50,24 @@ class Plan(models.Model):
         default=False,
         help_text=_("Set while generated demo data is loaded; every page then says so."),
     )
+    report_due_days = models.PositiveSmallIntegerField(
+        _("days to report"),
+        default=10,
+        validators=[MaxValueValidator(90)],
+        help_text=_("A quarter's reports are due this many days after the quarter ends."),
+    )
+    reporting_start_year = models.PositiveSmallIntegerField(
+        _("first reported year"),
+        null=True,
+        blank=True,
+        help_text=_("Year of the first quarter units report on; empty means the first year."),
+    )
+    reporting_start_quarter = models.PositiveSmallIntegerField(
+        _("first reported quarter"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -70,6 +91,17 @@ class Plan(models.Model):
     @property
     def years(self):
         return range(self.start_year, self.end_year + 1)
+
+    @property
+    def reporting_periods(self) -> list[Period]:
+        """The quarters units report on: from the first reported quarter to the plan's end."""
+        first = Period(
+            self.reporting_start_year or self.start_year, self.reporting_start_quarter or 1
+        )
+        return [p for p in plan_periods(self.start_year, self.end_year) if p >= first]
+
+    def due_date(self, period: Period):
+        return due_date(period, self.report_due_days)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -313,3 +345,119 @@ class Safeguard(models.Model):
 
     def get_absolute_url(self):
         return reverse("dashboard:home") + "#safeguards"
+
+
+class TaskReportStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    LAGGING = "lagging", _("lagging")
+    COMPLETED = "completed", _("completed")
+
+
+class TaskReport(models.Model):
+    """One unit's quarterly report on one task it shares (任务进展填报)."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="task_reports", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    status = models.CharField(
+        _("self-assessed status"), max_length=16, choices=TaskReportStatus.choices
+    )
+    progress = models.TextField(_("work done"))
+    figures = models.TextField(
+        _("figures achieved"), blank=True, help_text=_("e.g. 新认定国家高新技术企业35家")
+    )
+    problems = models.TextField(_("problems met"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_reports",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(
+        _("first submitted at"), help_text=_("Timeliness is judged on this.")
+    )
+    revised_at = models.DateTimeField(_("last revised at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task report")
+        verbose_name_plural = _("task reports")
+        ordering = ["task", "-year", "-quarter", "unit__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "year", "quarter"], name="unique_task_report_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="task_report_quarter_1_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.task} · {self.unit} · {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("plan:task-report-detail", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class TaskSummary(models.Model):
+    """The lead unit's summary of a task for one period (牵头单位汇总)."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("task")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    summary = models.TextField(_("summary"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_summaries",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task summary")
+        verbose_name_plural = _("task summaries")
+        ordering = ["task", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year", "quarter"], name="unique_task_summary_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.period}"
+
+    def get_absolute_url(self):
+        return self.task.get_absolute_url()
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)

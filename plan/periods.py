@@ -66,3 +66,26 @@ def reporting_period(today: dt.date, start_year: int, end_year: int) -> Period:
     period = Period.containing(today).previous()
     first, last = Period(start_year, 1), Period(end_year, 4)
     return max(first, min(period, last))
+
+
+def due_date(period: Period, days: int) -> dt.date:
+    """When a period's reports are due: ``days`` after the quarter's last day."""
+    return period.last_day + dt.timedelta(days=days)
+
+
+class ReportState:
+    """Where one expected report stands, worst first (the order a matrix cell takes)."""
+
+    OVERDUE = "overdue"  # missing, and the due date has passed
+    LATE = "late"  # submitted after the due date
+    NOT_DUE = "not_due"  # missing, but not due yet
+    SUBMITTED = "submitted"  # submitted by the due date
+
+    ORDER = [OVERDUE, LATE, NOT_DUE, SUBMITTED]
+
+
+def report_state(submitted_on: dt.date | None, due: dt.date, today: dt.date) -> str:
+    """The state of one expected report, from the day it was first submitted (or ``None``)."""
+    if submitted_on is None:
+        return ReportState.OVERDUE if today > due else ReportState.NOT_DUE
+    return ReportState.LATE if submitted_on > due else ReportState.SUBMITTED

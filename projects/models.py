@@ -257,7 +257,10 @@ class ProjectUpdate(models.Model):
         related_name="project_updates",
         verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(
+        _("first submitted at"), help_text=_("Timeliness is judged on this.")
+    )
+    revised_at = models.DateTimeField(_("last revised at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import require_report_on
+from plan.services import validate_period
 
 from .models import Project, ProjectStatus, ProjectUpdate
-from .progress import Period, plan_periods
+from .progress import Period
 
 EDITABLE_FIELDS = [
     "builder",
@@ -73,19 +74,11 @@ def validate_report(project: Project, data: ReportInput, today: dt.date) -> None
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
-    plan = project.annex.plan
-    if data.period not in plan_periods(plan.start_year, plan.end_year):
-        add(
-            "period",
-            _("%(period)s is outside the plan, which runs from %(first)s to %(last)s.")
-            % {
-                "period": data.period,
-                "first": Period(plan.start_year, 1),
-                "last": Period(plan.end_year, 4),
-            },
-        )
-    elif data.period > Period.containing(today):
-        add("period", _("%(period)s has not begun yet.") % {"period": data.period})
+    try:
+        validate_period(project.annex.plan, data.period, today)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     if not 0 <= data.percent_complete <= 100:
         add("percent_complete", _("Percent complete must be between 0 and 100."))
     if data.status == ProjectStatus.COMPLETED and data.percent_complete != 100:
@@ -173,8 +166,12 @@ def project_update_submit(
     for field in ("status", "percent_complete", "investment_completed", "progress", "problems",
                   "next_steps", "reason"):  # fmt: skip
         setattr(report, field, getattr(data, field))
+    if report.pk is None:
+        report.submitted_at = now
+    else:
+        # Timeliness is judged on the first submission; a replacement is a revision.
+        report.revised_at = now
     report.submitted_by = user
-    report.submitted_at = now
     report._history_user = user
     report.full_clean()
     report.save()

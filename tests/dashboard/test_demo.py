@@ -1,5 +1,6 @@
 """Demo data: deterministic, labelled on every page, removable, never mixed with real reports."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -8,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from dashboard.demo import DEMO_USERS
+from dashboard.reporting import task_matrix
 from indicators.models import Observation
-from plan.models import Plan
+from plan.models import Plan, TaskReport, TaskSummary
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
 
@@ -43,9 +45,13 @@ def test_demo_is_the_same_every_run(plan):
 def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert ProjectUpdate.objects.count() == 53 * 13
+    # About one report in twenty is left out, so the matrix shows missing ones.
+    assert 53 * 13 * 0.9 < ProjectUpdate.objects.count() < 53 * 13
     periods = set(ProjectUpdate.objects.values_list("year", "quarter"))
     assert min(periods) == (2022, 4) and max(periods) == (2025, 4) and len(periods) == 13
+    assert ProjectUpdate.objects.filter(year=2022, quarter=4).count() == 53
+    plan.refresh_from_db()
+    assert len(plan.reporting_periods) == 13
     statuses = set(Project.objects.values_list("status", flat=True))
     assert {ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS, ProjectStatus.LAGGING} <= statuses
     assert Observation.objects.filter(is_demo=True).count() == 12
@@ -58,6 +64,20 @@ def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
             .exists()
         )
     assert Plan.objects.get().demo_data
+
+
+def test_demo_task_reports_show_every_state_a_finished_plan_can_have(plan):
+    call_command("load_demo", stdout=io.StringIO())
+    plan.refresh_from_db()
+    matrix = task_matrix(plan, plan.reporting_periods, dt.date(2026, 11, 26))
+    states = {cell.state for row in matrix.rows for cell in row.cells}
+    assert states == {"submitted", "late", "overdue"}
+    assert TaskSummary.objects.count() > 0
+    assert TaskReport.objects.filter(submitted_by__username="demo-staff-kjj").exists()
+    # A quarter whose due date is still ahead shows as not due.
+    early = task_matrix(plan, plan.reporting_periods, dt.date(2025, 12, 15))
+    assert early.rows[0].cells[-1].state in {"not_due", "submitted", "late"}
+    assert any(cell.state == "not_due" for row in early.rows for cell in row.cells)
 
 
 def test_progress_never_goes_down_in_demo_reports(plan):
@@ -90,6 +110,7 @@ def test_remove_takes_demo_out_and_the_banner_with_it(plan, client_logged_in):
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", "--remove", stdout=io.StringIO())
     assert ProjectUpdate.objects.count() == 0
+    assert TaskReport.objects.count() == 0 and TaskSummary.objects.count() == 0
     assert Observation.objects.count() == 0
     assert not Plan.objects.get().demo_data
     assert not get_user_model().objects.filter(username__startswith="demo-").exists()

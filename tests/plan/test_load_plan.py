@@ -4,6 +4,7 @@ import io
 
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import translation
 
 from plan.models import Plan, Unit
 from projects.models import Project
@@ -22,7 +23,8 @@ def snapshot() -> dict:
 
 def test_loading_twice_leaves_the_same_rows(db):
     first_output = io.StringIO()
-    call_command("load_plan", stdout=first_output)
+    with translation.override("en"):
+        call_command("load_plan", stdout=first_output)
     first = snapshot()
     second_output = io.StringIO()
     call_command("load_plan", stdout=second_output)

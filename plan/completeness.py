@@ -1,0 +1,101 @@
+"""Who has reported and who is late: the completeness matrix, as pure arithmetic.
+
+The caller says what each unit owes (``obligations``: unit id -> keys such as task or project
+ids) and what has come in (``submissions``: (unit id, key, period) -> first submission date and a
+reference to the report); this module works out each cell, row and column. It runs no query, so
+a page's query count does not depend on how many units or periods the matrix has.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from .periods import Period, ReportState, report_state
+
+
+@dataclass
+class Item:
+    """One expected report: what it is about, where it stands, and the report if any."""
+
+    key: Hashable
+    state: str
+    ref: object = None
+
+
+@dataclass
+class Cell:
+    unit: object
+    period: Period
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(item.state for item in self.items)
+
+    @property
+    def state(self) -> str | None:
+        """The worst state in the cell (overdue before late before not due before submitted)."""
+        states = {item.state for item in self.items}
+        return next((s for s in ReportState.ORDER if s in states), None)
+
+    @property
+    def received(self) -> int:
+        counts = self.counts
+        return counts[ReportState.SUBMITTED] + counts[ReportState.LATE]
+
+
+@dataclass
+class Row:
+    unit: object
+    cells: list[Cell]
+
+    @property
+    def totals(self) -> Counter:
+        return sum((cell.counts for cell in self.cells), Counter())
+
+
+@dataclass
+class Matrix:
+    periods: list[Period]
+    rows: list[Row]
+
+    @property
+    def period_totals(self) -> list[Counter]:
+        return [
+            sum((row.cells[i].counts for row in self.rows), Counter())
+            for i in range(len(self.periods))
+        ]
+
+    @property
+    def totals(self) -> Counter:
+        return sum((row.totals for row in self.rows), Counter())
+
+
+def build_matrix(
+    *,
+    units: Iterable,
+    periods: list[Period],
+    obligations: dict[int, list[Hashable]],
+    submissions: dict[tuple[int, Hashable, Period], tuple[dt.date, object]],
+    due_dates: dict[Period, dt.date],
+    today: dt.date,
+) -> Matrix:
+    """A row for every unit that owes anything, a cell for every period, an item for every
+    expected report. ``units`` are objects with a ``pk``, in the order the rows should take."""
+    rows = []
+    for unit in units:
+        keys = obligations.get(unit.pk)
+        if not keys:
+            continue
+        cells = []
+        for period in periods:
+            cell = Cell(unit, period)
+            for key in keys:
+                submitted_on, ref = submissions.get((unit.pk, key, period), (None, None))
+                cell.items.append(
+                    Item(key, report_state(submitted_on, due_dates[period], today), ref)
+                )
+            cells.append(cell)
+        rows.append(Row(unit, cells))
+    return Matrix(periods, rows)

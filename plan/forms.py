@@ -1,0 +1,48 @@
+"""Forms for task reports and summaries: they read input and carry the version the user saw."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import TaskReportStatus
+from .services import TaskReportInput
+
+
+class TaskReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.ChoiceField(label=_("Self-assessed status"), choices=TaskReportStatus.choices)
+    progress = forms.CharField(
+        label=_("Work done"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Say what was done this period.")},
+    )
+    figures = forms.CharField(
+        label=_("Figures achieved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. 新认定国家高新技术企业35家"),
+    )
+    problems = forms.CharField(
+        label=_("Problems met"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def report_input(self) -> TaskReportInput:
+        data = self.cleaned_data
+        return TaskReportInput(
+            status=data["status"],
+            progress=data["progress"],
+            figures=data["figures"],
+            problems=data["problems"],
+            next_steps=data["next_steps"],
+        )
+
+
+class TaskSummaryForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    summary = forms.CharField(
+        label=_("Summary of the task this period"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the summary before saving.")},
+    )

@@ -1,0 +1,200 @@
+"""Task report pages: a unit's report on a task for a period, the lead unit's summary, and a
+report's own page. They use plan models only; their URLs are in ``dashboard/plan_urls.py``."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+
+from . import permissions
+from .forms import TaskReportForm, TaskSummaryForm
+from .mixins import CurrentPlanMixin
+from .models import Responsibility, TaskReport, TaskSummary
+from .periods import Period
+from .services import StaleVersion, task_report_submit, task_summary_submit
+
+
+class PeriodPageMixin(CurrentPlanMixin):
+    """A page about one period given in the URL as ``2025Q4``; 404 for anything else."""
+
+    @property
+    def url_period(self) -> Period:
+        try:
+            period = Period.parse(self.kwargs["period"])
+        except ValueError as error:
+            raise Http404(_("There is no period called %s.") % self.kwargs["period"]) from error
+        if period not in self.plan.reporting_periods:
+            raise Http404(
+                _("%(period)s is not a reporting period of this plan.") % {"period": period}
+            )
+        return period
+
+    def period_choices(self):
+        return [p for p in self.plan.reporting_periods if p <= Period.containing(self.today)][::-1]
+
+
+class TaskReportFormView(PeriodPageMixin, View):
+    """A unit's report on a task for a period: new, or a revision of the one there."""
+
+    template_name = "plan/taskreport_form.html"
+
+    def get_responsibility(self):
+        responsibility = get_object_or_404(
+            Responsibility.objects.select_related("task__plan", "unit"),
+            task__plan=self.plan,
+            task__number=self.kwargs["number"],
+            unit_id=self.kwargs["unit_id"],
+        )
+        permissions.require_report_on(self.request.user, responsibility)
+        return responsibility
+
+    def existing(self, responsibility, period):
+        return (
+            TaskReport.objects.filter(
+                task=responsibility.task,
+                unit=responsibility.unit,
+                year=period.year,
+                quarter=period.quarter,
+            )  # fmt: skip
+            .select_related("submitted_by")
+            .first()
+        )
+
+    def render(self, responsibility, period, form, existing, status=200, conflict=None):
+        context = {
+            "responsibility": responsibility,
+            "task": responsibility.task,
+            "unit": responsibility.unit,
+            "period": period,
+            "periods": self.period_choices(),
+            "form": form,
+            "existing": existing,
+            "due": self.plan.due_date(period),
+            "conflict": conflict,
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, number, unit_id, period):
+        responsibility, period = self.get_responsibility(), self.url_period
+        existing = self.existing(responsibility, period)
+        initial = {"version": existing.version if existing else 0}
+        if existing:
+            for name in ("status", "progress", "figures", "problems", "next_steps"):
+                initial[name] = getattr(existing, name)
+        return self.render(responsibility, period, TaskReportForm(initial=initial), existing)
+
+    def post(self, request, number, unit_id, period):
+        responsibility, period = self.get_responsibility(), self.url_period
+        form = TaskReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report = task_report_submit(
+                    responsibility=responsibility,
+                    user=request.user,
+                    period=period,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.report_input(),
+                    today=self.today,
+                )
+            except StaleVersion as stale:
+                data = request.POST.copy()
+                data["version"] = stale.current.version if stale.current else 0
+                return self.render(
+                    responsibility, period, TaskReportForm(data), stale.current, 409, stale
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Report on task %(task)s for %(period)s saved.")
+                    % {"task": responsibility.task.number, "period": period},
+                )
+                return redirect(report)
+        return self.render(responsibility, period, form, self.existing(responsibility, period))
+
+
+class TaskSummaryFormView(PeriodPageMixin, View):
+    """The lead unit's summary of a task for a period."""
+
+    template_name = "plan/tasksummary_form.html"
+
+    def get_lead(self):
+        lead = get_object_or_404(
+            Responsibility.objects.select_related("task__plan", "unit"),
+            task__plan=self.plan,
+            task__number=self.kwargs["number"],
+            order=1,
+        )
+        permissions.require_report_on(self.request.user, lead)
+        return lead
+
+    def render(self, lead, period, form, existing, status=200, conflict=None):
+        reports = TaskReport.objects.filter(
+            task=lead.task, year=period.year, quarter=period.quarter
+        ).select_related("unit")
+        context = {
+            "lead": lead, "task": lead.task, "period": period, "periods": self.period_choices(),
+            "form": form, "existing": existing, "reports": reports, "conflict": conflict,
+        }  # fmt: skip
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def existing(self, lead, period):
+        return TaskSummary.objects.filter(
+            task=lead.task, year=period.year, quarter=period.quarter
+        ).first()
+
+    def get(self, request, number, period):
+        lead, period = self.get_lead(), self.url_period
+        existing = self.existing(lead, period)
+        initial = {"version": existing.version if existing else 0,
+                   "summary": existing.summary if existing else ""}  # fmt: skip
+        return self.render(lead, period, TaskSummaryForm(initial=initial), existing)
+
+    def post(self, request, number, period):
+        lead, period = self.get_lead(), self.url_period
+        form = TaskSummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                task_summary_submit(
+                    lead=lead, user=request.user, period=period,
+                    expected_version=form.cleaned_data["version"],
+                    summary=form.cleaned_data["summary"], today=self.today,
+                )  # fmt: skip
+            except StaleVersion as stale:
+                data = request.POST.copy()
+                data["version"] = stale.current.version if stale.current else 0
+                return self.render(lead, period, TaskSummaryForm(data), stale.current, 409, stale)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Summary for %(period)s saved.") % {"period": period})
+                return redirect(lead.task)
+        return self.render(lead, period, form, self.existing(lead, period))
+
+
+class TaskReportDetailView(CurrentPlanMixin, DetailView):
+    """One task report, with its revisions."""
+
+    template_name = "plan/taskreport_detail.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return TaskReport.objects.filter(task__plan=self.plan).select_related(
+            "task", "unit", "submitted_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        context["due"] = self.plan.due_date(report.period)
+        context["late"] = report.submitted_at.date() > context["due"]
+        context["can_revise"] = permissions.can_report_on(self.request.user, report)
+        context["revisions"] = report.history.select_related("history_user").order_by(
+            "-history_date"
+        )
+        return context

@@ -16,7 +16,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import Indicator, Observation
+from indicators.models import Indicator, Observation, Target
+from indicators.services import target_revise
 from plan.models import (
     Plan,
     Responsibility,
@@ -57,6 +58,22 @@ INDICATOR_PATHS = {
     "fiscal-st-share": [Decimal("1.35"), Decimal("1.42"), Decimal("1.40"), Decimal("1.55")],
     "national-hte": [Decimal("318"), Decimal("372"), Decimal("421"), Decimal("468")],
 }
+
+
+# Demo indicators with numbers, so the cockpit's arithmetic and charts have something to show.
+# Named "演示：" so no one mistakes them for the plan's own indicators, and removed with the demo.
+DEMO_INDICATORS = [
+    # code, name, unit, kind, unit responsible, baseline (2021), original 2025 target,
+    # revised 2025 target or None, values 2022-2025
+    ("demo-tech-contracts", "演示：技术合同成交额", "亿元", "numeric", "市科技局", 30, 60, 55,
+     [36, 41, 47, 52]),
+    ("demo-patents", "演示：每万人高价值发明专利拥有量", "件", "numeric", "市科技局", 2.1, 4.0,
+     None, [2.4, 2.9, 3.4, 4.1]),
+    ("demo-rd-coverage", "演示：规上工业企业研发机构覆盖率", "%", "numeric", "市工信局", 18, 35,
+     None, [19, 21, 23, 26]),
+    ("demo-region-rank", "演示：区域创新能力排名（东北地级市）", "", "rank", "市科技局", 8, 5, None,
+     [8, 7, 7, 6]),
+]  # fmt: skip
 
 
 class RealDataPresent(Exception):
@@ -189,6 +206,11 @@ def remove_demo(plan: Plan) -> None:
     ProjectUpdate.history.filter(project__annex__plan=plan, is_demo=True).delete()
     Observation.objects.filter(indicator__plan=plan, is_demo=True).delete()
     Observation.history.filter(indicator__plan=plan, is_demo=True).delete()
+    demo_indicators = Indicator.objects.filter(plan=plan, is_demo=True)
+    demo_ids = list(demo_indicators.values_list("pk", flat=True))
+    demo_indicators.delete()
+    Indicator.history.filter(id__in=demo_ids).delete()
+    Target.history.filter(indicator_id__in=demo_ids).delete()
     Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()
     for project in Project.objects.filter(annex__plan=plan):
         project.status = ProjectStatus.NOT_STARTED
@@ -255,6 +277,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
                 )
             )
     bulk_create_with_history(observations, Observation, default_change_reason=DEMO_REASON)
+    _demo_indicators(plan, users["demo-admin"])
     task_reports, summaries = _task_reports(plan, users)
     for row in task_reports:
         row._history_date = row.submitted_at
@@ -270,6 +293,39 @@ def load_demo(plan: Plan) -> list[DemoUser]:
         reporting_start_quarter=FIRST_PERIOD[1],
     )
     return DEMO_USERS
+
+
+def _demo_indicators(plan: Plan, admin) -> None:
+    """Demo indicators with a baseline, a 2025 target (one revised) and four years of values."""
+    start = Indicator.objects.filter(plan=plan).count()
+    for order, row in enumerate(DEMO_INDICATORS, start=start + 1):
+        code, name, measure, kind, unit, baseline, target, revised, values = row
+        rank = kind == "rank"
+        indicator = Indicator.objects.create(
+            plan=plan, code=code, order=order, name=name, unit_of_measure=measure, kind=kind,
+            direction="lower" if rank else "higher", baseline_year=plan.start_year - 1,
+            baseline_value=Decimal(str(baseline)), responsible_unit=Unit.objects.get(name=unit),
+            definition="演示数据：仅用于展示进度算法和图表。", data_source="（演示）", is_demo=True,
+        )  # fmt: skip
+        goal = {"rank": target} if rank else {"value": Decimal(str(target))}
+        original = {"original_rank": target} if rank else {"original_value": Decimal(str(target))}
+        end = Target.objects.create(indicator=indicator, year=plan.end_year, **goal, **original)
+        if revised is not None:
+            target_revise(
+                target_id=end.pk, user=admin, value=Decimal(str(revised)), rank=None,
+                statement="", reason="（演示）受外部环境影响，经领导小组同意下调目标。",
+            )  # fmt: skip
+        Observation.objects.bulk_create(
+            Observation(
+                indicator=indicator,
+                year=year,
+                is_demo=True,
+                source="（演示）",
+                rank=value if rank else None,
+                value=None if rank else Decimal(str(value)),
+            )  # fmt: skip
+            for year, value in zip(plan.years, values, strict=True)
+        )
 
 
 def _create_users() -> dict:

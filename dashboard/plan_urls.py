@@ -10,6 +10,8 @@ from . import views
 app_name = "plan"
 
 urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("evaluation/", views.EvaluationView.as_view(), name="evaluation"),
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
     path("tasks/<int:number>/", views.TaskDetailView.as_view(), name="task-detail"),
     path(

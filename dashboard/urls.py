@@ -5,7 +5,8 @@ from . import views
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views.CockpitView.as_view(), name="home"),
+    path("cockpit/<slug:chart>.json", views.CockpitChartView.as_view(), name="cockpit-chart"),
     path("reports/", views.ReportMatrixView.as_view(), name="report-matrix"),
     path(
         "reports/<int:unit_id>/<str:period>/",

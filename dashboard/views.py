@@ -11,14 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from indicators.charts import SafeJSONView
 from indicators.models import Indicator, Target
+from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
-from plan.models import Responsibility, Task, TaskReport, Unit
+from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
 from projects.models import Annex, Project, ProjectUpdate
 
+from . import cockpit
 from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
 
@@ -33,8 +36,10 @@ def ordered_responsibilities(**filters):
     return Prefetch("responsibilities", queryset=queryset.order_by("task__number", "order"))
 
 
-class HomeView(PlanPageMixin, TemplateView):
-    template_name = "dashboard/home.html"
+class OverviewView(PlanPageMixin, TemplateView):
+    """The plan as published: goals, tasks, annexes, indicators named, safeguards."""
+
+    template_name = "dashboard/overview.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,9 +63,6 @@ class HomeView(PlanPageMixin, TemplateView):
             )
         )
         context["period"] = self.period
-        unit_ids = permissions.reportable_unit_ids(self.request.user)
-        if unit_ids:
-            context["todo"] = todo_for(self.request.user, unit_ids, plan, self.period)
         return context
 
 
@@ -241,3 +243,106 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
 def state_of(report, due, today) -> str:
     submitted = timezone.localtime(report.submitted_at).date() if report else None
     return report_state(submitted, due, today)
+
+
+class CockpitView(PlanPageMixin, TemplateView):
+    """The leadership cockpit: headline figures, tasks, what lags, indicators, charts."""
+
+    template_name = "dashboard/cockpit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = current_plan(self.request)
+        if plan is None:
+            return context
+        rollups = self.rollups()
+        tasks = list(plan.tasks.order_by("number"))
+        for task in tasks:
+            task.rollup = rollups.get(task.pk)
+        indicators = cockpit.indicator_progress(plan)
+        for row in indicators:
+            row.status_label = STATUS_LABELS[row.status]
+        lagging = (
+            Project.objects.filter(annex__plan=plan)
+            .for_list()
+            .with_lag(self.today)
+            .filter(is_lagging=True)
+            .order_by("percent_complete", "annex__number", "order")[:8]
+        )
+        projects = cockpit.project_counts(plan, self.today)
+        context.update(
+            tasks=tasks,
+            projects=projects,
+            indicators=indicators,
+            indicator_counts=cockpit.indicator_counts(indicators),
+            in_trouble=[r for r in indicators if r.status in (Status.BEHIND, Status.WARNING)],
+            lagging_projects=lagging,
+            completeness=cockpit.reporting_completeness(plan, self.period, self.today),
+            period=self.period,
+            status_chart=cockpit.project_status_chart(projects),
+            task_chart=cockpit.task_progress_chart(tasks),
+            indicator_chart=cockpit.indicator_completion_chart(indicators),
+        )
+        unit_ids = permissions.reportable_unit_ids(self.request.user)
+        if unit_ids:
+            context["todo"] = todo_for(self.request.user, unit_ids, plan, self.period)
+        return context
+
+
+class CockpitChartView(PlanPageMixin, SafeJSONView):
+    """JSON for one of the cockpit's charts."""
+
+    def get_context_data(self, **kwargs):
+        chart = self.kwargs["chart"]
+        if chart == "project-status":
+            return cockpit.project_status_chart(cockpit.project_counts(self.plan, self.today))
+        if chart == "task-progress":
+            rollups = self.rollups()
+            tasks = list(self.plan.tasks.order_by("number"))
+            for task in tasks:
+                task.rollup = rollups.get(task.pk)
+            return cockpit.task_progress_chart(tasks)
+        if chart == "indicator-completion":
+            return cockpit.indicator_completion_chart(cockpit.indicator_progress(self.plan))
+        raise Http404("no such chart")
+
+
+class EvaluationView(PlanPageMixin, TemplateView):
+    """The final evaluation (终期评估): every indicator's last value against its original and
+    current target, and every task's projects and reports over the whole plan."""
+
+    template_name = "dashboard/evaluation.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.plan
+        indicators = cockpit.indicator_progress(plan)
+        for row in indicators:
+            row.status_label = STATUS_LABELS[row.status]
+            row.final = row.years[-1] if row.years else None
+        rollups = self.rollups()
+        matrix = task_matrix(plan, plan.reporting_periods, self.today)
+        by_task = {}
+        for row in matrix.rows:
+            for cell in row.cells:
+                for item in cell.items:
+                    by_task.setdefault(item.key, []).append(item.state)
+        projects = Project.objects.filter(annex__plan=plan).for_list().with_lag(self.today)
+        projects_by_task = {}
+        for project in projects.select_related("annex__column"):
+            projects_by_task.setdefault(project.annex.column.task_id, []).append(project)
+        summaries = {}
+        for summary in TaskSummary.objects.filter(task__plan=plan).order_by("year", "quarter"):
+            summaries[summary.task_id] = summary  # the latest wins
+        tasks = list(
+            plan.tasks.prefetch_related(ordered_responsibilities(order=1)).order_by("number")
+        )
+        for task in tasks:
+            task.rollup = rollups.get(task.pk)
+            task.project_list = projects_by_task.get(task.pk, [])
+            states = by_task.get(task.pk, [])
+            task.reports_received = sum(s in ("submitted", "late") for s in states)
+            task.reports_expected = len(states)
+            task.latest_summary = summaries.get(task.pk)
+        context.update(indicators=indicators, tasks=tasks, periods=plan.reporting_periods)
+        return context

@@ -25,5 +25,5 @@ def load_indicators(plan: Plan, data: dict, report: LoadReport) -> None:
             report,
             {"indicator": indicator, "year": plan.end_year},
             {},
-            {"statement": i["target_statement"]},
+            {"statement": i["target_statement"], "original_statement": i["target_statement"]},
         )

@@ -11,6 +11,12 @@ from plan.models import Plan, Unit
 
 
 class Indicator(models.Model):
+    class Category(models.TextChoices):
+        INPUT = "input", _("innovation input")
+        ACTORS = "actors", _("innovation actors")
+        OUTPUT = "output", _("innovation output")
+        ENVIRONMENT = "environment", _("innovation environment")
+
     class Direction(models.TextChoices):
         HIGHER = "higher", _("higher is better")
         LOWER = "lower", _("lower is better")
@@ -26,9 +32,7 @@ class Indicator(models.Model):
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)
-    category = models.CharField(
-        _("category"), max_length=50, blank=True, help_text=_("e.g. 创新投入, 创新主体.")
-    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=30, blank=True)
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
@@ -51,6 +55,10 @@ class Indicator(models.Model):
     source_quote = models.TextField(
         _("source quote"), blank=True, help_text=_("Where the plan's text names this indicator.")
     )
+    quarterly = models.BooleanField(
+        _("tracked quarterly"), default=False, help_text=_("Values are entered for each quarter.")
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()
 
@@ -66,7 +74,16 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("admin:indicators_indicator_change", args=[self.pk])
+        return reverse("indicators:indicator-detail", args=[self.pk])
+
+    @property
+    def unit_id(self):
+        """The unit that answers for the values, for ``plan.permissions``."""
+        return self.responsible_unit_id
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit_of_measure.strip() in {"%", "％"}
 
 
 class Target(models.Model):
@@ -87,6 +104,15 @@ class Target(models.Model):
         max_length=300,
         blank=True,
         help_text=_("The target in the plan's words, e.g. 争创东北地区地级城市前列."),
+    )
+    original_value = models.DecimalField(
+        _("original target value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    original_rank = models.PositiveSmallIntegerField(
+        _("original target rank"), null=True, blank=True
+    )
+    original_statement = models.CharField(
+        _("original target as stated"), max_length=300, blank=True
     )
     reason = models.CharField(_("reason for the last change"), max_length=300, blank=True)
 
@@ -109,6 +135,46 @@ class Target(models.Model):
 
     def get_absolute_url(self):
         return self.indicator.get_absolute_url()
+
+    @property
+    def revised(self) -> bool:
+        return (self.value, self.rank, self.statement) != (
+            self.original_value, self.original_rank, self.original_statement,
+        )  # fmt: skip
+
+
+class TargetRevision(models.Model):
+    """One change of a target: what it was, what it became, why, who and when. Never edited."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("target")
+    )
+    old_value = models.DecimalField(_("old value"), max_digits=16, decimal_places=4, null=True)
+    new_value = models.DecimalField(_("new value"), max_digits=16, decimal_places=4, null=True)
+    old_rank = models.PositiveSmallIntegerField(_("old rank"), null=True)
+    new_rank = models.PositiveSmallIntegerField(_("new rank"), null=True)
+    old_statement = models.CharField(_("old statement"), max_length=300, blank=True)
+    new_statement = models.CharField(_("new statement"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="target_revisions",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
+        ordering = ["target", "-changed_at"]
+
+    def __str__(self):
+        return f"{self.target} @ {self.changed_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return self.target.get_absolute_url()
 
 
 class Observation(models.Model):
@@ -144,6 +210,7 @@ class Observation(models.Model):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()

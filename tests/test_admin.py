@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -35,7 +36,10 @@ def test_admin_list_search_and_add_pages_answer(admin_client_with_plan, model):
     model_admin = admin.site._registry[model]
     if model_admin.search_fields:
         assert admin_client_with_plan.get(changelist, {"q": "科技"}).status_code == 200
-    assert admin_client_with_plan.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    add = admin_client_with_plan.get(reverse("admin:{}_{}_add".format(*info)))
+    request = RequestFactory().get("/")
+    request.user = UserFactory(username="root")
+    assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
     first = model.objects.first()
     if first is not None:
         change = reverse("admin:{}_{}_change".format(*info), args=[first.pk])

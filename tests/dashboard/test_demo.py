@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dashboard.demo import DEMO_USERS
 from dashboard.reporting import task_matrix
-from indicators.models import Observation
+from indicators.models import Indicator, Observation
 from plan.models import Plan, TaskReport, TaskSummary
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
@@ -54,7 +54,9 @@ def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
     assert len(plan.reporting_periods) == 13
     statuses = set(Project.objects.values_list("status", flat=True))
     assert {ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS, ProjectStatus.LAGGING} <= statuses
-    assert Observation.objects.filter(is_demo=True).count() == 12
+    # The plan's three numeric indicators (4 years each) and the four demo indicators.
+    assert Observation.objects.filter(is_demo=True).count() == 12 + 16
+    assert Indicator.objects.filter(is_demo=True, name__startswith="演示：").count() == 4
     for demo in DEMO_USERS:
         assert demo.username in out.getvalue()
         assert (

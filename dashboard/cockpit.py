@@ -1,0 +1,109 @@
+"""The cockpit's figures and chart data: a handful of fixed queries, whatever the plan's size."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator
+from indicators.selectors import progress_of, with_progress_data
+from plan.models import Plan
+from plan.periods import Period, ReportState
+from projects.models import Project, ProjectStatus
+
+from .reporting import project_matrix, task_matrix
+
+
+@dataclass
+class Completeness:
+    received: int
+    expected: int
+    late: int
+    overdue: int
+
+    @property
+    def share(self) -> float | None:
+        return self.received / self.expected if self.expected else None
+
+
+def completeness(matrix) -> Completeness:
+    totals = matrix.totals
+    received = totals[ReportState.SUBMITTED] + totals[ReportState.LATE]
+    return Completeness(
+        received=received,
+        expected=sum(totals.values()),
+        late=totals[ReportState.LATE],
+        overdue=totals[ReportState.OVERDUE],
+    )
+
+
+def project_counts(plan: Plan, today) -> Counter:
+    """Projects by status, plus ``"lagging_rule"`` for how many lag by the lag rule (one query)."""
+    rows = (
+        Project.objects.filter(annex__plan=plan)
+        .with_lag(today)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)))
+    )
+    counts = Counter()
+    for row in rows:
+        counts[row["status"]] += row["n"]
+        counts["lagging_rule"] += row["lagging"]
+        counts["all"] += row["n"]
+    return counts
+
+
+def reporting_completeness(plan: Plan, period: Period, today) -> dict:
+    return {
+        "tasks": completeness(task_matrix(plan, [period], today)),
+        "projects": completeness(project_matrix(plan, [period], today)),
+    }
+
+
+def indicator_progress(plan: Plan) -> list:
+    return [progress_of(i) for i in with_progress_data(Indicator.objects.filter(plan=plan))]
+
+
+STATUS_KEYS = [s for s, _label in ProjectStatus.choices]
+
+
+def project_status_chart(counts: Counter) -> dict:
+    return {
+        "title": _("Projects by status"),
+        "labels": [str(label) for _key, label in ProjectStatus.choices],
+        "keys": STATUS_KEYS,
+        "values": [counts.get(key, 0) for key in STATUS_KEYS],
+    }
+
+
+def task_progress_chart(tasks) -> dict:
+    return {
+        "title": _("Progress by task, from its projects"),
+        "label": _("Percent complete"),
+        "unit": "%",
+        "labels": [f"{t.number}. {t.short_title}" for t in tasks],
+        "values": [
+            round(t.rollup.percent, 1) if t.rollup and t.rollup.percent is not None else None
+            for t in tasks
+        ],  # fmt: skip
+        "legend": False,
+    }
+
+
+def indicator_completion_chart(rows) -> dict:
+    judged = [r for r in rows if r.completion is not None]
+    return {
+        "title": _("Indicator completion against the target in force"),
+        "label": _("Completion"),
+        "unit": "%",
+        "labels": [r.indicator.name for r in judged],
+        "values": [round(float(r.completion) * 100, 1) for r in judged],
+        "goal": 100,
+        "goal_label": _("Target (100%)"),
+    }
+
+
+def indicator_counts(rows) -> Counter:
+    return Counter(r.status for r in rows)

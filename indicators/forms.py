@@ -1,0 +1,66 @@
+"""The value form: the fields shown depend on the indicator's kind."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Indicator
+from .services import ValueInput
+
+
+class ValueForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", _("whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        required=False,
+        max_digits=16,
+        decimal_places=4,
+        error_messages={"invalid": _("Enter the value as a number.")},
+    )
+    rank = forms.IntegerField(
+        label=_("Rank"),
+        required=False,
+        error_messages={"invalid": _("A rank is a whole number from 1.")},
+    )
+    text = forms.CharField(label=_("Where it stands"), required=False, max_length=300)
+    source = forms.CharField(label=_("Source"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = indicator.plan
+        # Years beyond the plan are offered too, so the service can say why they are refused.
+        self.fields["year"].choices = [
+            (y, y) for y in range(plan.end_year + 1, plan.start_year - 2, -1)
+        ]
+        self.fields["year"].initial = plan.end_year
+        if not indicator.quarterly:
+            del self.fields["quarter"]
+        unwanted = {
+            Indicator.Kind.NUMERIC: ["rank", "text"],
+            Indicator.Kind.RANK: ["value", "text"],
+            Indicator.Kind.QUALITATIVE: ["value", "rank"],
+        }[indicator.kind]
+        for name in unwanted:
+            del self.fields[name]
+        if "value" in self.fields and indicator.unit_of_measure:
+            self.fields[
+                "value"
+            ].label = f"{self.fields['value'].label}（{indicator.unit_of_measure}）"
+
+    def value_input(self) -> ValueInput:
+        data = self.cleaned_data
+        return ValueInput(
+            year=data["year"], quarter=data.get("quarter"), value=data.get("value"),
+            rank=data.get("rank"), text=data.get("text", ""), source=data["source"],
+            note=data["note"],
+        )  # fmt: skip

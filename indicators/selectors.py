@@ -1,0 +1,122 @@
+"""Reads of indicator progress that several pages share: one queryset, arithmetic in Python."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from .models import Indicator, Observation, Target
+from .progress import Course, Status, completion, expected, status
+
+
+@dataclass
+class YearRow:
+    year: int
+    target: Decimal | None  # the year's target in force, or the straight path
+    original: Decimal | None  # the same from the original targets
+    actual: Observation | None
+    completion: Decimal | None
+    original_completion: Decimal | None
+    status: str
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    end_target: Target | None
+    course: Course
+    original_course: Course
+    years: list[YearRow] = field(default_factory=list)
+
+    @property
+    def latest(self) -> YearRow | None:
+        return next((row for row in reversed(self.years) if row.actual is not None), None)
+
+    @property
+    def status(self) -> str:
+        latest = self.latest
+        return latest.status if latest else Status.NO_DATA
+
+    @property
+    def completion(self):
+        return self.latest.completion if self.latest else None
+
+    @property
+    def original_completion(self):
+        return self.latest.original_completion if self.latest else None
+
+    @property
+    def target_moved(self) -> bool:
+        return self.end_target is not None and self.end_target.revised
+
+
+def _measure(indicator, observation):
+    if observation is None:
+        return None
+    return observation.rank if indicator.kind == Indicator.Kind.RANK else observation.value
+
+
+def _course(indicator, end_target, original: bool) -> Course:
+    lower = (
+        indicator.kind == Indicator.Kind.RANK or indicator.direction == Indicator.Direction.LOWER
+    )
+    if end_target is None:
+        goal = None
+    elif indicator.kind == Indicator.Kind.RANK:
+        goal = end_target.original_rank if original else end_target.rank
+    else:
+        goal = end_target.original_value if original else end_target.value
+    return Course(
+        baseline=indicator.baseline_value,
+        baseline_year=indicator.baseline_year,
+        target=None if goal is None else Decimal(goal),
+        target_year=indicator.plan.end_year,
+        lower_is_better=lower,
+    )
+
+
+def with_progress_data(queryset):
+    """Indicators with their targets and yearly values prefetched: three queries in all."""
+    return queryset.select_related("plan", "responsible_unit").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("year")),
+        Prefetch(
+            "observations",
+            queryset=Observation.objects.filter(quarter=None).order_by("year"),
+            to_attr="yearly",
+        ),
+    )
+
+
+def progress_of(indicator: Indicator) -> IndicatorProgress:
+    """Year-by-year progress of one indicator (its targets and values already prefetched)."""
+    targets = {t.year: t for t in indicator.targets.all()}
+    values = {o.year: o for o in indicator.yearly}
+    end_target = targets.get(indicator.plan.end_year)
+    course, original_course = (
+        _course(indicator, end_target, False),
+        _course(indicator, end_target, True),
+    )
+    result = IndicatorProgress(indicator, end_target, course, original_course)
+    for year in indicator.plan.years:
+        yearly = targets.get(year)
+        rank = indicator.kind == Indicator.Kind.RANK
+        explicit = (yearly.rank if rank else yearly.value) if yearly else None
+        explicit_original = (
+            (yearly.original_rank if rank else yearly.original_value) if yearly else None
+        )
+        path = Decimal(explicit) if explicit is not None else expected(year, course)
+        original_path = (
+            Decimal(explicit_original) if explicit_original is not None
+            else expected(year, original_course)
+        )  # fmt: skip
+        actual = values.get(year)
+        measure = _measure(indicator, actual)
+        result.years.append(
+            YearRow(
+                year=year, target=path, original=original_path, actual=actual,
+                completion=completion(measure, course),
+                original_completion=completion(measure, original_course),
+                status=status(measure, year, course, path),
+            )
+        )  # fmt: skip
+    return result

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.IndicatorListView.as_view(), name="indicator-list"),
+    path("<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
+    path("<int:pk>/chart.json", views.IndicatorChartView.as_view(), name="indicator-chart"),
+]

@@ -1,0 +1,63 @@
+"""Query counts of the cockpit, the indicator table and an indicator page, at two data sizes."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.models import Indicator, Observation, Target
+from tests.conftest import grow_plan
+
+
+def grow_indicators(plan, count):
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            plan=plan,
+            code=f"grown-{i}",
+            name=f"扩充指标{i}",
+            baseline_year=2021,
+            baseline_value=Decimal(10),
+            order=100 + i,
+        )  # fmt: skip
+        for i in range(count)
+    )
+    Target.objects.bulk_create(Target(indicator=i, year=2025, value=20, original_value=20)
+                               for i in indicators)  # fmt: skip
+    Observation.objects.bulk_create(
+        Observation(indicator=i, year=year, value=10 + year - 2021)
+        for i in indicators
+        for year in (2022, 2023, 2024)
+    )
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("page", "pinned"), [("cockpit", 21), ("indicator-list", 9), ("indicator-detail", 9),
+                         ("indicator-chart", 6), ("evaluation", 16)],
+)  # fmt: skip
+def test_query_count_is_pinned_at_two_sizes(client, people, plan, page, pinned):
+    client.force_login(people["staff_own"])
+    first = Indicator.objects.filter(plan=plan).order_by("pk").first()
+    urls = {
+        "cockpit": reverse("dashboard:home"),
+        "indicator-list": reverse("indicators:indicator-list"),
+        "indicator-detail": first.get_absolute_url(),
+        "indicator-chart": reverse("indicators:indicator-chart", args=[first.pk]),
+        "evaluation": reverse("plan:evaluation"),
+    }
+    small = count(client, urls[page])
+    grow_plan(plan, projects=600, units=40)
+    grow_indicators(plan, 60)
+    Observation.objects.bulk_create(
+        Observation(indicator=first, year=y, value=y) for y in (2022, 2023)
+    )
+    large = count(client, urls[page])
+    assert (small, large) == (pinned, pinned)

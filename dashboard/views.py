@@ -30,6 +30,14 @@ class PlanPageMixin(CurrentPlanMixin):
         """Progress rolled up from projects, for every task of the plan, in one query."""
         return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today)
 
+    def tasks_with_rollups(self, *prefetch) -> list:
+        """The plan's tasks in order, each with ``rollup`` from its projects (two queries)."""
+        rollups = self.rollups()
+        tasks = list(self.plan.tasks.prefetch_related(*prefetch).order_by("number"))
+        for task in tasks:
+            task.rollup = rollups.get(task.pk)
+        return tasks
+
 
 def ordered_responsibilities(**filters):
     queryset = Responsibility.objects.filter(**filters).select_related("unit", "task")
@@ -46,13 +54,7 @@ class OverviewView(PlanPageMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        rollups = self.rollups()
-        tasks = list(
-            plan.tasks.prefetch_related(ordered_responsibilities(order=1)).order_by("number")
-        )
-        for task in tasks:
-            task.rollup = rollups.get(task.pk)
-        context["tasks"] = tasks
+        context["tasks"] = self.tasks_with_rollups(ordered_responsibilities(order=1))
         context["annexes"] = (
             Annex.objects.filter(plan=plan).with_project_counts().order_by("number")
         )
@@ -66,22 +68,12 @@ class OverviewView(PlanPageMixin, TemplateView):
         return context
 
 
-class TaskListView(PlanPageMixin, ListView):
+class TaskListView(PlanPageMixin, TemplateView):
     template_name = "plan/task_list.html"
-    context_object_name = "tasks"
-
-    def get_queryset(self):
-        return (
-            Task.objects.filter(plan=self.plan)
-            .prefetch_related(ordered_responsibilities())
-            .order_by("number")
-        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rollups = self.rollups()
-        for task in context["tasks"]:
-            task.rollup = rollups.get(task.pk)
+        context["tasks"] = self.tasks_with_rollups(ordered_responsibilities())
         return context
 
 
@@ -255,10 +247,7 @@ class CockpitView(PlanPageMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        rollups = self.rollups()
-        tasks = list(plan.tasks.order_by("number"))
-        for task in tasks:
-            task.rollup = rollups.get(task.pk)
+        tasks = self.tasks_with_rollups()
         indicators = cockpit.indicator_progress(plan)
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
@@ -297,11 +286,7 @@ class CockpitChartView(PlanPageMixin, SafeJSONView):
         if chart == "project-status":
             return cockpit.project_status_chart(cockpit.project_counts(self.plan, self.today))
         if chart == "task-progress":
-            rollups = self.rollups()
-            tasks = list(self.plan.tasks.order_by("number"))
-            for task in tasks:
-                task.rollup = rollups.get(task.pk)
-            return cockpit.task_progress_chart(tasks)
+            return cockpit.task_progress_chart(self.tasks_with_rollups())
         if chart == "indicator-completion":
             return cockpit.indicator_completion_chart(cockpit.indicator_progress(self.plan))
         raise Http404("no such chart")
@@ -320,7 +305,6 @@ class EvaluationView(PlanPageMixin, TemplateView):
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
             row.final = row.years[-1] if row.years else None
-        rollups = self.rollups()
         matrix = task_matrix(plan, plan.reporting_periods, self.today)
         by_task = {}
         for row in matrix.rows:
@@ -334,11 +318,8 @@ class EvaluationView(PlanPageMixin, TemplateView):
         summaries = {}
         for summary in TaskSummary.objects.filter(task__plan=plan).order_by("year", "quarter"):
             summaries[summary.task_id] = summary  # the latest wins
-        tasks = list(
-            plan.tasks.prefetch_related(ordered_responsibilities(order=1)).order_by("number")
-        )
+        tasks = self.tasks_with_rollups(ordered_responsibilities(order=1))
         for task in tasks:
-            task.rollup = rollups.get(task.pk)
             task.project_list = projects_by_task.get(task.pk, [])
             states = by_task.get(task.pk, [])
             task.reports_received = sum(s in ("submitted", "late") for s in states)

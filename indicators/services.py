@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import can_report_on, is_administrator
-from plan.services import StaleVersion
+from plan.services import locked_at_version, save_first
 
 from .models import Indicator, Observation, Target, TargetRevision
 
@@ -118,14 +118,8 @@ def observation_submit(
     if not can_report_on(user, indicator):
         raise PermissionDenied(_("Only staff of the responsible unit may enter values."))
     validate_value(indicator, data, today or timezone.localdate())
-    row = (
-        Observation.objects.select_for_update()
-        .filter(indicator=indicator, year=data.year, quarter=data.quarter)
-        .first()
-    )
-    seen = row.version if row is not None else 0
-    if seen != expected_version:
-        raise StaleVersion(row, expected_version)
+    lookup = {"indicator": indicator, "year": data.year, "quarter": data.quarter}
+    row = locked_at_version(Observation, expected_version, **lookup)
     if row is None:
         row = Observation(indicator=indicator, year=data.year, quarter=data.quarter, version=1)
     else:
@@ -134,10 +128,5 @@ def observation_submit(
         setattr(row, name, getattr(data, name))
     row.entered_by = user
     row._history_user = user
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError as error:
-        winner = Observation.objects.get(indicator=indicator, year=data.year, quarter=data.quarter)
-        raise StaleVersion(winner, expected_version) from error
+    save_first(row, expected_version, **lookup)
     return row

@@ -50,6 +50,17 @@ def validate_period(plan, period: Period, today: dt.date, field: str = "period")
         raise ValidationError({field: _("%(period)s has not begun yet.") % {"period": period}})
 
 
+def save_first(row, expected_version: int, **lookup) -> None:
+    """Save ``row``; if two first submissions race, the loser gets ``StaleVersion`` with the
+    winner's row instead of an ``IntegrityError`` (the unique constraint decided)."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as error:
+        winner = type(row).objects.get(**lookup)
+        raise StaleVersion(winner, expected_version) from error
+
+
 @dataclass(frozen=True)
 class TaskReportInput:
     status: str
@@ -59,8 +70,9 @@ class TaskReportInput:
     next_steps: str = ""
 
 
-def _locked(model, expected_version: int, **lookup):
-    """The row for ``lookup`` locked for update, after checking the caller saw its version."""
+def locked_at_version(model, expected_version: int, **lookup):
+    """The row for ``lookup`` locked for update (``None`` if there is none yet), after checking
+    that the caller saw its version (0 for "no row"); ``StaleVersion`` otherwise."""
     current = model.objects.select_for_update().filter(**lookup).first()
     seen = current.version if current is not None else 0
     if seen != expected_version:
@@ -88,7 +100,7 @@ def task_report_submit(
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
     task = responsibility.task
     validate_period(task.plan, period, today or timezone.localdate())
-    report = _locked(
+    report = locked_at_version(
         TaskReport,
         expected_version,
         task=task,
@@ -110,15 +122,8 @@ def task_report_submit(
     report.submitted_by = user
     report._history_user = user
     report.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError as error:
-        # Two first submissions at once: the other one won the unique constraint.
-        winner = TaskReport.objects.get(
-            task=task, unit_id=responsibility.unit_id, year=period.year, quarter=period.quarter
-        )
-        raise StaleVersion(winner, expected_version) from error
+    save_first(report, expected_version, task=task, unit_id=responsibility.unit_id,
+               year=period.year, quarter=period.quarter)  # fmt: skip
     return report
 
 
@@ -137,7 +142,7 @@ def task_summary_submit(
         raise PermissionDenied(_("Only staff of the lead unit may write the task's summary."))
     task = lead.task
     validate_period(task.plan, period, today or timezone.localdate())
-    row = _locked(
+    row = locked_at_version(
         TaskSummary, expected_version, task=task, year=period.year, quarter=period.quarter
     )
     now = timezone.now()
@@ -149,10 +154,5 @@ def task_summary_submit(
     row.written_by = user
     row.written_at = now
     row._history_user = user
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError as error:
-        winner = TaskSummary.objects.get(task=task, year=period.year, quarter=period.quarter)
-        raise StaleVersion(winner, expected_version) from error
+    save_first(row, expected_version, task=task, year=period.year, quarter=period.quarter)
     return row

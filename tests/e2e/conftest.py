@@ -115,3 +115,12 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def log_in(page, base_url: str, username: str, password: str = "pass-for-tests-1") -> None:
+    """Log in through the login form, as a person would, and land on the cockpit."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base_url}/")

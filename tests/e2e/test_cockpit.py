@@ -10,6 +10,7 @@ from django.core.management import call_command
 from indicators.models import Indicator, Target
 from plan.models import Plan, Unit
 from plan.permissions import LEADER, STAFF
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,14 +21,6 @@ PAINTED = """c => {
   for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
   return false;
 }"""
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pass-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def wait_drawn(page, selector):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from plan.models import Unit
 from plan.permissions import LEADER, STAFF
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,14 +20,6 @@ def people(transactional_db):
     staff = UserFactory(username="kjj", role=STAFF, unit=Unit.objects.get(name="市科技局"))
     leader = UserFactory(username="boss", role=LEADER)
     return staff, leader
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pass-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_staff_report_from_my_projects_and_see_it_in_table_and_history(people, live_server, page):

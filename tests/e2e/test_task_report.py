@@ -10,17 +10,10 @@ from django.utils import timezone
 from plan.models import Plan, Unit
 from plan.periods import reporting_period
 from plan.permissions import LEADER, STAFF
+from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pass-for-tests-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_staff_report_from_the_todo_and_the_leader_sees_it(transactional_db, live_server, page):

@@ -1,0 +1,156 @@
+"""Every URL of the project, every method it takes, every role: the expected answer, and no
+change where a write is refused. A new URL without an entry here fails the test."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from indicators.models import Indicator, Target
+from plan.models import Responsibility, TaskReport, Unit
+from plan.periods import reporting_period
+from projects.models import Project
+
+ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin"]
+OPEN = dict.fromkeys(ROLES, 200)
+READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200}
+OWN_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
+OWN_WRITE = {"anonymous": 302, "staff_own": 302, "staff_other": 403, "leader": 403, "admin": 302}
+# A value entered: the indicator page answers 302 on success; leaders and other units get 403.
+LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
+
+
+def period(plan):
+    return str(reporting_period(timezone.localdate(), plan.start_year, plan.end_year))
+
+
+def objects(plan):
+    """The objects the URLs point at: all of them answered for by 市科技局 (staff_own's unit)."""
+    unit = Unit.objects.get(name="市科技局")
+    project = Project.objects.get(annex__number=1, order=1)
+    indicator = Indicator.objects.create(
+        plan=plan, code="walk", name="走查指标", responsible_unit=unit, baseline_year=2021,
+        baseline_value=Decimal(1),
+    )  # fmt: skip
+    Target.objects.create(indicator=indicator, year=2025, value=2, original_value=2)
+    r = Responsibility.objects.get(task__number=3, unit=unit)
+    report = TaskReport.objects.create(
+        task=r.task, unit=unit, year=2024, quarter=1, status="on_track", progress="x",
+        submitted_at=dt.datetime(2024, 4, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    return {"unit": unit, "project": project, "indicator": indicator, "report": report}
+
+
+# name -> (args, {method: (expected by role, form data or None)})
+def matrix(plan, o):
+    p = period(plan)
+    project, unit = o["project"], o["unit"]
+
+    def version():
+        return Project.objects.get(pk=project.pk).version
+
+    def report_form():
+        return {"version": version(), "period": p, "status": "in_progress",
+                "percent_complete": 10, "progress": "走查"}  # fmt: skip
+
+    def edit_form():
+        return {"version": version(), "builder": "走查", "location": "", "content": "",
+                "total_investment": "", "planned_start": "", "planned_end": ""}  # fmt: skip
+
+    task_form = {"version": 0, "status": "on_track", "progress": "走查"}
+    return {
+        "dashboard:home": ([], {"get": (READ, None)}),
+        "dashboard:cockpit-chart": (["task-progress"], {"get": (READ, None)}),
+        "dashboard:report-matrix": ([], {"get": (READ, None)}),
+        "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
+        "plan:overview": ([], {"get": (READ, None)}),
+        "plan:evaluation": ([], {"get": (READ, None)}),
+        "plan:task-list": ([], {"get": (READ, None)}),
+        "plan:task-detail": ([3], {"get": (READ, None)}),
+        "plan:task-report": ([3, unit.pk, p], {"get": (OWN_PAGE, None),
+                                               "post": (OWN_WRITE, task_form)}),
+        "plan:task-summary": ([1, p], {"get": (LEAD_PAGE, None),
+                                       "post": (OWN_WRITE, {"version": 0, "summary": "走查"})}),
+        "plan:task-report-detail": ([o["report"].pk], {"get": (READ, None)}),
+        "plan:unit-list": ([], {"get": (READ, None)}),
+        "plan:unit-detail": ([unit.pk], {"get": (READ, None)}),
+        "projects:project-list": ([], {"get": (READ, None)}),
+        "projects:my-projects": ([], {"get": (READ, None)}),
+        "projects:annex-detail": ([1], {"get": (READ, None)}),
+        "projects:project-detail": ([project.pk], {"get": (READ, None)}),
+        "projects:project-report": ([project.pk], {"get": (OWN_PAGE, None),
+                                                   "post": (OWN_WRITE, report_form)}),
+        "projects:project-edit": ([project.pk], {"get": (OWN_PAGE, None),
+                                                 "post": (OWN_WRITE, edit_form)}),
+        "indicators:indicator-list": ([], {"get": (READ, None)}),
+        "indicators:indicator-detail": ([o["indicator"].pk], {
+            "get": (READ, None),
+            "post": (OWN_WRITE, {"version": 0, "year": 2024, "value": "1.5", "source": "",
+                                 "note": ""}),
+        }),
+        "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
+        "login": ([], {"get": (OPEN, None)}),
+        "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),
+        "set_language": ([], {"post": (dict.fromkeys(ROLES, 302), {"language": "en"})}),
+    }  # fmt: skip
+
+
+def url_names(patterns=None, namespace=""):
+    """Every named URL of the project; Django's admin is tested on its own (test_admin.py)."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
+                entry.namespace or namespace)  # fmt: skip
+            yield from url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def snapshot():
+    """Row counts and versions of everything a write could touch, history included."""
+    state = {}
+    for app in ("plan", "projects", "indicators"):
+        for model in apps.get_app_config(app).get_models():
+            state[model._meta.label] = model.objects.count()
+    state["project-versions"] = list(
+        Project.objects.order_by("pk").values_list("version", flat=True)
+    )
+    return state
+
+
+def test_every_url_name_has_expected_answers(plan):
+    table = matrix(plan, objects(plan))
+    assert set(url_names()) == set(table), "a URL without expected answers, or an entry too many"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_url_method_and_role_gets_its_answer_and_refusals_change_nothing(
+    client, people, plan, role
+):
+    table = matrix(plan, objects(plan))
+    user = None if role == "anonymous" else people[role]
+    failures = []
+    for name, (args, methods) in sorted(table.items()):
+        url = reverse(name, args=args)
+        for method, (expected, data) in methods.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            before = snapshot()
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = client.post(url, data() if callable(data) else data)
+            if response.status_code != expected[role]:
+                failures.append((name, method, response.status_code, expected[role]))
+            refused = response.status_code != 302
+            if method == "post" and refused and snapshot() != before:
+                failures.append((name, method, "changed data while refusing"))
+            if method == "post" and role == "anonymous" and snapshot() != before:
+                failures.append((name, method, "anonymous changed data"))
+    assert failures == []

@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+
+
+@login_not_required
+def favicon(request):
+    # Resolved per request: the static manifest exists only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -13,4 +23,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", favicon, name="favicon"),
 ]
+
+handler500 = "dashboard.errors.server_error"

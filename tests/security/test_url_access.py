@@ -93,6 +93,7 @@ def matrix(plan, o):
         }),
         "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
         "login": ([], {"get": (OPEN, None)}),
+        "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),
         "set_language": ([], {"post": (dict.fromkeys(ROLES, 302), {"language": "en"})}),
     }  # fmt: skip

@@ -4,11 +4,18 @@ They live here, not in ``plan``, because they show project progress, and ``plan`
 neither ``projects`` nor ``indicators`` (DESIGN.md). Their URLs keep the ``plan`` namespace.
 """
 
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from indicators.charts import SafeJSONView
@@ -19,9 +26,11 @@ from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
+from projects.excel import table_workbook
 from projects.models import Annex, Project, ProjectUpdate
 
-from . import cockpit
+from . import audit, cockpit
+from .audit import AuditFilter
 from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
 
@@ -327,3 +336,70 @@ class EvaluationView(PlanPageMixin, TemplateView):
             task.latest_summary = summaries.get(task.pk)
         context.update(indicators=indicators, tasks=tasks, periods=plan.reporting_periods)
         return context
+
+
+class AuditView(TemplateView):
+    """Every recorded change, for administrators: filter by user, unit, kind and dates."""
+
+    template_name = "dashboard/audit.html"
+    per_page = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.is_administrator(request.user):
+            raise PermissionDenied(_("Only administrators read the audit trail."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def audit_filter(self) -> AuditFilter:
+        params = self.request.GET
+
+        def number(name):
+            return int(params[name]) if params.get(name, "").isdigit() else None
+
+        def day(name):
+            try:
+                return dt.date.fromisoformat(params.get(name, ""))
+            except ValueError:
+                return None
+
+        kinds = {s.key for s in audit.sources()}
+        return AuditFilter(user_id=number("user"), unit_id=number("unit"),
+                           kind=params.get("kind") if params.get("kind") in kinds else None,
+                           since=day("since"), until=day("until"))  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        f = self.audit_filter()
+        total = audit.count(f)
+        page = Paginator(range(total), self.per_page).get_page(self.request.GET.get("page"))
+        offset = (page.number - 1) * self.per_page
+        context.update(
+            entries=audit.entries(f, offset, self.per_page), page_obj=page, total=total,
+            filter=f, kinds=[(s.key, s.label) for s in audit.sources()],
+            users=get_user_model().objects.order_by("username").only("username"),
+            units=Unit.objects.order_by("sort_order", "name").only("name"),
+            query=self.request.GET.urlencode(),
+        )  # fmt: skip
+        return context
+
+
+class AuditExportView(AuditView):
+    """The filtered audit trail as an Excel file (at most 50,000 rows)."""
+
+    limit = 50_000
+
+    def get(self, request, *args, **kwargs):
+        rows = audit.entries(self.audit_filter(), 0, self.limit)
+        headers = [_("When"), _("Who"), _("Kind"), _("Action"), _("Object"), _("Note")]
+        content = table_workbook(
+            str(_("Audit trail")),
+            [str(h) for h in headers],
+            ([e.when, e.who.username if e.who else "", e.kind, e.action, e.name, e.reason]
+             for e in rows),
+        )  # fmt: skip
+        name = f"审计记录-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response

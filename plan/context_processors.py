@@ -12,6 +12,9 @@ def site(request):
     return {
         "current_plan": SimpleLazyObject(lambda: current_plan(request)),
         "user_role": SimpleLazyObject(lambda: permissions.role_label(user)),
+        "user_is_administrator": SimpleLazyObject(
+            lambda: user.is_authenticated and permissions.is_administrator(user)
+        ),
         "user_can_report": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.reportable_unit_ids(user) != frozenset()
         ),

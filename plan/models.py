@@ -5,12 +5,14 @@ this one. Units are not plan-specific: a bureau stays the same bureau from one p
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from .periods import Period, due_date, plan_periods
@@ -160,6 +162,7 @@ class Unit(models.Model):
     )
 
     objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("responsible unit")
@@ -186,6 +189,8 @@ class UnitMembership(models.Model):
         Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
     )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit membership")
@@ -461,3 +466,8 @@ class TaskSummary(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.quarter)
+
+
+# Users' changes (roles aside) are audited like everything else: who changed an account, when,
+# and what (activation, names). The historical model lives in this app.
+register_history(get_user_model(), app="plan", excluded_fields=["password", "last_login"])

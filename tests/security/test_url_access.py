@@ -19,6 +19,7 @@ OPEN = dict.fromkeys(ROLES, 200)
 READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200}
 OWN_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
 OWN_WRITE = {"anonymous": 302, "staff_own": 302, "staff_other": 403, "leader": 403, "admin": 302}
+ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200}
 # A value entered: the indicator page answers 302 on success; leaders and other units get 403.
 LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
 
@@ -65,6 +66,8 @@ def matrix(plan, o):
         "dashboard:home": ([], {"get": (READ, None)}),
         "dashboard:cockpit-chart": (["task-progress"], {"get": (READ, None)}),
         "dashboard:report-matrix": ([], {"get": (READ, None)}),
+        "dashboard:audit": ([], {"get": (ADMIN_ONLY, None)}),
+        "dashboard:audit-export": ([], {"get": (ADMIN_ONLY, None)}),
         "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),
         "plan:evaluation": ([], {"get": (READ, None)}),

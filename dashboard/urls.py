@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.CockpitView.as_view(), name="home"),
     path("cockpit/<slug:chart>.json", views.CockpitChartView.as_view(), name="cockpit-chart"),
     path("reports/", views.ReportMatrixView.as_view(), name="report-matrix"),
+    path("reports/export.xlsx", views.ReportMatrixExportView.as_view(), name="report-export"),
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("audit/export.xlsx", views.AuditExportView.as_view(), name="audit-export"),
     path(

@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -26,7 +25,7 @@ from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
-from projects.excel import table_workbook
+from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from projects.models import Annex, Project, ProjectUpdate
 
 from . import audit, cockpit
@@ -396,10 +395,25 @@ class AuditExportView(AuditView):
             ([e.when, e.who.username if e.who else "", e.kind, e.action, e.name, e.reason]
              for e in rows),
         )  # fmt: skip
-        name = f"审计记录-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = content_disposition_header(True, name)
-        return response
+        return xlsx_response(content, file_name("审计记录"))
+
+
+class ReportMatrixExportView(ReportMatrixView):
+    """The completeness matrix shown, as an Excel table: a row per unit, a column per period."""
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data()
+        matrix = context["matrix"]
+        names = {"submitted": "按时", "late": "迟报", "overdue": "未报", "not_due": "未到期"}
+        headers = ["单位", *[str(p) for p in matrix.periods], "已报", "迟报", "未报"]
+        rows = []
+        for row in matrix.rows:
+            totals = row.totals
+            cells = [
+                f"{names.get(cell.state, '')} {cell.received}/{len(cell.items)}"
+                for cell in row.cells
+            ]
+            received = totals["submitted"] + totals["late"]
+            rows.append([row.unit.name, *cells, received, totals["late"], totals["overdue"]])
+        kind = "任务填报" if context["kind"] == TASKS else "项目填报"
+        return xlsx_response(table_workbook(kind, headers, rows), file_name(f"{kind}情况"))

@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("", views.IndicatorListView.as_view(), name="indicator-list"),
+    path("export.xlsx", views.IndicatorExportView.as_view(), name="indicator-export"),
     path("<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator-detail"),
     path("<int:pk>/chart.json", views.IndicatorChartView.as_view(), name="indicator-chart"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -14,6 +15,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.services import StaleVersion
+from plan.spreadsheets import file_name, table_workbook, xlsx_response
 
 from .charts import SafeJSONView, indicator_chart
 from .forms import ValueForm
@@ -43,6 +45,7 @@ class IndicatorListView(CurrentPlanMixin, TemplateView):
             row.status_label = STATUS_LABELS[row.status]
         page = Paginator(rows, 50).get_page(params.get("page"))
         context.update(
+            rows_all=rows,
             page_obj=page,
             rows=page.object_list,
             categories=Indicator.Category.choices,
@@ -127,3 +130,31 @@ class IndicatorChartView(CurrentPlanMixin, SafeJSONView):
             with_progress_data(Indicator.objects.filter(plan=self.plan)), pk=self.kwargs["pk"]
         )
         return indicator_chart(progress_of(indicator))
+
+
+class IndicatorExportView(IndicatorListView):
+    """The indicator table, with its filters, as an Excel file."""
+
+    def get(self, request, *args, **kwargs):
+        rows = self.get_context_data()["rows_all"]
+        headers = ["代码", "指标", "类别", "计量单位", "责任单位", "基期年份", "基期值",
+                   "最新年份", "最新值", "2025年目标值", "目标表述", "原定目标值", "完成度",
+                   "状态"]  # fmt: skip
+        with translation.override("zh-hans"):
+            data = [
+                [r.indicator.code, r.indicator.name, r.indicator.get_category_display(),
+                 r.indicator.unit_of_measure,
+                 r.indicator.responsible_unit.name if r.indicator.responsible_unit else "",
+                 r.indicator.baseline_year, r.indicator.baseline_value,
+                 r.latest.year if r.latest else None,
+                 (r.latest.actual.value if r.latest and r.latest.actual.value is not None
+                  else (r.latest.actual.rank or r.latest.actual.text) if r.latest else None),
+                 r.end_target.value if r.end_target else None,
+                 r.end_target.statement if r.end_target else "",
+                 r.end_target.original_value if r.end_target else None,
+                 float(r.completion) if r.completion is not None else None,
+                 str(r.status_label)]
+                for r in rows
+            ]  # fmt: skip
+        content = table_workbook("指标", headers, data)
+        return xlsx_response(content, file_name("指标体系"))

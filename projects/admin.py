@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Annex, Project, ProjectUpdate
+from .models import Annex, Project, ProjectImport, ProjectUpdate
 
 
 @admin.register(Annex)
@@ -54,3 +54,18 @@ class ProjectUpdateAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["project", "submitted_by"]
     list_select_related = ["project", "submitted_by"]
     date_hierarchy = "submitted_at"
+
+
+@admin.register(ProjectImport)
+class ProjectImportAdmin(admin.ModelAdmin):
+    """Uploaded workbooks and what became of them; the record is read, not edited."""
+
+    list_display = ["file_name", "user", "created_at", "applied_at", "applied_rows"]
+    list_filter = ["applied_at"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "file_name", "year", "quarter", "preview", "created_at",
+                       "applied_at", "applied_rows"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False

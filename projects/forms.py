@@ -115,3 +115,11 @@ class ProjectEditForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {field: self.cleaned_data[field] for field in EDITABLE_FIELDS}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Edited annex workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": _("Choose the workbook to upload.")},
+    )

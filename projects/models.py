@@ -113,6 +113,17 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
+    def for_export(self):
+        """Projects with everything an annex export shows, the latest report's texts included,
+        in one query."""
+        latest = ProjectUpdate.objects.filter(project=models.OuterRef("pk")).order_by(
+            "-year", "-quarter"
+        )
+        return self.select_related("annex", "unit").annotate(
+            latest_progress=models.Subquery(latest.values("progress")[:1]),
+            latest_problems=models.Subquery(latest.values("problems")[:1]),
+        )
+
     def rollup_by_task(self, today) -> dict:
         """``{task_id: Rollup}`` for the tasks of these projects, in one query."""
         rows = (
@@ -300,3 +311,36 @@ class ProjectUpdate(models.Model):
     @property
     def period_label(self):
         return str(self.period)
+
+
+class ProjectImport(models.Model):
+    """An uploaded annex workbook, checked and waiting for its user to confirm the preview."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="project_imports",
+        verbose_name=_("user"),
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    preview = models.JSONField(_("preview"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    applied_rows = models.PositiveIntegerField(_("rows applied"), default=0)
+
+    class Meta:
+        verbose_name = _("Excel import")
+        verbose_name_plural = _("Excel imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.user})"
+
+    def get_absolute_url(self):
+        return reverse("projects:import-preview", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)

@@ -2,7 +2,7 @@
 form and edit form, and the conflict page when two people saved the same project."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,13 +16,22 @@ from django_tables2 import SingleTableMixin
 
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
+from plan.spreadsheets import file_name, xlsx_response
 
+from . import imports
+from .exports import annexes_workbook
 from .filters import ProjectFilter
-from .forms import ProjectEditForm, ReportForm
+from .forms import ImportForm, ProjectEditForm, ReportForm
 from .history import changes_since, project_history
-from .models import Annex, Project, ProjectUpdate
+from .models import Annex, Project, ProjectImport, ProjectUpdate
 from .progress import is_lagging
-from .services import ProjectConflict, ReportExists, project_edit, project_update_submit
+from .services import (
+    EDITABLE_FIELDS,
+    ProjectConflict,
+    ReportExists,
+    project_edit,
+    project_update_submit,
+)
 from .tables import ProjectTable
 
 
@@ -261,3 +270,106 @@ def conflict_response(request, conflict: ProjectConflict, kind: str, period):
         "expected_version": conflict.expected_version,
     }
     return TemplateResponse(request, "projects/project_conflict.html", context, status=409)
+
+
+class AnnexExportView(CurrentPlanMixin, View):
+    """One annex as its official 附表 workbook."""
+
+    def get(self, request, number):
+        annex = get_object_or_404(Annex, plan=self.plan, number=number)
+        content = annexes_workbook([annex], Project.objects.filter(annex=annex))
+        return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}"))
+
+
+class ProjectsExportView(CurrentPlanMixin, View):
+    """All six annexes, a sheet each; with the project table's filters, only what it shows."""
+
+    def get(self, request):
+        queryset = Project.objects.filter(annex__plan=self.plan).with_lag(self.today)
+        filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
+        annexes = Annex.objects.filter(plan=self.plan).order_by("number")
+        stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"
+        return xlsx_response(annexes_workbook(annexes, filtered), file_name(stem))
+
+
+class ImportView(CurrentPlanMixin, View):
+    """Upload an edited export; it is checked and previewed, and nothing is written yet."""
+
+    template_name = "projects/import_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if permissions.reportable_unit_ids(request.user) == frozenset():
+            raise PermissionDenied(_("Only staff of a responsible unit import projects."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return TemplateResponse(request, self.template_name, {"form": ImportForm()})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                workbook = imports.open_workbook(upload.read())
+                try:
+                    preview = imports.build_preview(
+                        workbook, user=request.user, plan=self.plan, period=self.period,
+                        today=self.today,
+                    )  # fmt: skip
+                finally:
+                    workbook.close()
+            except imports.BadFile as error:
+                form.add_error("file", str(error))
+            else:
+                pending = ProjectImport.objects.create(
+                    user=request.user, file_name=upload.name[:200], year=self.period.year,
+                    quarter=self.period.quarter, preview=preview.to_json(),
+                )  # fmt: skip
+                return redirect(pending)
+        return TemplateResponse(request, self.template_name, {"form": form})
+
+
+class ImportPreviewView(CurrentPlanMixin, View):
+    """What an import would change, row by row, and every error; confirm to write it all."""
+
+    template_name = "projects/import_preview.html"
+
+    def get_import(self):
+        return get_object_or_404(ProjectImport, pk=self.kwargs["pk"], user=self.request.user)
+
+    def get(self, request, pk):
+        pending = self.get_import()
+        preview = imports.Preview.from_json(pending.preview)
+        labels = {f: str(Project._meta.get_field(f).verbose_name) for f in EDITABLE_FIELDS}
+        labels.update(
+            status=_("status"),
+            percent_complete=_("percent complete"),
+            investment_completed=_("investment completed (10k yuan)"),
+            latest_progress=_("work done"),
+            latest_problems=_("problems met"),
+        )
+        context = {"pending": pending, "preview": preview, "labels": labels}
+        return TemplateResponse(request, self.template_name, context)
+
+    def post(self, request, pk):
+        pending = self.get_import()
+        preview = imports.Preview.from_json(pending.preview)
+        if pending.applied_at is not None:
+            messages.info(request, _("This import was already applied."))
+            return redirect(pending)
+        if preview.errors or not preview.changes:
+            messages.error(request, _("Correct the errors in the file and upload it again."))
+            return redirect(pending)
+        try:
+            count = imports.apply_preview(preview, user=request.user, plan=self.plan,
+                                          period=pending.period, today=self.today)  # fmt: skip
+        except imports.ImportConflict as conflict:
+            messages.error(request, _("“%(name)s” was changed by someone after the preview, so "
+                                      "nothing was imported. Export again and redo the edits.")
+                           % {"name": conflict.args[0]})  # fmt: skip
+            return redirect(pending)
+        pending.applied_at = timezone.now()
+        pending.applied_rows = count
+        pending.save(update_fields=["applied_at", "applied_rows"])
+        messages.success(request, _("%(n)s projects updated from the workbook.") % {"n": count})
+        return redirect("projects:project-list")

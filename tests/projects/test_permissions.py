@@ -23,19 +23,28 @@ MATRIX = [
     ("project-report", "post", WRITE),
     ("project-edit", "get", WRITE_PAGE),
     ("project-edit", "post", WRITE),
+    ("export", "get", READ),
+    ("annex-export", "get", READ),
+    (
+        "import",
+        "get",
+        {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200},
+    ),
 ]
+# An import's preview needs an upload first; tests/security/test_url_access.py covers it.
+ELSEWHERE = {"import-preview"}
 
 
 def test_every_project_url_is_in_the_matrix():
     names = {p.name for p in project_urls.urlpatterns}
-    assert names == {name for name, _, _ in MATRIX}
+    assert names == {name for name, _, _ in MATRIX} | ELSEWHERE
 
 
 def url_for(name, project):
     if name in {"project-detail", "project-report", "project-edit"}:
         return reverse(f"projects:{name}", args=[project.pk])
-    if name == "annex-detail":
-        return reverse("projects:annex-detail", args=[project.annex.number])
+    if name in {"annex-detail", "annex-export"}:
+        return reverse(f"projects:{name}", args=[project.annex.number])
     return reverse(f"projects:{name}")
 
 

@@ -6,19 +6,27 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Target
 from plan.models import Responsibility, TaskReport, Unit
 from plan.periods import reporting_period
-from projects.models import Project
+from projects.models import Project, ProjectImport
 
+User = get_user_model()
 ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin"]
 OPEN = dict.fromkeys(ROLES, 200)
 READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200}
 OWN_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
 OWN_WRITE = {"anonymous": 302, "staff_own": 302, "staff_other": 403, "leader": 403, "admin": 302}
+# Staff of any unit may upload (rows of other units' projects are refused in the preview).
+IMPORT = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200}
+# An import's preview belongs to the one who uploaded it (staff_own here): 404 for the rest.
+OWNER = {"anonymous": 302, "staff_own": 200, "staff_other": 404, "leader": 404, "admin": 404}
+OWNER_POST = {"anonymous": 302, "staff_own": 302, "staff_other": 404, "leader": 404,
+              "admin": 404}  # fmt: skip
 ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200}
 # A value entered: the indicator page answers 302 on success; leaders and other units get 403.
 LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
@@ -42,7 +50,12 @@ def objects(plan):
         task=r.task, unit=unit, year=2024, quarter=1, status="on_track", progress="x",
         submitted_at=dt.datetime(2024, 4, 2, tzinfo=dt.UTC),
     )  # fmt: skip
-    return {"unit": unit, "project": project, "indicator": indicator, "report": report}
+    pending = ProjectImport.objects.create(
+        user=User.objects.get(username="kjj"), file_name="x.xlsx", year=2025, quarter=4,
+        preview={"changes": [], "unchanged": 1, "errors": []},
+    )  # fmt: skip
+    return {"unit": unit, "project": project, "indicator": indicator, "report": report,
+            "import": pending}  # fmt: skip
 
 
 # name -> (args, {method: (expected by role, form data or None)})
@@ -66,6 +79,8 @@ def matrix(plan, o):
         "dashboard:home": ([], {"get": (READ, None)}),
         "dashboard:cockpit-chart": (["task-progress"], {"get": (READ, None)}),
         "dashboard:report-matrix": ([], {"get": (READ, None)}),
+        "dashboard:report-export": ([], {"get": (READ, None)}),
+        "indicators:indicator-export": ([], {"get": (READ, None)}),
         "dashboard:audit": ([], {"get": (ADMIN_ONLY, None)}),
         "dashboard:audit-export": ([], {"get": (ADMIN_ONLY, None)}),
         "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
@@ -81,6 +96,11 @@ def matrix(plan, o):
         "plan:unit-list": ([], {"get": (READ, None)}),
         "plan:unit-detail": ([unit.pk], {"get": (READ, None)}),
         "projects:project-list": ([], {"get": (READ, None)}),
+        "projects:export": ([], {"get": (READ, None)}),
+        "projects:annex-export": ([1], {"get": (READ, None)}),
+        "projects:import": ([], {"get": (IMPORT, None), "post": (IMPORT, {})}),
+        "projects:import-preview": ([o["import"].pk], {"get": (OWNER, None),
+                                                      "post": (OWNER_POST, {})}),
         "projects:my-projects": ([], {"get": (READ, None)}),
         "projects:annex-detail": ([1], {"get": (READ, None)}),
         "projects:project-detail": ([project.pk], {"get": (READ, None)}),
@@ -127,7 +147,7 @@ def snapshot():
     return state
 
 
-def test_every_url_name_has_expected_answers(plan):
+def test_every_url_name_has_expected_answers(plan, people):
     table = matrix(plan, objects(plan))
     assert set(url_names()) == set(table), "a URL without expected answers, or an entry too many"
 

@@ -134,3 +134,27 @@ def test_markup_in_names_and_texts_is_escaped_on_every_page_and_in_json(client, 
     chart = client.get(reverse("indicators:indicator-chart", args=[indicator.pk]))
     assert "<" not in chart.content.decode()
     assert json.loads(chart.content)["title"] == indicator.name
+
+
+CELL_VALUES = st.one_of(
+    st.none(), TEXT, st.integers(-10**9, 10**9), st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(), st.dates().map(lambda d: d), st.datetimes(),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=CELL_VALUES, number_format=st.sampled_from([None, "General", "0%", "0.00%", "@"]))
+def test_import_cell_parsing_reads_or_refuses_never_crashes(value, number_format):
+    from projects.imports import PARSERS, CellError
+
+    for kind, parse in PARSERS.items():
+        try:
+            parsed = parse(value, number_format)
+        except CellError:
+            continue
+        if kind == "percent":
+            assert isinstance(parsed, int) and 0 <= parsed <= 100
+        elif kind == "money":
+            assert parsed is None or (parsed >= 0 and parsed == parsed.quantize(Decimal("0.01")))
+        elif kind == "status":
+            assert parsed in {"not_started", "in_progress", "completed", "lagging", "suspended"}

@@ -2,8 +2,10 @@
 
 import logging
 
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from .middleware import mark_seen
 
@@ -14,8 +16,14 @@ def _address(request) -> str:
     return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
 
 
+# Django saves the user on every login to set last_login, which would add an empty "user
+# changed" row to the audit trail each time. The same column is set here without a save.
+user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
+    type(user).objects.filter(pk=user.pk).update(last_login=timezone.now())
     logger.info("login succeeded user=%s address=%s", user.get_username(), _address(request))
     if request is not None and hasattr(request, "session"):
         mark_seen(request.session)  # the idle clock starts at login

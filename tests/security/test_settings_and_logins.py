@@ -142,3 +142,13 @@ def test_a_deactivated_user_cannot_log_in_and_keeps_their_history(client, people
     update.refresh_from_db()
     assert update.submitted_by == staff
     assert client.get(project.get_absolute_url()).status_code == 302  # not logged in
+
+
+def test_a_login_sets_last_login_without_an_audit_row(client, db):
+    user = UserFactory(username="clerk")
+    rows = user.history.count()
+    client.post(reverse("login"), {"username": "clerk", "password": "pass-for-tests-1"},
+                REMOTE_ADDR="10.0.0.7")  # fmt: skip
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == rows

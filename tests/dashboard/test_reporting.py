@@ -1,13 +1,16 @@
 """The reporting matrix, the unit-period page and the staff to-do."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.reporting import task_matrix
 from plan.models import Plan, Responsibility, TaskReport, Unit
 from plan.periods import Period, reporting_period
 from projects.models import Project, ProjectUpdate
@@ -154,3 +157,21 @@ def test_task_page_shows_its_reports_by_unit_and_period_and_the_latest_summary(
     matrix = response.context["matrix"]
     assert [row.unit.name for row in matrix.rows][:2] == ["市科技局", "市工信局"]
     assert matrix.rows[0].cells[-1].state == "submitted"
+
+
+def test_cockpit_completeness_agrees_with_the_matrix(client, people, thirteen_periods):
+    from dashboard.cockpit import reporting_completeness
+    from dashboard.reporting import project_matrix
+
+    call_command("load_demo", stdout=io.StringIO())
+    plan = Plan.objects.get()
+    for period, today in [(Period(2025, 4), dt.date(2026, 11, 26)),
+                          (Period(2025, 4), dt.date(2026, 1, 5))]:  # fmt: skip
+        figures = reporting_completeness(plan, period, today)
+        for kind, build in (("tasks", task_matrix), ("projects", project_matrix)):
+            totals = build(plan, [period], today).totals
+            got = figures[kind]
+            assert (got.received, got.late, got.overdue, got.expected) == (
+                totals["submitted"] + totals["late"], totals["late"], totals["overdue"],
+                sum(totals.values()),
+            ), kind  # fmt: skip

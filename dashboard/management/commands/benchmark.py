@@ -1,0 +1,166 @@
+"""``manage.py benchmark``: one table of SQL queries, median and 95th-percentile times per page, at
+two data sizes, plus the full export and an import, and two ratios.
+
+Not part of the test suite (a test runs it at a tiny size and checks the query counts only).
+Each size's synthetic plan comes from ``seed_scale`` and is made the current plan for the run,
+then the previous current plan is restored. Times are in process, through Django's test client,
+with DEBUG off: what the server spends, without the network.
+"""
+
+import io
+import statistics
+import time
+import tracemalloc
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from dashboard.management.commands.seed_scale import scale_code
+from indicators.models import Indicator
+from plan.models import Plan
+from plan.periods import reporting_period
+from projects.exports import annexes_workbook, export_row
+from projects.imports import build_preview, open_workbook
+from projects.models import Annex, Project
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(step):
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = step()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, seconds, peak
+
+
+class Command(BaseCommand):
+    help = "Benchmark the pages, the export and the import at two data sizes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--no-files", action="store_true", help="Skip export and import.")
+
+    def handle(self, *args, sizes, runs, no_files, **options):
+        self.results = []
+        previous = list(Plan.objects.filter(is_current=True).values_list("pk", flat=True))
+        try:
+            with override_settings(DEBUG=False):
+                for size in sizes:
+                    self.measure(size, runs, no_files)
+        finally:
+            Plan.objects.update(is_current=False)
+            Plan.objects.filter(pk__in=previous).update(is_current=True)
+        self.report()
+
+    def measure(self, size, runs, no_files):
+        call_command("seed_scale", projects=size, stdout=io.StringIO())
+        plan = Plan.objects.get(code=scale_code(size))
+        Plan.objects.update(is_current=False)
+        Plan.objects.filter(pk=plan.pk).update(is_current=True)
+        User = get_user_model()
+        staff = User.objects.get(username=f"{plan.code}-user0000")
+        admin, _ = User.objects.get_or_create(
+            username="benchmark-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        staff_client, admin_client = Client(), Client()
+        staff_client.force_login(staff)
+        admin_client.force_login(admin)
+        project = Project.objects.filter(annex__plan=plan, unit__memberships__user=staff).first()
+        indicator = Indicator.objects.filter(plan=plan).order_by("order").first()
+        pages = [
+            ("cockpit", staff_client, reverse("dashboard:home")),
+            ("project table", staff_client, reverse("projects:project-list")),
+            ("project table, filtered", staff_client,
+             reverse("projects:project-list") + "?status=lagging&sort=-percent_complete"),
+            ("project page", staff_client, project.get_absolute_url()),
+            ("reporting matrix", staff_client, reverse("dashboard:report-matrix") + "?year=2025"),
+            ("indicator table", staff_client, reverse("indicators:indicator-list")),
+            ("indicator page", staff_client, indicator.get_absolute_url()),
+            ("indicator chart JSON", staff_client,
+             reverse("indicators:indicator-chart", args=[indicator.pk])),
+            ("admin change list (Project)", admin_client,
+             reverse("admin:projects_project_changelist") + f"?annex__plan__id__exact={plan.pk}"),
+        ]  # fmt: skip
+        medians = {}
+        for name, client, url in pages:
+            for _ in range(2):
+                assert client.get(url).status_code == 200, url
+            # Each request starts by clearing the query log (DEBUG off), so count from zero.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            count = len(queries)  # now: the log is cleared again by the next request
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            medians[name] = statistics.median(times)
+            self.results.append((size, name, count, medians[name],
+                                 percentile(times, 0.95), None))  # fmt: skip
+        self.results.append((size, "ratio: project table / admin change list", None,
+                             medians["project table"] / medians["admin change list (Project)"],
+                             None, None))  # fmt: skip
+        if not no_files:
+            self.files(size, plan, admin)
+
+    def files(self, size, plan, admin):
+        annexes = list(Annex.objects.filter(plan=plan).order_by("number"))
+        projects = Project.objects.filter(annex__plan=plan)
+        content, export_s, export_peak = timed(lambda: annexes_workbook(annexes, projects))
+
+        def bare():
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("projects")
+            for project in projects.for_export().order_by("annex__number", "order").iterator(2000):
+                sheet.append([v.replace(tzinfo=None) if hasattr(v, "tzinfo") and v.tzinfo else v
+                              for v in export_row(project).values()])  # fmt: skip
+            out = io.BytesIO()
+            book.save(out)
+
+        _, bare_s, _ = timed(bare)
+        period = reporting_period(timezone.localdate(), plan.start_year, plan.end_year)
+
+        def read():
+            book = open_workbook(content)
+            try:
+                return build_preview(book, user=admin, plan=plan, period=period,
+                                     today=timezone.localdate())  # fmt: skip
+            finally:
+                book.close()
+
+        _, import_s, import_peak = timed(read)
+        mb = 1024 * 1024
+        self.results += [
+            (size, "full export (all annexes)", None, export_s * 1000, None, export_peak / mb),
+            (size, "bare openpyxl write-only loop", None, bare_s * 1000, None, None),
+            (size, "ratio: export / bare loop", None, export_s / bare_s, None, None),
+            (size, "import: check + preview", None, import_s * 1000, None, import_peak / mb),
+        ]
+
+    def report(self):
+        self.stdout.write(f"database: {connection.vendor}")
+        header = f"{'projects':>8}  {'what':<42}{'queries':>8}{'median ms':>11}{'p95 ms':>9}"
+        self.stdout.write(header + f"{'peak MB':>9}")
+        for size, name, queries, median, p95, peak in self.results:
+            ratio = name.startswith("ratio")
+            self.stdout.write(
+                f"{size:>8}  {name:<42}{'' if queries is None else queries:>8}"
+                f"{(f'{median:.2f}x' if ratio else f'{median:.1f}'):>11}"
+                f"{'' if p95 is None else f'{p95:.1f}':>9}"
+                f"{'' if peak is None else f'{peak:.1f}':>9}"
+            )

@@ -1,0 +1,206 @@
+"""``manage.py seed_scale --projects N``: a synthetic plan of its own, for benchmarks.
+
+Deterministic (seeded), and apart from the real plan: a plan coded ``scale-N`` spanning ten years
+(2016-2025), 200 units, 1,000 staff users, nine tasks shared by the units, six annexes with N
+projects, 20 quarterly reports per project (2021Q1-2025Q4), a task report for every unit, task and
+period, 500 indicators with ten years of values and some revised targets. Rows are bulk-inserted
+without history rows (history is what the forms write; a seed is not a user's change).
+"""
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from indicators.models import Indicator, Observation, Target, TargetRevision
+from plan.models import (
+    Column,
+    Plan,
+    Responsibility,
+    Task,
+    TaskReport,
+    Unit,
+    UnitMembership,
+)
+from plan.periods import Period, due_date
+from plan.permissions import STAFF
+from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+UNITS, USERS, INDICATORS = 200, 1000, 500
+PASSWORD = "scale-test-2025"  # nosec B105 - synthetic load-test accounts
+FIRST, LAST = Period(2021, 1), Period(2025, 4)
+BATCH = 5000
+
+
+def scale_code(projects: int) -> str:
+    return f"scale-{projects}"
+
+
+def periods() -> list[Period]:
+    out, p = [], FIRST
+    while p <= LAST:
+        out.append(p)
+        p = p.next()
+    return out
+
+
+def submitted(period: Period, rng: random.Random) -> dt.datetime:
+    day = due_date(period, 10) - dt.timedelta(days=rng.randint(-9, 3))
+    return dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI)
+
+
+class Command(BaseCommand):
+    help = "Build a deterministic synthetic plan with N projects (the real plan is untouched)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=10_000)
+        parser.add_argument("--reset", action="store_true", help="Rebuild it if it exists.")
+
+    def handle(self, *args, projects, reset, **options):
+        code = scale_code(projects)
+        existing = Plan.objects.filter(code=code).first()
+        if existing and not reset:
+            self.stdout.write(f"{code} exists; --reset rebuilds it.")
+            return
+        started = time.perf_counter()
+        with transaction.atomic():
+            if existing:
+                self.remove(existing)
+            self.build(code, projects)
+        self.stdout.write(self.style.SUCCESS(
+            f"{code}: built in {time.perf_counter() - started:.1f} s"))  # fmt: skip
+
+    def remove(self, plan):
+        ProjectUpdate.objects.filter(project__annex__plan=plan).delete()
+        Project.objects.filter(annex__plan=plan).delete()
+        TaskReport.objects.filter(task__plan=plan).delete()
+        plan.delete()
+        get_user_model().objects.filter(username__startswith=f"{plan.code}-").delete()
+        Unit.objects.filter(name__startswith=f"{plan.code}单位").delete()
+
+    def build(self, code, count):
+        rng = random.Random(code)
+        plan = Plan.objects.create(
+            code=code, title=f"规模测试计划（{count}个项目）", issuer="（合成数据）",
+            start_year=2016, end_year=2025, is_current=False, report_due_days=10,
+            reporting_start_year=FIRST.year, reporting_start_quarter=FIRST.quarter,
+            data_notes="Synthetic data for benchmarks and load tests (manage.py seed_scale).",
+        )  # fmt: skip
+        units = Unit.objects.bulk_create(
+            Unit(name=f"{code}单位{i:03d}", sort_order=1000 + i) for i in range(UNITS)
+        )
+        hashed = make_password(PASSWORD)
+        User = get_user_model()
+        users = User.objects.bulk_create(
+            User(username=f"{code}-user{i:04d}", password=hashed) for i in range(USERS)
+        )
+        Group.objects.get_or_create(name=STAFF)[0].user_set.add(*users)
+        UnitMembership.objects.bulk_create(
+            UnitMembership(user=user, unit=units[i % UNITS]) for i, user in enumerate(users)
+        )
+        tasks = Task.objects.bulk_create(
+            Task(plan=plan, number=n, short_title=f"合成任务{n}", programme=f"实施合成工程{n}",
+                 full_text="合成数据。") for n in range(1, 10)
+        )  # fmt: skip
+        responsibilities = []
+        for i, unit in enumerate(units):
+            for k in range(3):
+                task = tasks[(i + k * 3) % 9]
+                responsibilities.append((task, unit))
+        orders: dict[int, int] = {}
+        rows = []
+        for task, unit in responsibilities:
+            orders[task.pk] = orders.get(task.pk, 0) + 1
+            rows.append(Responsibility(task=task, unit=unit, order=orders[task.pk]))
+        Responsibility.objects.bulk_create(rows, batch_size=BATCH)
+        columns = Column.objects.bulk_create(
+            Column(plan=plan, task=tasks[n], number=n + 1, title=f"合成专栏{n + 1}", text="")
+            for n in range(5)
+        )
+        annexes = Annex.objects.bulk_create(
+            Annex(plan=plan, column=columns[min(n, 4)], number=n + 1, title=f"合成附表{n + 1}")
+            for n in range(6)
+        )
+        projects = []
+        for i in range(count):
+            start = dt.date(2021, rng.choice([1, 4, 7]), 1)
+            projects.append(Project(
+                annex=annexes[i % 6], order=i // 6 + 1, name=f"合成项目{i:05d}",
+                builder=f"建设单位{i % 97}", unit=units[i % UNITS], location="吉林市",
+                content="合成数据。", total_investment=Decimal(rng.randrange(100, 100_000)),
+                planned_start=start, planned_end=dt.date(rng.choice([2024, 2025, 2026]), 12, 31),
+            ))  # fmt: skip
+        projects = Project.objects.bulk_create(projects, batch_size=BATCH)
+        self.reports(projects, rng)
+        self.task_reports(plan, rng)
+        self.indicators(plan, units, rng)
+
+    def reports(self, projects, rng):
+        quarters = periods()
+        batch = []
+        states = [ProjectStatus.IN_PROGRESS] * 6 + [ProjectStatus.LAGGING, ProjectStatus.SUSPENDED]
+        for project in projects:
+            percent, fate = 0, rng.choice(states)
+            for period in quarters:
+                percent = min(100, percent + rng.randint(0, 9))
+                status = ProjectStatus.COMPLETED if percent == 100 else fate
+                batch.append(ProjectUpdate(
+                    project=project, year=period.year, quarter=period.quarter, status=status,
+                    percent_complete=percent, progress=f"合成进展{period}",
+                    submitted_at=submitted(period, rng),
+                ))  # fmt: skip
+            project.status, project.percent_complete = status, percent
+            project.last_reported_at = batch[-1].submitted_at
+            if len(batch) >= BATCH:
+                ProjectUpdate.objects.bulk_create(batch)
+                batch = []
+        ProjectUpdate.objects.bulk_create(batch)
+        Project.objects.bulk_update(projects, ["status", "percent_complete", "last_reported_at"],
+                                    batch_size=BATCH)  # fmt: skip
+
+    def task_reports(self, plan, rng):
+        batch = []
+        for r in Responsibility.objects.filter(task__plan=plan).select_related("task"):
+            for period in periods():
+                if rng.random() < 0.05:
+                    continue
+                batch.append(TaskReport(
+                    task=r.task, unit_id=r.unit_id, year=period.year, quarter=period.quarter,
+                    status="on_track", progress="合成任务进展", submitted_at=submitted(period, rng),
+                ))  # fmt: skip
+        TaskReport.objects.bulk_create(batch, batch_size=BATCH)
+
+    def indicators(self, plan, units, rng):
+        indicators = Indicator.objects.bulk_create(
+            Indicator(plan=plan, code=f"scale-{i:03d}", order=i, name=f"合成指标{i:03d}",
+                      unit_of_measure="%" if i % 3 == 0 else "家", baseline_year=2015,
+                      baseline_value=Decimal(rng.randrange(10, 50)),
+                      responsible_unit=units[i % UNITS]) for i in range(INDICATORS)
+        )  # fmt: skip
+        targets = Target.objects.bulk_create(
+            Target(indicator=i, year=2025, value=i.baseline_value + 40,
+                   original_value=i.baseline_value + 40) for i in indicators
+        )  # fmt: skip
+        revised = targets[::10]
+        TargetRevision.objects.bulk_create(
+            TargetRevision(target=t, old_value=t.value, new_value=t.value - 5, reason="合成调整")
+            for t in revised
+        )
+        for t in revised:
+            t.value -= 5
+        Target.objects.bulk_update(revised, ["value"])
+        Observation.objects.bulk_create(
+            (Observation(indicator=i, year=year,
+                         value=min(Decimal(99), i.baseline_value + (year - 2015) * 4
+                                   + rng.randint(-3, 3)))
+             for i in indicators for year in range(2016, 2026)),
+            batch_size=BATCH,
+        )  # fmt: skip

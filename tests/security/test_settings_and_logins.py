@@ -36,6 +36,14 @@ def test_check_deploy_with_the_production_environment_prints_no_warnings():
     assert "no issues" in result.stdout
 
 
+def test_collectstatic_works_with_the_production_settings(tmp_path):
+    result = manage("collectstatic", "--noinput", "-v0",
+                    env={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/chart.umd.min.*.js"))
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
     result = manage("check", env=env)

@@ -64,11 +64,13 @@ class UnitStaff(HttpUser):
         version = re.search(r'name="version" value="(\d+)"', form).group(1)
         percent = re.search(r'name="percent_complete" value="(\d+)"', form).group(1)
         token = f"负载测试 {uuid.uuid4()}"
-        with self.client.post(f"/projects/{project}/report/", {
+        data = {
             "csrfmiddlewaretoken": self.client.cookies.get("csrftoken"), "version": version,
             "period": PERIOD, "status": "in_progress", "percent_complete": percent,
             "progress": token, "reason": "负载测试", "replace": "on", "confirm_investment": "on",
-        }, allow_redirects=False, name="submit report", catch_response=True) as response:  # fmt: skip
+        }  # fmt: skip
+        with self.client.post(f"/projects/{project}/report/", data, allow_redirects=False,
+                              name="submit report", catch_response=True) as response:  # fmt: skip
             if response.status_code == 302:
                 with open(SUBMISSIONS, "a", encoding="utf-8") as log:
                     log.write(f"{project}\t{token}\n")

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         Unit.objects.filter(name__startswith=f"{plan.code}单位").delete()
 
     def build(self, code, count):
-        rng = random.Random(code)
+        rng = random.Random(code)  # nosec B311 - seeded for repeatable synthetic data
         plan = Plan.objects.create(
             code=code, title=f"规模测试计划（{count}个项目）", issuer="（合成数据）",
             start_year=2016, end_year=2025, is_current=False, report_due_days=10,

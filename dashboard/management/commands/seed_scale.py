@@ -35,7 +35,8 @@ from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNITS, USERS, INDICATORS = 200, 1000, 500
-PASSWORD = "scale-test-2025"  # nosec B105 - synthetic load-test accounts
+# Synthetic load-test accounts only (bandit B105 answered).
+PASSWORD = "scale-test-2025"  # nosec B105
 FIRST, LAST = Period(2021, 1), Period(2025, 4)
 BATCH = 5000
 
@@ -87,7 +88,8 @@ class Command(BaseCommand):
         Unit.objects.filter(name__startswith=f"{plan.code}单位").delete()
 
     def build(self, code, count):
-        rng = random.Random(code)  # nosec B311 - seeded for repeatable synthetic data
+        # Seeded for repeatable synthetic data, nothing secret (bandit B311 answered).
+        rng = random.Random(code)  # nosec B311
         plan = Plan.objects.create(
             code=code, title=f"规模测试计划（{count}个项目）", issuer="（合成数据）",
             start_year=2016, end_year=2025, is_current=False, report_due_days=10,

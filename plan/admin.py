@@ -15,6 +15,7 @@ from .models import (
     Unit,
     UnitMembership,
 )
+from .permissions import ADMINISTRATOR
 
 User = get_user_model()
 
@@ -111,6 +112,16 @@ class UserWithUnitsAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "unit_memberships__unit")
+
+    def save_related(self, request, form, formsets, change):
+        # The admin site opens to administrators: a user put in (or taken out of) the 管理员
+        # role gets (or loses) staff status with it; superusers keep theirs.
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        wanted = user.is_superuser or user.groups.filter(name=ADMINISTRATOR).exists()
+        if user.is_staff != wanted:
+            user.is_staff = wanted
+            user.save(update_fields=["is_staff"])
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

@@ -7,4 +7,10 @@ class PlanConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the login log
+        from django.db.models.signals import post_migrate
+
+        from . import signals
+
+        # After each app's migrations (its permissions exist by then): administrators may do
+        # everything, in the admin too. Not limited to one sender: apps after plan add theirs.
+        post_migrate.connect(signals.grant_administrators, dispatch_uid="grant_administrators")

@@ -40,3 +40,15 @@ def log_failed_login(sender, credentials, request=None, **kwargs):
 def log_logout(sender, request, user, **kwargs):
     name = user.get_username() if user is not None else "?"
     logger.info("logout user=%s address=%s", name, _address(request))
+
+
+def grant_administrators(sender, using="default", **kwargs):
+    """Give the 管理员 group every permission there is (run after migrate, idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .permissions import ADMINISTRATOR
+
+    group, _ = Group.objects.using(using).get_or_create(name=ADMINISTRATOR)
+    missing = Permission.objects.using(using).exclude(group=group)
+    if missing.exists():
+        group.permissions.add(*missing)

@@ -70,3 +70,30 @@ def test_an_admin_edit_raises_the_project_version(admin_client_with_plan):
     assert response.status_code == 302, response.context["adminform"].form.errors
     project.refresh_from_db()
     assert (project.builder, project.version) == ("管理员改", 2)
+
+
+def test_a_user_given_the_administrator_role_can_use_the_admin(admin_client_with_plan, people,
+                                                               client):  # fmt: skip
+    from django.contrib.auth.models import Group
+
+    from plan.permissions import ADMINISTRATOR
+
+    clerk = people["staff_other"]
+    url = reverse("admin:auth_user_change", args=[clerk.pk])
+    form = admin_client_with_plan.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k != "password"}
+    data.update(
+        groups=[Group.objects.get(name=ADMINISTRATOR).pk], date_joined_0="2026-01-01",
+        date_joined_1="00:00:00", last_login_0="", last_login_1="",
+        **{"unit_memberships-TOTAL_FORMS": 0, "unit_memberships-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    data.pop("user_permissions", None)
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = admin_client_with_plan.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    clerk.refresh_from_db()
+    assert clerk.is_staff and not clerk.is_superuser
+    client.force_login(clerk)
+    assert client.get(reverse("admin:projects_project_changelist")).status_code == 200
+    assert client.get(reverse("admin:indicators_target_changelist")).status_code == 200

@@ -82,8 +82,11 @@ def reporting_completeness(plan: Plan, period: Period, today) -> dict:
     }
 
 
-def indicator_progress(plan: Plan) -> list:
-    return [progress_of(i) for i in with_progress_data(Indicator.objects.filter(plan=plan))]
+def indicator_progress(plan: Plan, latest_only: bool = True) -> list:
+    """Every indicator's progress; by default only as of its latest value (the cockpit's
+    needs), or year by year for the evaluation."""
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), latest_only)
+    return [progress_of(i, latest_only) for i in indicators]
 
 
 STATUS_KEYS = [s for s, _label in ProjectStatus.choices]

@@ -309,7 +309,7 @@ class EvaluationView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.plan
-        indicators = cockpit.indicator_progress(plan)
+        indicators = cockpit.indicator_progress(plan, latest_only=False)
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
             row.final = row.years[-1] if row.years else None

@@ -33,12 +33,12 @@ class IndicatorListView(CurrentPlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        indicators = with_progress_data(Indicator.objects.filter(plan=self.plan))
+        indicators = with_progress_data(Indicator.objects.filter(plan=self.plan), latest_only=True)
         if params.get("category") in Indicator.Category.values:
             indicators = indicators.filter(category=params["category"])
         if params.get("unit", "").isdigit():
             indicators = indicators.filter(responsible_unit_id=int(params["unit"]))
-        rows = [progress_of(i) for i in indicators.order_by("order", "code")]
+        rows = [progress_of(i, latest_only=True) for i in indicators.order_by("order", "code")]
         if params.get("status") in Status.ORDER:
             rows = [row for row in rows if row.status == params["status"]]
         for row in rows:

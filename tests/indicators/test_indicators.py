@@ -178,3 +178,26 @@ def test_indicator_table_filters_by_status_category_and_unit(client, indicator, 
     assert codes(unit=indicator.responsible_unit_id) == ["contracts"]
     Indicator.objects.filter(pk=indicator.pk).update(category="output")
     assert codes(category="output") == ["contracts"]
+
+
+def test_latest_only_progress_agrees_with_the_full_years(plan):
+    import io as _io
+
+    from django.core.management import call_command
+
+    from indicators.selectors import progress_of, with_progress_data
+
+    call_command("load_demo", stdout=_io.StringIO())
+    full = {r.indicator.pk: r for r in map(progress_of, with_progress_data(
+        Indicator.objects.filter(plan=plan)))}  # fmt: skip
+    latest = [
+        progress_of(i, latest_only=True)
+        for i in with_progress_data(Indicator.objects.filter(plan=plan), latest_only=True)
+    ]
+    assert len(latest) == len(full) == 9
+    for row in latest:
+        other = full[row.indicator.pk]
+        assert (row.status, row.completion, row.original_completion) == (
+            other.status, other.completion, other.original_completion)  # fmt: skip
+        assert (row.latest.year if row.latest else None) == (
+            other.latest.year if other.latest else None)  # fmt: skip

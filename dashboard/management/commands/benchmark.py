@@ -10,7 +10,6 @@ with DEBUG off: what the server spends, without the network.
 import io
 import statistics
 import time
-import tracemalloc
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -19,31 +18,17 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
-from django.utils import timezone
-from openpyxl import Workbook
 
 from dashboard.management.commands.seed_scale import scale_code
 from indicators.models import Indicator
 from plan.models import Plan
-from plan.periods import reporting_period
-from projects.exports import annexes_workbook, export_row
-from projects.imports import build_preview, open_workbook
+from projects.benchmarking import measure_excel
 from projects.models import Annex, Project
 
 
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(step):
-    tracemalloc.start()
-    started = time.perf_counter()
-    result = step()
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return result, seconds, peak
 
 
 class Command(BaseCommand):
@@ -122,30 +107,9 @@ class Command(BaseCommand):
 
     def files(self, size, plan, admin):
         annexes = list(Annex.objects.filter(plan=plan).order_by("number"))
-        projects = Project.objects.filter(annex__plan=plan)
-        content, export_s, export_peak = timed(lambda: annexes_workbook(annexes, projects))
-
-        def bare():
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("projects")
-            for project in projects.for_export().order_by("annex__number", "order").iterator(2000):
-                sheet.append([v.replace(tzinfo=None) if hasattr(v, "tzinfo") and v.tzinfo else v
-                              for v in export_row(project).values()])  # fmt: skip
-            out = io.BytesIO()
-            book.save(out)
-
-        _, bare_s, _ = timed(bare)
-        period = reporting_period(timezone.localdate(), plan.start_year, plan.end_year)
-
-        def read():
-            book = open_workbook(content)
-            try:
-                return build_preview(book, user=admin, plan=plan, period=period,
-                                     today=timezone.localdate())  # fmt: skip
-            finally:
-                book.close()
-
-        _, import_s, import_peak = timed(read)
+        m = measure_excel(plan, annexes, Project.objects.filter(annex__plan=plan), admin)
+        (export_s, export_peak), (bare_s, _), (import_s, import_peak) = (
+            m["export"], m["bare"], m["import"])  # fmt: skip
         mb = 1024 * 1024
         self.results += [
             (size, "full export (all annexes)", None, export_s * 1000, None, export_peak / mb),

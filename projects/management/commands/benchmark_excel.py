@@ -5,36 +5,13 @@ is Python's own allocations (tracemalloc) during each step. The ratio compares o
 export (XlsxWriter, constant memory) with a bare openpyxl write-only dump of the same rows.
 """
 
-import datetime as dt
-import io
-import time
-import tracemalloc
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
-from openpyxl import Workbook
 
 from plan.models import Plan
-from plan.periods import reporting_period
-from projects.exports import annexes_workbook, export_row
-from projects.imports import build_preview, open_workbook
+from projects.benchmarking import measure_excel
 from projects.models import Annex, Project
-
-
-def measure(step):
-    tracemalloc.start()
-    started = time.perf_counter()
-    result = step()
-    elapsed = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return result, elapsed, peak
-
-
-def naive(value):
-    return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
 
 
 class Command(BaseCommand):
@@ -67,33 +44,13 @@ class Command(BaseCommand):
         queryset = Project.objects.filter(annex__plan=plan)
         total = queryset.count()
 
-        content, export_s, export_peak = measure(lambda: annexes_workbook(annexes, queryset))
-
-        def bare():
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("projects")
-            rows = queryset.for_export().order_by("annex__number", "order").iterator(2000)
-            for project in rows:
-                sheet.append([naive(v) for v in export_row(project).values()])
-            out = io.BytesIO()
-            book.save(out)
-            return out.getvalue()
-
-        _, bare_s, bare_peak = measure(bare)
         user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model()(
             username="benchmark", is_superuser=True)  # fmt: skip
         user.is_superuser = True
-        period = reporting_period(timezone.localdate(), plan.start_year, plan.end_year)
-
-        def read():
-            book = open_workbook(content)
-            try:
-                return build_preview(book, user=user, plan=plan, period=period,
-                                     today=timezone.localdate())  # fmt: skip
-            finally:
-                book.close()
-
-        preview, import_s, import_peak = measure(read)
+        m = measure_excel(plan, annexes, queryset, user)
+        content, preview = m["content"], m["preview"]
+        (export_s, export_peak), (bare_s, bare_peak), (import_s, import_peak) = (
+            m["export"], m["bare"], m["import"])  # fmt: skip
         mb = 1024 * 1024
         self.stdout.write(f"projects: {total}   workbook: {len(content) / mb:.1f} MB")
         self.stdout.write(f"{'step':<40}{'seconds':>10}{'peak MB':>10}")

@@ -1,0 +1,63 @@
+"""The measurements both benchmark commands make of the Excel export and import."""
+
+import datetime as dt
+import io
+import time
+import tracemalloc
+
+from django.utils import timezone
+from openpyxl import Workbook
+
+from plan.periods import reporting_period
+
+from .exports import annexes_workbook, export_row
+from .imports import build_preview, open_workbook
+
+
+def timed(step):
+    """``(result, seconds, peak bytes of Python allocations)`` of calling ``step``."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = step()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, seconds, peak
+
+
+def _naive(value):
+    return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+
+
+def bare_export(projects) -> bytes:
+    """The floor for the library: the same rows as the export, values only, openpyxl
+    write-only, one sheet, no styles."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("projects")
+    for project in projects.for_export().order_by("annex__number", "order").iterator(2000):
+        sheet.append([_naive(v) for v in export_row(project).values()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def measure_excel(plan, annexes, projects, user) -> dict:
+    """Time and peak memory of the styled export, the bare loop and the import preview."""
+    content, export_s, export_peak = timed(lambda: annexes_workbook(annexes, projects))
+    _, bare_s, bare_peak = timed(lambda: bare_export(projects))
+    today = timezone.localdate()
+    period = reporting_period(today, plan.start_year, plan.end_year)
+
+    def preview():
+        book = open_workbook(content)
+        try:
+            return build_preview(book, user=user, plan=plan, period=period, today=today)
+        finally:
+            book.close()
+
+    result, import_s, import_peak = timed(preview)
+    return {
+        "content": content, "preview": result,
+        "export": (export_s, export_peak), "bare": (bare_s, bare_peak),
+        "import": (import_s, import_peak),
+    }  # fmt: skip

@@ -27,7 +27,7 @@ from plan.models import (
     Unit,
     UnitMembership,
 )
-from plan.permissions import ADMINISTRATOR, LEADER, STAFF
+from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,6 +49,7 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("demo-admin", ADMINISTRATOR, None, "administrator"),
     DemoUser("demo-leader", LEADER, None, "leader"),
+    DemoUser("demo-reviewer", REVIEWER, None, "reviewer of the coordinating office"),
     DemoUser("demo-staff-kjj", STAFF, "市科技局", "staff of 市科技局"),
     DemoUser("demo-staff-gxj", STAFF, "市工信局", "staff of 市工信局"),
 ]

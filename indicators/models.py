@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Plan, Unit
+from plan.models import Plan, Reviewable, Unit
 
 
 class Indicator(models.Model):
@@ -177,8 +177,10 @@ class TargetRevision(models.Model):
         return self.target.get_absolute_url()
 
 
-class Observation(models.Model):
+class Observation(Reviewable):
     """An actual value (实际值) for one indicator in one year, or one quarter of it."""
+
+    REPORTED_FIELDS = ("value", "rank", "text", "source", "note")
 
     indicator = models.ForeignKey(
         Indicator,
@@ -246,3 +248,8 @@ class Observation(models.Model):
 
     def get_absolute_url(self):
         return self.indicator.get_absolute_url()
+
+    @property
+    def unit_id(self):
+        """The unit that answers for the value: its indicator's (for the roles module)."""
+        return self.indicator.responsible_unit_id

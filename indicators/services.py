@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import can_report_on, is_administrator
+from plan.review import mark_resubmitted
 from plan.services import locked_at_version, save_first
 
 from .models import Indicator, Observation, Target, TargetRevision
@@ -128,5 +129,6 @@ def observation_submit(
         setattr(row, name, getattr(data, name))
     row.entered_by = user
     row._history_user = user
+    mark_resubmitted(row)
     save_first(row, expected_version, **lookup)
     return row

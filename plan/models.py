@@ -352,14 +352,70 @@ class Safeguard(models.Model):
         return reverse("dashboard:home") + "#safeguards"
 
 
+class ReviewState(models.TextChoices):
+    """Where a report stands with the coordinating office (审核). There is no draft state: a
+    report is written in one sitting and submitted; a returned one goes back to its unit."""
+
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class Reviewable(models.Model):
+    """The review fields every report carries (project reports, task reports, indicator values).
+
+    Transitions happen only in ``plan.review``; the model's history records each one with who,
+    when and the comment. ``returned_values`` keeps the report as it was when it was returned, so
+    that the reviewer sees what the unit changed before resubmitting.
+    """
+
+    review_state = models.CharField(
+        _("review state"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+        db_index=True,
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    returned_fields = models.JSONField(_("fields the comment is about"), default=list, blank=True)
+    returned_values = models.JSONField(_("values when returned"), default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    edited_after_approval = models.BooleanField(
+        _("edited after approval"),
+        default=False,
+        help_text=_("The unit changed the report after it had been approved."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.review_state == ReviewState.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review_state == ReviewState.RETURNED
+
+
 class TaskReportStatus(models.TextChoices):
     ON_TRACK = "on_track", _("on track")
     LAGGING = "lagging", _("lagging")
     COMPLETED = "completed", _("completed")
 
 
-class TaskReport(models.Model):
+class TaskReport(Reviewable):
     """One unit's quarterly report on one task it shares (任务进展填报)."""
+
+    REPORTED_FIELDS = ("status", "progress", "figures", "problems", "next_steps")
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task")

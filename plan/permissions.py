@@ -5,6 +5,7 @@ Roles are Django groups created by a migration; a user's units come from ``UnitM
 - administrator (管理员, or a superuser): everything;
 - leader (领导): reads everything, changes nothing;
 - unit staff (填报员): reads everything, reports on and edits only what their units answer for;
+- reviewer (审核员, staff of the coordinating office): approves or returns reports of other units;
 - a logged-in user with no role reads everything and changes nothing, like a leader;
 - anyone not logged in: only the login page (``LoginRequiredMiddleware``).
 
@@ -18,11 +19,13 @@ from django.utils.translation import gettext_lazy as _
 ADMINISTRATOR = "管理员"
 LEADER = "领导"
 STAFF = "填报员"
+REVIEWER = "审核员"
 
 ROLES = {
     ADMINISTRATOR: _("administrator: everything"),
     LEADER: _("leader: reads everything, changes nothing"),
     STAFF: _("unit staff: reports on the projects and tasks of their units"),
+    REVIEWER: _("reviewer: approves or returns the units' reports, closes and reopens periods"),
 }
 
 
@@ -54,10 +57,37 @@ def is_staff_member(user) -> bool:
     return user.is_active and STAFF in _role_names(user)
 
 
+def is_reviewer(user) -> bool:
+    return user.is_active and REVIEWER in _role_names(user)
+
+
+def can_review(user, report=None) -> bool:
+    """May ``user`` approve, return or un-approve ``report`` (anything with a ``unit_id``)?
+
+    Reviewers (审核员, staff of the coordinating office) and administrators review; nobody
+    reviews a report of a unit they belong to, not even an administrator who is also unit staff.
+    Without ``report``: may the user review at all (to show the review queue)?
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not (is_administrator(user) or is_reviewer(user)):
+        return False
+    return report is None or report.unit_id not in unit_ids(user)
+
+
+def require_review(user, report) -> None:
+    if not can_review(user, report):
+        raise PermissionDenied(
+            _("Only a reviewer outside the reporting unit may review this report.")
+        )
+
+
 def role_label(user) -> str:
     """The user's role in a word, for the page header."""
     if is_administrator(user):
         return str(_("administrator"))
+    if is_reviewer(user):
+        return str(_("reviewer"))
     if is_staff_member(user):
         return str(_("unit staff"))
     if is_leader(user):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from .models import Responsibility, TaskReport, TaskSummary
 from .periods import Period
 from .permissions import can_report_on
+from .review import mark_resubmitted
 
 
 class StaleVersion(Exception):
@@ -121,6 +122,7 @@ def task_report_submit(
         setattr(report, name, getattr(data, name))
     report.submitted_by = user
     report._history_user = user
+    mark_resubmitted(report)
     report.full_clean(validate_unique=False)
     save_first(report, expected_version, task=task, unit_id=responsibility.unit_id,
                year=period.year, quarter=period.quarter)  # fmt: skip

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Column, Plan, Unit
+from plan.models import Column, Plan, Reviewable, Unit
 
 from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
@@ -232,8 +232,11 @@ class Project(models.Model):
         return reverse("projects:project-detail", args=[self.pk])
 
 
-class ProjectUpdate(models.Model):
+class ProjectUpdate(Reviewable):
     """One quarterly progress report (进展填报) on one project."""
+
+    REPORTED_FIELDS = ("status", "percent_complete", "investment_completed", "progress",
+                       "problems", "next_steps", "reason")  # fmt: skip
 
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project")
@@ -300,6 +303,11 @@ class ProjectUpdate(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.year}Q{self.quarter}"
+
+    @property
+    def unit_id(self):
+        """The unit that answers for the report: its project's (for the roles module)."""
+        return self.project.unit_id
 
     def get_absolute_url(self):
         return self.project.get_absolute_url()

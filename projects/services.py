@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import require_report_on
+from plan.review import mark_resubmitted
 from plan.services import validate_period
 
 from .models import Project, ProjectStatus, ProjectUpdate
@@ -173,6 +174,7 @@ def project_update_submit(
         report.revised_at = now
     report.submitted_by = user
     report._history_user = user
+    mark_resubmitted(report)
     report.full_clean()
     report.save()
 

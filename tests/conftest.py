@@ -63,7 +63,7 @@ def people(plan):
     """One user per role: staff of 市科技局 (which answers for every plan project by the
     loading rule), staff of 市工信局, a leader and an administrator."""
     from plan.models import Unit
-    from plan.permissions import ADMINISTRATOR, LEADER, STAFF
+    from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
 
     return {
         "staff_own": UserFactory(
@@ -74,4 +74,6 @@ def people(plan):
         ),
         "leader": UserFactory(username="leader", role=LEADER),
         "admin": UserFactory(username="admin", role=ADMINISTRATOR),
+        # A reviewer of the coordinating office (领导小组办公室), which is not one of the units.
+        "reviewer": UserFactory(username="reviewer", role=REVIEWER),
     }

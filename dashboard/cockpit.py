@@ -8,9 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
-from plan.models import Plan, Responsibility, TaskReport
+from plan.models import Plan, Responsibility, ReviewState, TaskReport
 from plan.periods import Period, ReportState
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
@@ -38,18 +38,20 @@ def completeness(matrix) -> Completeness:
     )
 
 
-def project_counts(plan: Plan, today) -> Counter:
-    """Projects by status, plus ``"lagging_rule"`` for how many lag by the lag rule (one query)."""
+def project_counts(plan: Plan, today, approved: bool = False) -> Counter:
+    """Projects by status, plus ``"lagging_rule"`` for how many lag by the lag rule (one query);
+    with ``approved``, by the state of each project's latest approved report."""
+    status = "approved_status" if approved else "status"
     rows = (
         Project.objects.filter(annex__plan=plan)
-        .with_lag(today)
+        .with_lag(today, approved)
         .order_by()
-        .values("status")
+        .values(status)
         .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)))
     )
     counts = Counter()
     for row in rows:
-        counts[row["status"]] += row["n"]
+        counts[row[status]] += row["n"]
         counts["lagging_rule"] += row["lagging"]
         counts["all"] += row["n"]
     return counts
@@ -82,10 +84,10 @@ def reporting_completeness(plan: Plan, period: Period, today) -> dict:
     }
 
 
-def indicator_progress(plan: Plan, latest_only: bool = True) -> list:
+def indicator_progress(plan: Plan, latest_only: bool = True, approved: bool = False) -> list:
     """Every indicator's progress; by default only as of its latest value (the cockpit's
-    needs), or year by year for the evaluation."""
-    indicators = with_progress_data(Indicator.objects.filter(plan=plan), latest_only)
+    needs), or year by year for the evaluation; with ``approved``, approved values only."""
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), latest_only, approved)
     return [progress_of(i, latest_only) for i in indicators]
 
 
@@ -126,6 +128,21 @@ def indicator_completion_chart(rows) -> dict:
         "goal": 100,
         "goal_label": _("Target (100%)"),
     }
+
+
+def awaiting_review(plan: Plan) -> int:
+    """Reports of the plan submitted but not yet approved (returned ones are with their units):
+    what the "approved only" figures leave out. One query (a count over a UNION)."""
+    state = ReviewState.SUBMITTED
+    projects = ProjectUpdate.objects.filter(project__annex__plan=plan, review_state=state)
+    tasks = TaskReport.objects.filter(task__plan=plan, review_state=state)
+    values = Observation.objects.filter(indicator__plan=plan, review_state=state)
+    return (
+        projects.order_by()
+        .values_list("pk")
+        .union(tasks.order_by().values_list("pk"), values.order_by().values_list("pk"), all=True)
+        .count()
+    )
 
 
 def indicator_counts(rows) -> Counter:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "dashboard"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("cockpit/<slug:chart>.json", views.CockpitChartView.as_view(), name="cockpit-chart"),
     path("reports/", views.ReportMatrixView.as_view(), name="report-matrix"),
     path("reports/export.xlsx", views.ReportMatrixExportView.as_view(), name="report-export"),
+    path("reviews/", review_views.ReviewQueueView.as_view(), name="review-queue"),
+    path(
+        "reviews/<slug:kind>/<int:pk>/",
+        review_views.ReviewDetailView.as_view(),
+        name="review-detail",
+    ),
     path("audit/", views.AuditView.as_view(), name="audit"),
     path("audit/export.xlsx", views.AuditExportView.as_view(), name="audit-export"),
     path(

@@ -21,7 +21,7 @@ from indicators.charts import SafeJSONView
 from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
-from plan.mixins import CurrentPlanMixin
+from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
@@ -34,13 +34,13 @@ from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
 
 class PlanPageMixin(CurrentPlanMixin):
-    def rollups(self) -> dict:
+    def rollups(self, approved: bool = False) -> dict:
         """Progress rolled up from projects, for every task of the plan, in one query."""
-        return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today)
+        return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today, approved)
 
-    def tasks_with_rollups(self, *prefetch) -> list:
+    def tasks_with_rollups(self, *prefetch, approved: bool = False) -> list:
         """The plan's tasks in order, each with ``rollup`` from its projects (two queries)."""
-        rollups = self.rollups()
+        rollups = self.rollups(approved)
         tasks = list(self.plan.tasks.prefetch_related(*prefetch).order_by("number"))
         for task in tasks:
             task.rollup = rollups.get(task.pk)
@@ -245,8 +245,9 @@ def state_of(report, due, today) -> str:
     return report_state(submitted, due, today)
 
 
-class CockpitView(PlanPageMixin, TemplateView):
-    """The leadership cockpit: headline figures, tasks, what lags, indicators, charts."""
+class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
+    """The leadership cockpit: headline figures, tasks, what lags, indicators, charts; from
+    approved reports only or from every report (``FiguresMixin``)."""
 
     template_name = "dashboard/cockpit.html"
 
@@ -255,19 +256,27 @@ class CockpitView(PlanPageMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        tasks = self.tasks_with_rollups()
-        indicators = cockpit.indicator_progress(plan)
+        approved = self.approved_only
+        tasks = self.tasks_with_rollups(approved=approved)
+        indicators = cockpit.indicator_progress(plan, approved=approved)
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
-        lagging = (
+        lagging = list(
             Project.objects.filter(annex__plan=plan)
             .for_list()
-            .with_lag(self.today)
+            .with_lag(self.today, approved)
             .filter(is_lagging=True)
-            .order_by("percent_complete", "annex__number", "order")[:8]
-        )
-        projects = cockpit.project_counts(plan, self.today)
+            .order_by("approved_percent" if approved else "percent_complete", "annex__number",
+                      "order")[:8]
+        )  # fmt: skip
+        if approved:
+            for project in lagging:  # shown as last approved, not as last reported
+                project.status, project.percent_complete = (
+                    project.approved_status, project.approved_percent
+                )  # fmt: skip
+        projects = cockpit.project_counts(plan, self.today, approved)
         context.update(
+            awaiting_review=cockpit.awaiting_review(plan) if approved else 0,
             tasks=tasks,
             projects=projects,
             indicators=indicators,
@@ -286,21 +295,24 @@ class CockpitView(PlanPageMixin, TemplateView):
         return context
 
 
-class CockpitChartView(PlanPageMixin, SafeJSONView):
-    """JSON for one of the cockpit's charts."""
+class CockpitChartView(PlanPageMixin, FiguresMixin, SafeJSONView):
+    """JSON for one of the cockpit's charts (the page passes its ``figures`` choice on)."""
 
     def get_context_data(self, **kwargs):
         chart = self.kwargs["chart"]
+        approved = self.approved_only
         if chart == "project-status":
-            return cockpit.project_status_chart(cockpit.project_counts(self.plan, self.today))
+            counts = cockpit.project_counts(self.plan, self.today, approved)
+            return cockpit.project_status_chart(counts)
         if chart == "task-progress":
-            return cockpit.task_progress_chart(self.tasks_with_rollups())
+            return cockpit.task_progress_chart(self.tasks_with_rollups(approved=approved))
         if chart == "indicator-completion":
-            return cockpit.indicator_completion_chart(cockpit.indicator_progress(self.plan))
+            rows = cockpit.indicator_progress(self.plan, approved=approved)
+            return cockpit.indicator_completion_chart(rows)
         raise Http404("no such chart")
 
 
-class EvaluationView(PlanPageMixin, TemplateView):
+class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
     """The final evaluation (终期评估): every indicator's last value against its original and
     current target, and every task's projects and reports over the whole plan."""
 
@@ -309,7 +321,9 @@ class EvaluationView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.plan
-        indicators = cockpit.indicator_progress(plan, latest_only=False)
+        indicators = cockpit.indicator_progress(
+            plan, latest_only=False, approved=self.approved_only
+        )
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
             row.final = row.years[-1] if row.years else None
@@ -326,7 +340,9 @@ class EvaluationView(PlanPageMixin, TemplateView):
         summaries = {}
         for summary in TaskSummary.objects.filter(task__plan=plan).order_by("year", "quarter"):
             summaries[summary.task_id] = summary  # the latest wins
-        tasks = self.tasks_with_rollups(ordered_responsibilities(order=1))
+        tasks = self.tasks_with_rollups(
+            ordered_responsibilities(order=1), approved=self.approved_only
+        )
         for task in tasks:
             task.project_list = projects_by_task.get(task.pk, [])
             states = by_task.get(task.pk, [])

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from plan.models import ReviewState
+
 from .models import Indicator, Observation, Target
 from .progress import Course, Status, completion, expected, status
 
@@ -75,15 +77,17 @@ def _course(indicator, end_target, original: bool) -> Course:
     )
 
 
-def with_progress_data(queryset, latest_only: bool = False):
+def with_progress_data(queryset, latest_only: bool = False, approved: bool = False):
     """Indicators with their targets and yearly values prefetched: three queries in all.
 
     ``latest_only`` fetches each indicator's latest yearly value alone: what tables and the
-    cockpit show, at a tenth of the rows for a ten-year plan."""
-    values = Observation.objects.filter(quarter=None)
+    cockpit show, at a tenth of the rows for a ten-year plan. ``approved`` leaves out values
+    the coordinating office has not approved (what leadership pages show by default)."""
+    reviewed = {"review_state": ReviewState.APPROVED} if approved else {}
+    values = Observation.objects.filter(quarter=None, **reviewed)
     if latest_only:
         newest = (
-            Observation.objects.filter(indicator=OuterRef("indicator"), quarter=None)
+            Observation.objects.filter(indicator=OuterRef("indicator"), quarter=None, **reviewed)
             .order_by("-year")
             .values("year")[:1]
         )

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plan import permissions
-from plan.mixins import CurrentPlanMixin
+from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Unit
 from plan.services import StaleVersion
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
@@ -25,7 +25,7 @@ from .selectors import progress_of, with_progress_data
 from .services import observation_submit
 
 
-class IndicatorListView(CurrentPlanMixin, TemplateView):
+class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
     """Every indicator with baseline, latest value, 2025 target, completion and status."""
 
     template_name = "indicators/indicator_list.html"
@@ -33,7 +33,9 @@ class IndicatorListView(CurrentPlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        indicators = with_progress_data(Indicator.objects.filter(plan=self.plan), latest_only=True)
+        indicators = with_progress_data(
+            Indicator.objects.filter(plan=self.plan), latest_only=True, approved=self.approved_only
+        )
         if params.get("category") in Indicator.Category.values:
             indicators = indicators.filter(category=params["category"])
         if params.get("unit", "").isdigit():
@@ -56,14 +58,17 @@ class IndicatorListView(CurrentPlanMixin, TemplateView):
         return context
 
 
-class IndicatorDetailView(CurrentPlanMixin, View):
+class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
     """An indicator: its chart and yearly table, its target revisions, the value form."""
 
     template_name = "indicators/indicator_detail.html"
 
     def get_indicator(self):
         return get_object_or_404(
-            with_progress_data(Indicator.objects.filter(plan=self.plan)), pk=self.kwargs["pk"]
+            with_progress_data(
+                Indicator.objects.filter(plan=self.plan), approved=self.approved_only
+            ),
+            pk=self.kwargs["pk"],
         )
 
     def render(self, indicator, form=None, status=200, conflict=None):
@@ -83,6 +88,9 @@ class IndicatorDetailView(CurrentPlanMixin, View):
             if indicator.quarterly
             else [],
             "status_labels": STATUS_LABELS,
+            "figures_approved": self.approved_only,
+            "figures_param": self.figures_query(self.approved_only),
+            "figures_switch": self.figures_query(not self.approved_only),
         }
         if context["can_enter"] and form is None:
             context["form"] = ValueForm(indicator=indicator)
@@ -122,12 +130,16 @@ class IndicatorDetailView(CurrentPlanMixin, View):
         return self.render(indicator, form)
 
 
-class IndicatorChartView(CurrentPlanMixin, SafeJSONView):
-    """Chart data for one indicator: actual values, the target path, the original target path."""
+class IndicatorChartView(CurrentPlanMixin, FiguresMixin, SafeJSONView):
+    """Chart data for one indicator: actual values, the target path, the original target path
+    (from approved values only or from all, as the page that asks says)."""
 
     def get_context_data(self, **kwargs):
         indicator = get_object_or_404(
-            with_progress_data(Indicator.objects.filter(plan=self.plan)), pk=self.kwargs["pk"]
+            with_progress_data(
+                Indicator.objects.filter(plan=self.plan), approved=self.approved_only
+            ),
+            pk=self.kwargs["pk"],
         )
         return indicator_chart(progress_of(indicator))
 

@@ -15,6 +15,9 @@ def site(request):
         "user_is_administrator": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.is_administrator(user)
         ),
+        "user_can_review": SimpleLazyObject(
+            lambda: user.is_authenticated and permissions.can_review(user)
+        ),
         "user_can_report": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.reportable_unit_ids(user) != frozenset()
         ),

@@ -1,9 +1,10 @@
 """View mixins shared by the apps' pages."""
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import permissions
 from .periods import reporting_period
 from .selectors import current_plan
 
@@ -26,3 +27,36 @@ class CurrentPlanMixin:
     @cached_property
     def period(self):
         return reporting_period(self.today, self.plan.start_year, self.plan.end_year)
+
+
+FIGURES = "figures"
+APPROVED, ALL = "approved", "all"
+
+
+class FiguresMixin:
+    """Pages whose figures come from reports: from approved reports only, or from every report
+    submitted (``?figures=approved|all``; the default by role, see
+    ``permissions.reads_approved_by_default``). The page says which, with a link to switch."""
+
+    @cached_property
+    def approved_only(self) -> bool:
+        choice = self.request.GET.get(FIGURES)
+        if choice in (APPROVED, ALL):
+            return choice == APPROVED
+        return permissions.reads_approved_by_default(self.request.user)
+
+    def figures_query(self, approved: bool) -> str:
+        """This page's query string with the figures choice set."""
+        params = self.request.GET.copy() if self.request.GET else QueryDict(mutable=True)
+        params[FIGURES] = APPROVED if approved else ALL
+        params.pop("page", None)
+        return params.urlencode()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            figures_approved=self.approved_only,
+            figures_param=f"{FIGURES}={APPROVED if self.approved_only else ALL}",
+            figures_switch=self.figures_query(not self.approved_only),
+        )
+        return context

@@ -82,6 +82,12 @@ def require_review(user, report) -> None:
         )
 
 
+def reads_approved_by_default(user) -> bool:
+    """Leaders (and readers) see figures from approved reports only unless they ask for more;
+    those who write or review reports see every figure by default. Either can switch."""
+    return not (is_administrator(user) or is_reviewer(user) or is_staff_member(user))
+
+
 def role_label(user) -> str:
     """The user's role in a word, for the page header."""
     if is_administrator(user):

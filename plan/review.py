@@ -91,8 +91,10 @@ def _save(report, user, comment: str) -> None:
     report.reviewed_at = timezone.now()
     report.review_comment = comment
     report._history_user = user
-    report._review_transition = True
     report.save()
+    after = getattr(report, "after_review", None)
+    if after is not None:
+        after()
 
 
 def _refuse(message: str) -> None:

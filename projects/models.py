@@ -87,25 +87,34 @@ class DaysBetween(models.Func):
         )
 
 
+def _state_fields(approved: bool) -> tuple[str, str]:
+    """The project's status and percent fields: as last reported, or as last approved."""
+    return ("approved_status", "approved_percent") if approved else ("status", "percent_complete")
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
         """Projects with what a list row shows, in plan order, in a fixed number of queries."""
         return self.select_related("annex", "unit").order_by("annex__number", "order")
 
-    def with_lag(self, today):
+    def with_lag(self, today, approved: bool = False):
         """Annotate ``is_lagging``: ``progress.is_lagging`` in SQL, so tables filter and sort on it.
+
+        With ``approved``, judged on the state of the latest approved report
+        (``approved_status``, ``approved_percent``): what leadership pages show by default.
 
         Behind the straight line by more than the tolerance means
         ``expected - percent > tolerance`` with ``expected = 100 * elapsed / total``, written
         without division as ``(percent + tolerance) * total < 100 * elapsed``.
         """
+        status, percent = _state_fields(approved)
         elapsed = DaysBetween(models.Value(today, output_field=models.DateField()), "planned_start")
         total = DaysBetween("planned_end", "planned_start")
-        behind = LessThan((models.F("percent_complete") + LAG_TOLERANCE) * total, 100 * elapsed)
+        behind = LessThan((models.F(percent) + LAG_TOLERANCE) * total, 100 * elapsed)
         return self.annotate(
             is_lagging=models.Case(
-                models.When(status=ProjectStatus.LAGGING, then=models.Value(True)),
-                models.When(status=ProjectStatus.COMPLETED, then=models.Value(False)),
+                models.When(**{status: ProjectStatus.LAGGING}, then=models.Value(True)),
+                models.When(**{status: ProjectStatus.COMPLETED}, then=models.Value(False)),
                 models.When(planned_end__lt=today, then=models.Value(True)),
                 models.When(behind, then=models.Value(True)),
                 default=models.Value(False),
@@ -124,19 +133,21 @@ class ProjectQuerySet(models.QuerySet):
             latest_problems=models.Subquery(latest.values("problems")[:1]),
         )
 
-    def rollup_by_task(self, today) -> dict:
-        """``{task_id: Rollup}`` for the tasks of these projects, in one query."""
+    def rollup_by_task(self, today, approved: bool = False) -> dict:
+        """``{task_id: Rollup}`` for the tasks of these projects, in one query (on approved
+        reports only with ``approved``)."""
+        _status, percent = _state_fields(approved)
         rows = (
-            self.with_lag(today)
+            self.with_lag(today, approved)
             .order_by()
             .values(task_id=models.F("annex__column__task"))
             .annotate(
                 projects=models.Count("pk"),
-                percent_sum=models.Sum("percent_complete"),
+                percent_sum=models.Sum(percent),
                 investment_sum=models.Sum("total_investment"),
                 weighted_percent_sum=models.Sum(
                     models.ExpressionWrapper(
-                        models.F("percent_complete") * models.F("total_investment"),
+                        models.F(percent) * models.F("total_investment"),
                         output_field=models.DecimalField(max_digits=20, decimal_places=2),
                     )
                 ),
@@ -189,6 +200,17 @@ class Project(models.Model):
         validators=[MinValueValidator(0)],
     )
     last_reported_at = models.DateTimeField(_("last report"), null=True, blank=True)
+    # The state as of the latest *approved* report, kept by ``refresh_approved`` on every
+    # review transition: leadership pages read these by default.
+    approved_status = models.CharField(
+        _("approved status"),
+        max_length=16,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.NOT_STARTED,
+    )
+    approved_percent = models.PositiveSmallIntegerField(
+        _("approved percent complete"), default=0, validators=[MaxValueValidator(100)]
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
     )
@@ -230,6 +252,23 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
+
+    def refresh_approved(self) -> None:
+        """Bring ``approved_status``/``approved_percent`` up to the latest approved report
+        (none: not started, 0). Saved with ``update()``: not a change by a user, not a version."""
+        latest = (
+            self.updates.filter(review_state="approved")
+            .order_by("-year", "-quarter")
+            .values("status", "percent_complete")
+            .first()
+        )
+        status = latest["status"] if latest else ProjectStatus.NOT_STARTED
+        percent = latest["percent_complete"] if latest else 0
+        if (status, percent) != (self.approved_status, self.approved_percent):
+            Project.objects.filter(pk=self.pk).update(
+                approved_status=status, approved_percent=percent
+            )
+            self.approved_status, self.approved_percent = status, percent
 
 
 class ProjectUpdate(Reviewable):
@@ -308,6 +347,10 @@ class ProjectUpdate(Reviewable):
     def unit_id(self):
         """The unit that answers for the report: its project's (for the roles module)."""
         return self.project.unit_id
+
+    def after_review(self) -> None:
+        """Called by ``plan.review`` after each transition: the project's approved state."""
+        self.project.refresh_approved()
 
     def get_absolute_url(self):
         return self.project.get_absolute_url()

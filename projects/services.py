@@ -188,6 +188,8 @@ def project_update_submit(
             project.investment_completed = report.investment_completed
     project.last_reported_at = now
     _save(project, user)
+    if report.edited_after_approval:
+        project.refresh_approved()  # the report left the approved state
     return report
 
 

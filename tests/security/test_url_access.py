@@ -13,23 +13,35 @@ from django.utils import timezone
 from indicators.models import Indicator, Target
 from plan.models import Responsibility, TaskReport, Unit
 from plan.periods import reporting_period
+from plan.review import token as review_token
 from projects.models import Project, ProjectImport
 
 User = get_user_model()
-ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin"]
+ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin", "reviewer"]
 OPEN = dict.fromkeys(ROLES, 200)
-READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200}
-OWN_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
-OWN_WRITE = {"anonymous": 302, "staff_own": 302, "staff_other": 403, "leader": 403, "admin": 302}
+READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200,
+        "reviewer": 200}  # fmt: skip
+OWN_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200,
+            "reviewer": 403}  # fmt: skip
+OWN_WRITE = {"anonymous": 302, "staff_own": 302, "staff_other": 403, "leader": 403, "admin": 302,
+             "reviewer": 403}  # fmt: skip
 # Staff of any unit may upload (rows of other units' projects are refused in the preview).
-IMPORT = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200}
+IMPORT = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200,
+          "reviewer": 403}  # fmt: skip
 # An import's preview belongs to the one who uploaded it (staff_own here): 404 for the rest.
-OWNER = {"anonymous": 302, "staff_own": 200, "staff_other": 404, "leader": 404, "admin": 404}
+OWNER = {"anonymous": 302, "staff_own": 200, "staff_other": 404, "leader": 404, "admin": 404,
+         "reviewer": 404}  # fmt: skip
 OWNER_POST = {"anonymous": 302, "staff_own": 302, "staff_other": 404, "leader": 404,
-              "admin": 404}  # fmt: skip
-ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200}
+              "admin": 404, "reviewer": 404}  # fmt: skip
+ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200,
+              "reviewer": 403}  # fmt: skip
 # A value entered: the indicator page answers 302 on success; leaders and other units get 403.
-LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
+LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200,
+             "reviewer": 403}  # fmt: skip
+# Review pages: reviewers and administrators (the report is 市科技局's: not theirs).
+REVIEW_PAGE = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403,
+               "admin": 200, "reviewer": 200}  # fmt: skip
+REVIEW_WRITE = {**REVIEW_PAGE, "admin": 302, "reviewer": 302}
 
 
 def period(plan):
@@ -82,6 +94,12 @@ def matrix(plan, o):
         "dashboard:report-export": ([], {"get": (READ, None)}),
         "indicators:indicator-export": ([], {"get": (READ, None)}),
         "dashboard:audit": ([], {"get": (ADMIN_ONLY, None)}),
+        "dashboard:review-queue": ([], {"get": (REVIEW_PAGE, None)}),
+        "dashboard:review-detail": (["task", o["report"].pk], {
+            "get": (REVIEW_PAGE, None),
+            "post": (REVIEW_WRITE, lambda: {"action": "approve", "approve-token": review_token(
+                TaskReport.objects.get(pk=o["report"].pk))}),
+        }),
         "dashboard:audit-export": ([], {"get": (ADMIN_ONLY, None)}),
         "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),

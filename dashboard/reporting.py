@@ -5,7 +5,7 @@ hands the rows to ``plan.completeness``, so the matrix page costs the same for 2
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -14,6 +14,8 @@ from plan.completeness import Matrix, build_matrix
 from plan.models import Plan, Responsibility, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period
 from projects.models import Project, ProjectUpdate
+
+from .review import returned_to
 
 TASKS = "tasks"
 PROJECTS = "projects"
@@ -99,14 +101,17 @@ class ToDo:
     task_reports: list  # Responsibility rows without a report
     summaries: list  # lead Responsibility rows without a summary
     projects: list  # Project rows without a report
+    returned: list = field(default_factory=list)  # reports returned to the units, any period
 
     @property
     def count(self) -> int:
-        return len(self.task_reports) + len(self.summaries) + len(self.projects)
+        owed = len(self.task_reports) + len(self.summaries) + len(self.projects)
+        return owed + len(self.returned)
 
 
 def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
-    """The reports ``user``'s units have not yet submitted for ``period`` (four queries)."""
+    """The reports ``user``'s units have not yet submitted for ``period``, and those returned
+    to them by the reviewers (five queries)."""
     in_period = {"year": period.year, "quarter": period.quarter}
     responsibilities = (
         Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids)
@@ -131,4 +136,5 @@ def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
         task_reports=list(owed_reports),
         summaries=list(owed_summaries),
         projects=list(owed_projects),
+        returned=returned_to(unit_ids, plan),
     )

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Observation
-from plan.models import TaskReport
+from plan.models import ReviewState, TaskReport
 from plan.periods import Period
 from projects.models import ProjectUpdate
 
@@ -101,7 +102,7 @@ def review_timeline(report) -> list:
     )
 
 
-def _queue_rows(kind: Kind, states, unit_id, period: Period | None):
+def _queue_rows(kind: Kind, states, unit_id, period: Period | None, unit_ids=None):
     """One kind's rows of the queue as uniform values (for a UNION)."""
     model = kind.model
     filters = {"review_state__in": states}
@@ -121,6 +122,8 @@ def _queue_rows(kind: Kind, states, unit_id, period: Period | None):
         quarter = Coalesce("quarter", Value(0))
     if unit_id:
         filters[f"{unit_path}_id"] = unit_id
+    if unit_ids is not None:
+        filters[f"{unit_path}_id__in"] = unit_ids
     if period is not None:
         filters.update(year=period.year, quarter=period.quarter)
     return (
@@ -141,13 +144,13 @@ def _queue_rows(kind: Kind, states, unit_id, period: Period | None):
     )
 
 
-def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None):
+def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None, unit_ids=None):
     """Reports in ``states`` across the kinds asked for, newest submission first: one UNION
     query (plus the paginator's count)."""
     chosen = [KINDS[k] for k in (kinds or KINDS)]
     parts = []
     for kind in chosen:
-        rows = _queue_rows(kind, states, unit_id, period)
+        rows = _queue_rows(kind, states, unit_id, period, unit_ids)
         if plan is not None:
             path = {"project": "project__annex__plan", "task": "task__plan",
                     "indicator": "indicator__plan"}[kind.key]  # fmt: skip
@@ -159,3 +162,22 @@ def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None):
         if rest
         else first.order_by("-at", "pk")
     )
+
+
+def returned_to(unit_ids, plan) -> list[dict]:
+    """Reports returned to these units and not yet resubmitted, each with the URL of the form
+    that revises it (one query)."""
+    rows = list(review_queue(states=(ReviewState.RETURNED,), plan=plan, unit_ids=unit_ids))
+    for row in rows:
+        period = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
+        row["period"] = period
+        row["kind_label"] = KINDS[row["kind"]].label
+        if row["kind"] == "project":
+            row["url"] = reverse("projects:project-report", args=[row["subject_id"]])
+            row["url"] += f"?period={period}"
+        elif row["kind"] == "task":
+            args = [row["subject_id"], row["unit_pk"], period]
+            row["url"] = reverse("plan:task-report", args=args)
+        else:
+            row["url"] = reverse("indicators:indicator-detail", args=[row["subject_id"]])
+    return rows

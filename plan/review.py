@@ -170,3 +170,19 @@ def _has_evidence(report) -> bool:
     from . import evidence  # noqa: PLC0415 - the evidence module imports the models
 
     return evidence.has_evidence(report)
+
+
+def returned_context(form, report) -> dict:
+    """For a unit's form showing a returned report: mark the fields the comment is about (a CSS
+    class and a pointer to the notice) and give the notice what it shows."""
+    if report is None or report.review_state != ReviewState.RETURNED:
+        return {}
+    labels = []
+    for name in report.returned_fields:
+        labels.append(str(type(report)._meta.get_field(name).verbose_name))
+        field = form.fields.get(name) if form is not None else None
+        if field is not None:
+            classes = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{classes} input-returned".strip()
+            field.widget.attrs["aria-describedby"] = "returned-notice"
+    return {"returned": report, "returned_labels": labels}

@@ -15,6 +15,7 @@ from .forms import TaskReportForm, TaskSummaryForm
 from .mixins import CurrentPlanMixin
 from .models import Responsibility, TaskReport, TaskSummary
 from .periods import Period
+from .review import returned_context
 from .services import StaleVersion, task_report_submit, task_summary_submit
 
 
@@ -75,6 +76,7 @@ class TaskReportFormView(PeriodPageMixin, View):
             "existing": existing,
             "due": self.plan.due_date(period),
             "conflict": conflict,
+            **returned_context(form, existing),
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

@@ -8,6 +8,10 @@ from .models import Project, ProjectStatus
 from .progress import Period, plan_periods
 from .services import EDITABLE_FIELDS, ReportInput
 
+# The report's own fields, as the form names them.
+REPORT_FIELDS = ("status", "percent_complete", "investment_completed", "progress", "problems",
+                      "next_steps", "reason")  # fmt: skip
+
 
 class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -50,7 +54,9 @@ class ReportForm(forms.Form):
         label=_("Replace the report already submitted for this period"), required=False
     )
 
-    def __init__(self, *args, project: Project, current_period: Period, **kwargs):
+    def __init__(self, *args, project: Project, current_period: Period, report=None, **kwargs):
+        """``report``: an existing report of the project to revise (a returned one, say): the
+        form opens on its period with its values, replacing it."""
         super().__init__(*args, **kwargs)
         plan = project.annex.plan
         choices = [str(p) for p in plan_periods(plan.start_year, plan.end_year)]
@@ -60,6 +66,11 @@ class ReportForm(forms.Form):
         self.fields["status"].initial = project.status
         self.fields["percent_complete"].initial = project.percent_complete
         self.fields["investment_completed"].initial = project.investment_completed
+        if report is not None:
+            self.fields["period"].initial = str(report.period)
+            for name in REPORT_FIELDS:
+                self.fields[name].initial = getattr(report, name)
+            self.fields["replace"].initial = True
 
     def clean_period(self):
         try:

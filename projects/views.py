@@ -16,6 +16,8 @@ from django_tables2 import SingleTableMixin
 
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
+from plan.models import ReviewState
+from plan.review import returned_context
 from plan.spreadsheets import file_name, xlsx_response
 
 from . import imports
@@ -135,15 +137,30 @@ class ProjectPageMixin(CurrentPlanMixin):
             end=project.planned_end,
             today=self.today,
         )
+        updates = list(
+            project.updates.select_related("submitted_by", "reviewed_by").order_by(
+                "-year", "-quarter"
+            )
+        )
         return {
             "project": project,
             "lagging": lagging,
             "period": self.period,
             "can_report": permissions.can_report_on(user, project),
-            "updates": project.updates.select_related("submitted_by").order_by("-year", "-quarter"),
+            "updates": updates,
+            "returned_updates": [u for u in updates if u.review_state == ReviewState.RETURNED],
             "history": project_history(project),
             **extra,
         }
+
+    def report_to_revise(self, context):
+        """The report the form should open on: the period asked for (``?period=2025Q3``) if it
+        has one, else the latest returned report, else none (a new report)."""
+        asked = self.request.GET.get("period", "")
+        for update in context["updates"]:
+            if str(update.period) == asked:
+                return update
+        return context["returned_updates"][0] if context["returned_updates"] else None
 
 
 class ProjectDetailView(ProjectPageMixin, View):
@@ -156,7 +173,9 @@ class ProjectDetailView(ProjectPageMixin, View):
         project = self.get_project()
         context = self.page_context(project)
         if context["can_report"]:
-            context["form"] = ReportForm(project=project, current_period=self.period)
+            report = self.report_to_revise(context)
+            form = ReportForm(project=project, current_period=self.period, report=report)
+            context.update(form=form, **returned_context(form, report))
         return TemplateResponse(request, self.template_name, context)
 
 
@@ -168,8 +187,11 @@ class ProjectReportView(ProjectPageMixin, View):
     def get(self, request, pk):
         project = self.get_project()
         permissions.require_report_on(request.user, project)
-        form = ReportForm(project=project, current_period=self.period)
-        return TemplateResponse(request, self.template_name, self.page_context(project, form=form))
+        context = self.page_context(project)
+        report = self.report_to_revise(context)
+        form = ReportForm(project=project, current_period=self.period, report=report)
+        context.update(form=form, **returned_context(form, report))
+        return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, pk):
         project = self.get_project()
@@ -212,6 +234,9 @@ class ProjectReportView(ProjectPageMixin, View):
         # A form with errors comes back with 200, as Django's own form views do; only a conflict
         # (409) or a refusal (403) is an error status.
         context = self.page_context(project, form=form, existing=existing)
+        posted = request.POST.get("period", "")
+        revised = next((u for u in context["updates"] if str(u.period) == posted), None)
+        context.update(returned_context(form, revised))
         return TemplateResponse(request, self.template_name, context)
 
 

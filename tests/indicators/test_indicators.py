@@ -51,7 +51,9 @@ def test_a_revision_needs_a_reason(indicator, people):
 
 
 def test_pages_show_progress_against_the_original_and_the_current_target(client, indicator, people):
-    Observation.objects.create(indicator=indicator, year=2025, value=Decimal(52))
+    Observation.objects.create(
+        indicator=indicator, year=2025, value=Decimal(52), review_state="approved"
+    )
     target_revise(target_id=indicator.targets.get().pk, user=people["admin"], value=Decimal(55),
                   rank=None, statement="", reason="外部环境变化")  # fmt: skip
     client.force_login(people["leader"])
@@ -146,7 +148,9 @@ def test_a_value_already_there_is_shown_before_it_is_replaced(client, indicator,
 
 
 def test_chart_json_matches_values_and_targets_exactly(client, indicator, people):
-    Observation.objects.create(indicator=indicator, year=2023, value=Decimal("41.5"))
+    Observation.objects.create(
+        indicator=indicator, year=2023, value=Decimal("41.5"), review_state="approved"
+    )
     client.force_login(people["leader"])
     data = client.get(reverse("indicators:indicator-chart", args=[indicator.pk])).json()
     assert data["labels"] == ["2022", "2023", "2024", "2025"]
@@ -169,7 +173,9 @@ def test_chart_json_escapes_user_text(client, indicator, people):
 
 
 def test_indicator_table_filters_by_status_category_and_unit(client, indicator, people, plan):
-    Observation.objects.create(indicator=indicator, year=2024, value=Decimal(60))  # met
+    Observation.objects.create(
+        indicator=indicator, year=2024, value=Decimal(60), review_state="approved"
+    )  # met
     client.force_login(people["leader"])
     url = reverse("indicators:indicator-list")
     codes = lambda **p: [r.indicator.code for r in client.get(url, p).context["rows"]]  # noqa: E731

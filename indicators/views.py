@@ -13,7 +13,8 @@ from django.views.generic import TemplateView
 
 from plan import permissions
 from plan.mixins import CurrentPlanMixin, FiguresMixin
-from plan.models import Unit
+from plan.models import ReviewState, Unit
+from plan.review import returned_context
 from plan.services import StaleVersion
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 
@@ -92,8 +93,23 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "figures_param": self.figures_query(self.approved_only),
             "figures_switch": self.figures_query(not self.approved_only),
         }
-        if context["can_enter"] and form is None:
-            context["form"] = ValueForm(indicator=indicator)
+        if context["can_enter"]:
+            returned = (
+                indicator.observations.filter(review_state=ReviewState.RETURNED)
+                .select_related("reviewed_by")
+                .order_by("-year", "-quarter")
+                .first()
+            )
+            if returned is not None and form is None:
+                # Open the form on the returned value, as a correction of it.
+                initial = {name: getattr(returned, name) for name in Observation.REPORTED_FIELDS}
+                initial.update(year=returned.year, quarter=returned.quarter,
+                               version=returned.version)  # fmt: skip
+                form = ValueForm(indicator=indicator, initial=initial)
+            if form is None:
+                form = ValueForm(indicator=indicator)
+            context["form"] = form
+            context.update(returned_context(form, returned))
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request, pk):

@@ -185,4 +185,8 @@ def returned_context(form, report) -> dict:
             classes = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{classes} input-returned".strip()
             field.widget.attrs["aria-describedby"] = "returned-notice"
-    return {"returned": report, "returned_labels": labels}
+    if isinstance(getattr(type(report), "period", None), property):
+        period = str(report.period)
+    else:  # an indicator value: a year, or a quarter of it
+        period = f"{report.year}Q{report.quarter}" if report.quarter else str(report.year)
+    return {"returned": report, "returned_labels": labels, "returned_period": period}

@@ -312,3 +312,20 @@ def test_observation_values_need_approval_for_leaders(client, plan, people):
 
 def actual_values(client, url):
     return client.get(url).json()["datasets"][0]["data"]
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_staff_see_the_returned_report_with_the_comment_on_their_form_and_to_do(
+    client, plan, people, kind
+):
+    report = MAKERS[kind](plan, people)
+    review_return(report=report, user=people["reviewer"], seen_token=token(report),
+                  comment="请补充佐证数据来源。", fields=[type(report).REPORTED_FIELDS[-1]])  # fmt: skip
+    staff = people["staff_other" if kind == "task" else "staff_own"]
+    client.force_login(staff)
+    todo = client.get(reverse("dashboard:home")).context["todo"]
+    assert [row["pk"] for row in todo.returned] == [report.pk]
+    form_page = client.get(todo.returned[0]["url"])
+    text = form_page.content.decode()
+    assert 'data-testid="returned-notice"' in text and "请补充佐证数据来源。" in text
+    assert "input-returned" in text

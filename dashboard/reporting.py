@@ -44,11 +44,12 @@ def task_matrix(
     ):
         obligations.setdefault(unit_id, []).append(task_id)
     submissions = {
-        (unit_id, task_id, Period(year, quarter)): (_local_date(submitted_at), pk)
-        for unit_id, task_id, year, quarter, submitted_at, pk in reports.values_list(
-            "unit_id", "task_id", "year", "quarter", "submitted_at", "pk"
+        (unit_id, task_id, Period(year, quarter)): (_local_date(at), pk, review, edited)
+        for unit_id, task_id, year, quarter, at, pk, review, edited in reports.values_list(
+            "unit_id", "task_id", "year", "quarter", "submitted_at", "pk", "review_state",
+            "edited_after_approval",
         )
-    }
+    }  # fmt: skip
     units = Unit.objects.filter(pk__in=responsibilities.values("unit_id")).order_by(
         "sort_order", "name"
     )
@@ -76,11 +77,12 @@ def project_matrix(
         obligations.setdefault(unit_id, []).append(project_id)
     updates = ProjectUpdate.objects.filter(project__in=projects, **_periods_filter(periods))
     submissions = {
-        (unit_id, project_id, Period(year, quarter)): (_local_date(submitted_at), project_id)
-        for unit_id, project_id, year, quarter, submitted_at in updates.values_list(
-            "project__unit_id", "project_id", "year", "quarter", "submitted_at"
+        (unit_id, project_id, Period(year, quarter)): (_local_date(at), project_id, review, edited)
+        for unit_id, project_id, year, quarter, at, review, edited in updates.values_list(
+            "project__unit_id", "project_id", "year", "quarter", "submitted_at", "review_state",
+            "edited_after_approval",
         )
-    }
+    }  # fmt: skip
     units = Unit.objects.filter(pk__in=projects.values("unit_id")).order_by("sort_order", "name")
     return build_matrix(
         units=units,

@@ -1,8 +1,9 @@
 """Who has reported and who is late: the completeness matrix, as pure arithmetic.
 
 The caller says what each unit owes (``obligations``: unit id -> keys such as task or project
-ids) and what has come in (``submissions``: (unit id, key, period) -> first submission date and a
-reference to the report); this module works out each cell, row and column. It runs no query, so
+ids) and what has come in (``submissions``: (unit id, key, period) -> first submission date, a
+reference to the report and, optionally, its review state and whether it was edited after an
+approval); this module works out each cell, row and column. It runs no query, so
 a page's query count does not depend on how many units or periods the matrix has.
 """
 
@@ -21,6 +22,8 @@ class Item:
     key: Hashable
     state: str
     ref: object = None
+    review: str | None = None  # submitted / approved / returned, for a report that came in
+    edited: bool = False  # changed by its unit after an approval
 
 
 @dataclass
@@ -44,6 +47,14 @@ class Cell:
         counts = self.counts
         return counts[ReportState.SUBMITTED] + counts[ReportState.LATE]
 
+    @property
+    def review_counts(self) -> Counter:
+        """Reports in the cell by review state, plus ``"edited"`` for those edited after an
+        approval."""
+        counts = Counter(item.review for item in self.items if item.review)
+        counts["edited"] = sum(item.edited for item in self.items)
+        return counts
+
 
 @dataclass
 class Row:
@@ -53,6 +64,10 @@ class Row:
     @property
     def totals(self) -> Counter:
         return sum((cell.counts for cell in self.cells), Counter())
+
+    @property
+    def review_totals(self) -> Counter:
+        return sum((cell.review_counts for cell in self.cells), Counter())
 
 
 @dataclass
@@ -71,13 +86,17 @@ class Matrix:
     def totals(self) -> Counter:
         return sum((row.totals for row in self.rows), Counter())
 
+    @property
+    def review_totals(self) -> Counter:
+        return sum((row.review_totals for row in self.rows), Counter())
+
 
 def build_matrix(
     *,
     units: Iterable,
     periods: list[Period],
     obligations: dict[int, list[Hashable]],
-    submissions: dict[tuple[int, Hashable, Period], tuple[dt.date, object]],
+    submissions: dict[tuple[int, Hashable, Period], tuple],
     due_dates: dict[Period, dt.date],
     today: dt.date,
 ) -> Matrix:
@@ -92,10 +111,10 @@ def build_matrix(
         for period in periods:
             cell = Cell(unit, period)
             for key in keys:
-                submitted_on, ref = submissions.get((unit.pk, key, period), (None, None))
-                cell.items.append(
-                    Item(key, report_state(submitted_on, due_dates[period], today), ref)
-                )
+                submitted_on, ref, *review = submissions.get((unit.pk, key, period), (None, None))
+                review_state, edited = (*review, None, False)[:2]
+                state = report_state(submitted_on, due_dates[period], today)
+                cell.items.append(Item(key, state, ref, review_state, bool(edited)))
             cells.append(cell)
         rows.append(Row(unit, cells))
     return Matrix(periods, rows)

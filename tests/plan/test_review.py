@@ -319,8 +319,9 @@ def test_staff_see_the_returned_report_with_the_comment_on_their_form_and_to_do(
     client, plan, people, kind
 ):
     report = MAKERS[kind](plan, people)
+    last_field = type(report).REPORTED_FIELDS[-1]
     review_return(report=report, user=people["reviewer"], seen_token=token(report),
-                  comment="请补充佐证数据来源。", fields=[type(report).REPORTED_FIELDS[-1]])  # fmt: skip
+                  comment="请补充佐证数据来源。", fields=[last_field])  # fmt: skip
     staff = people["staff_other" if kind == "task" else "staff_own"]
     client.force_login(staff)
     todo = client.get(reverse("dashboard:home")).context["todo"]
@@ -329,3 +330,25 @@ def test_staff_see_the_returned_report_with_the_comment_on_their_form_and_to_do(
     text = form_page.content.decode()
     assert 'data-testid="returned-notice"' in text and "请补充佐证数据来源。" in text
     assert "input-returned" in text
+
+
+def test_the_matrix_counts_review_states_and_edits_after_approval(client, plan, people):
+    first = task_report(plan, people)  # 市工信局, task 1
+    review_approve(report=first, user=people["reviewer"], seen_token=token(first))
+    task_report(plan, people, progress="批准后又修改。", version=1)  # edited after approval
+    lead = Responsibility.objects.get(task__number=1, unit__name="市科技局")
+    second = task_report_submit(
+        responsibility=lead, user=people["staff_own"], period=this_period(plan),
+        expected_version=0, data=TaskReportInput(status="on_track", progress="按计划推进。"),
+    )  # fmt: skip
+    review_return(report=second, user=people["reviewer"], seen_token=token(second),
+                  comment="请补充。")  # fmt: skip
+    client.force_login(people["leader"])
+    year = this_period(plan).year
+    page = client.get(reverse("dashboard:report-matrix") + f"?kind=tasks&year={year}")
+    totals = page.context["matrix"].review_totals
+    assert (totals["approved"], totals["returned"], totals["submitted"], totals["edited"]) == (
+        0, 1, 1, 1,
+    )  # fmt: skip
+    text = page.content.decode()
+    assert 'data-testid="total-returned">1<' in text and "review-legend" in text

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from plan.review import (
 from plan.services import TaskReportInput, task_report_submit
 from projects.models import Project, ProjectUpdate
 from projects.services import ReportInput, project_update_submit
+from tests.conftest import grow_plan
 from tests.factories import UserFactory
 
 ROLES = ["staff_own", "staff_other", "leader", "admin", "reviewer"]
@@ -352,3 +355,32 @@ def test_the_matrix_counts_review_states_and_edits_after_approval(client, plan, 
     )  # fmt: skip
     text = page.content.decode()
     assert 'data-testid="total-returned">1<' in text and "review-legend" in text
+
+
+def _reports_for_every_project(plan, state):
+    period = this_period(plan)
+    ProjectUpdate.objects.bulk_create(
+        ProjectUpdate(project=p, year=period.year, quarter=period.quarter, status="in_progress",
+                      percent_complete=10, submitted_at=timezone.now(), review_state=state)
+        for p in Project.objects.filter(annex__plan=plan).exclude(updates__isnull=False)
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("state", ["waiting", "returned"])
+def test_the_review_queue_runs_the_same_queries_at_two_sizes(client, plan, people, state):
+    review_state = {"waiting": "submitted", "returned": "returned"}[state]
+    _reports_for_every_project(plan, review_state)
+    client.force_login(people["reviewer"])
+    url = reverse("dashboard:review-queue") + f"?state={state}"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    grow_plan(plan, projects=600, units=120)
+    _reports_for_every_project(plan, review_state)
+    large = count()
+    # session, user, roles, units of the user, plan, count, page, unit filter
+    assert (small, large) == (8, 8)

@@ -21,6 +21,7 @@ from indicators.services import target_revise
 from plan.models import (
     Plan,
     Responsibility,
+    ReviewState,
     TaskReport,
     TaskReportStatus,
     TaskSummary,
@@ -28,6 +29,7 @@ from plan.models import (
     UnitMembership,
 )
 from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
+from plan.review import snapshot
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -140,6 +142,33 @@ def _project_reports(project: Project, rng: random.Random, user) -> list[Project
     return reports
 
 
+# Review in the demo: every quarter before the last is approved; in the last one about one report
+# in eight was returned with a comment, the rest wait for the reviewer. Indicator values are
+# approved but for one, which waits.
+RETURN_COMMENTS = [
+    "（演示）进度描述过于笼统，请补充本季度完成的具体工程量和投资额。",
+    "（演示）完成比例与上季度相比变化较大，请说明原因。",
+    "（演示）请补充相关佐证材料后重新提交。",
+]
+
+
+def _review(report, rng: random.Random, reviewer, last: bool, fields: tuple[str, ...]) -> None:
+    """Give a demo report the review state the demo story calls for (in memory, before it is
+    saved in bulk with its history)."""
+    submitted = report.submitted_at
+    if not last:
+        report.review_state = ReviewState.APPROVED
+    elif rng.random() < 0.125:
+        report.review_state = ReviewState.RETURNED
+        report.review_comment = rng.choice(RETURN_COMMENTS)
+        report.returned_fields = list(fields)
+        report.returned_values = snapshot(report)
+    else:
+        return  # submitted, waiting for review
+    report.reviewed_by = reviewer
+    report.reviewed_at = submitted + dt.timedelta(days=rng.randint(2, 9), hours=rng.randint(0, 5))
+
+
 def _submission_time(year: int, quarter: int, rng: random.Random) -> dt.datetime:
     """Mostly within the ten days allowed after the quarter, sometimes late."""
     days = rng.randint(11, 30) if rng.random() < 0.15 else rng.randint(1, 10)
@@ -165,6 +194,7 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
         for membership in UnitMembership.objects.filter(user__in=users.values())
     }
     reports, summaries = [], []
+    reviewer = users["demo-reviewer"]
     responsibilities = Responsibility.objects.filter(task__plan=plan).select_related("task", "unit")
     for r in responsibilities.order_by("task__number", "order"):
         for year, quarter in periods():
@@ -173,8 +203,7 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
             if rng.random() < 0.08:
                 continue  # never sent: overdue in the matrix
             status = rng.choices(list(TASK_STATUS_TEXT), weights=[8, 2, 1])[0]
-            reports.append(
-                TaskReport(
+            report = TaskReport(
                     task=r.task, unit=r.unit, year=year, quarter=quarter, status=status,
                     progress=f"（演示数据）{r.unit.name}{year}年第{quarter}季度围绕“{r.task.short_title}”"
                     f"{TASK_STATUS_TEXT[status]}。",
@@ -183,8 +212,10 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
                     submitted_by=by_unit.get(r.unit_id),
                     submitted_at=_submission_time(year, quarter, rng),
                     is_demo=True,
-                )
             )  # fmt: skip
+            last = (year, quarter) == LAST_PERIOD
+            _review(report, rng, reviewer, last, ("progress", "figures"))
+            reports.append(report)
             if r.is_lead and rng.random() < 0.85:
                 summaries.append(
                     TaskSummary(
@@ -216,8 +247,8 @@ def remove_demo(plan: Plan) -> None:
     Target.history.filter(indicator_id__in=demo_ids).delete()
     Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()
     for project in Project.objects.filter(annex__plan=plan):
-        project.status = ProjectStatus.NOT_STARTED
-        project.percent_complete = 0
+        project.status = project.approved_status = ProjectStatus.NOT_STARTED
+        project.percent_complete = project.approved_percent = 0
         project.investment_completed = None
         project.total_investment = None
         project.planned_start = None
@@ -242,6 +273,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     remove_demo(plan)
     users = _create_users()
     reporter = users["demo-staff-kjj"]
+    reviewer = users["demo-reviewer"]
     all_reports = []
     projects = list(Project.objects.filter(annex__plan=plan).order_by("annex__number", "order"))
     for project in projects:
@@ -250,6 +282,14 @@ def load_demo(plan: Plan) -> list[DemoUser]:
         project.planned_start = dt.date(2022, rng.choice([7, 10]), 1)
         project.planned_end = dt.date(rng.choice([2024, 2025, 2025, 2026]), 12, 31)
         reports = _project_reports(project, rng, reporter)
+        review_rng = random.Random(f"{plan.code}/review/{project.annex.number}/{project.order}")  # nosec B311
+        for report in reports:
+            last = (report.year, report.quarter) == LAST_PERIOD
+            _review(report, review_rng, reviewer, last, ("progress", "percent_complete"))
+        approved = [r for r in reports if r.review_state == ReviewState.APPROVED]
+        if approved:
+            project.approved_status = approved[-1].status
+            project.approved_percent = approved[-1].percent_complete
         latest = reports[-1]
         project.status = latest.status
         project.percent_complete = latest.percent_complete
@@ -277,10 +317,11 @@ def load_demo(plan: Plan) -> list[DemoUser]:
                     source="（演示数据）",
                     note="演示数据，非统计部门公布值。",
                     is_demo=True,
+                    **_approved_value(year, reviewer),
                 )
             )
     bulk_create_with_history(observations, Observation, default_change_reason=DEMO_REASON)
-    _demo_indicators(plan, users["demo-admin"])
+    _demo_indicators(plan, users["demo-admin"], reviewer)
     task_reports, summaries = _task_reports(plan, users)
     for row in task_reports:
         row._history_date = row.submitted_at
@@ -298,7 +339,13 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     return DEMO_USERS
 
 
-def _demo_indicators(plan: Plan, admin) -> None:
+def _approved_value(year: int, reviewer) -> dict:
+    """Review fields of an approved demo value: approved in the spring after its year."""
+    moment = dt.datetime(year + 1, 3, 15, 10, 0, tzinfo=SHANGHAI)
+    return {"review_state": ReviewState.APPROVED, "reviewed_by": reviewer, "reviewed_at": moment}
+
+
+def _demo_indicators(plan: Plan, admin, reviewer) -> None:
     """Demo indicators with a baseline, a 2025 target (one revised) and four years of values."""
     start = Indicator.objects.filter(plan=plan).count()
     for order, row in enumerate(DEMO_INDICATORS, start=start + 1):
@@ -326,6 +373,12 @@ def _demo_indicators(plan: Plan, admin) -> None:
                 source="（演示）",
                 rank=value if rank else None,
                 value=None if rank else Decimal(str(value)),
+                # The last value of the first demo indicator waits for the reviewer.
+                **(
+                    {}
+                    if (code, year) == (DEMO_INDICATORS[0][0], plan.end_year)
+                    else _approved_value(year, reviewer)
+                ),
             )  # fmt: skip
             for year, value in zip(plan.years, values, strict=True)
         )

@@ -128,3 +128,20 @@ def test_refuses_to_mix_with_real_reports(plan, user):
     with pytest.raises(CommandError, match="real progress reports"):
         call_command("load_demo", stdout=io.StringIO())
     assert ProjectUpdate.objects.count() == 1
+
+
+def test_demo_reports_are_in_every_review_state(plan):
+    call_command("load_demo", stdout=io.StringIO())
+    for model in (ProjectUpdate, TaskReport):
+        states = set(model.objects.values_list("review_state", flat=True))
+        assert states == {"submitted", "approved", "returned"}, model
+        returned = model.objects.filter(review_state="returned")
+        assert all(r.review_comment and r.returned_values for r in returned)
+        assert not model.objects.filter(review_state="approved", year=2025, quarter=4).exists()
+    assert Observation.objects.filter(review_state="submitted").count() == 1
+    # Leaders see each project as its latest approved report left it.
+    project = Project.objects.exclude(approved_percent=0).first()
+    latest = project.updates.filter(review_state="approved").order_by("-year", "-quarter")[0]
+    assert (project.approved_status, project.approved_percent) == (
+        latest.status, latest.percent_complete,
+    )  # fmt: skip

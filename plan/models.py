@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
@@ -356,7 +357,7 @@ class ReviewState(models.TextChoices):
     """Where a report stands with the coordinating office (审核). There is no draft state: a
     report is written in one sitting and submitted; a returned one goes back to its unit."""
 
-    SUBMITTED = "submitted", _("submitted")
+    SUBMITTED = "submitted", pgettext_lazy("review state", "submitted")
     APPROVED = "approved", _("approved")
     RETURNED = "returned", _("returned")
 

@@ -75,3 +75,10 @@ def people(plan):
         "leader": UserFactory(username="leader", role=LEADER),
         "admin": UserFactory(username="admin", role=ADMINISTRATOR),
     }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -29,6 +29,7 @@ from django.db.models import Prefetch, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Evidence
 from .permissions import can_report_on
@@ -56,7 +57,10 @@ KINDS = {
     "pptx": (OOXML + "presentationml.presentation", {"pptx"}),
     "ole": (None, set(OLE_TYPES)),
 }
-ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, Word (.doc/.docx), Excel (.xls/.xlsx), PowerPoint (.ppt/.pptx), WPS (.wps/.et/.dps)"  # noqa: E501
+ACCEPTED = gettext_lazy(
+    "PDF, PNG, JPEG, GIF, WebP, Word (.doc/.docx), Excel (.xls/.xlsx), PowerPoint (.ppt/.pptx), "
+    "WPS (.wps/.et/.dps)"
+)
 OOXML_MAIN_PARTS = {
     "word/document.xml": "docx",
     "xl/workbook.xml": "xlsx",

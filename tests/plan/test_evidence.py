@@ -1,6 +1,7 @@
 """Evidence files (佐证材料): what is accepted (by content, not by name), limits, names, who may
 upload, download and remove, the history of removals, and query counts of the pages that list
-files. Real file bytes throughout; storage is a fresh folder per test (tests/conftest.py)."""
+files. Real file bytes throughout; storage is a fresh folder per test (tests/conftest.py).
+Messages are checked in Chinese, the default language of the dashboard."""
 
 import datetime as dt
 import io
@@ -154,15 +155,15 @@ def test_documents_and_images_are_accepted_by_their_content(name, content, media
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("报告.pdf", ELF, "is a program"),
-        ("报告.pdf", MZ, "is a program"),
-        ("照片.png", HTML, "not a file type accepted"),
-        ("文档.docx", plain_zip(), "not a file type accepted"),
-        ("文档.docx", docx(macro=True), "macros"),
-        ("照片.pdf", png(), "does not end in .png"),
-        ("表格.docx", xlsx(), "does not end in .xlsx"),
-        ("空.pdf", b"", "is empty"),
-        ("程序.exe", MZ, "is a program"),
+        ("报告.pdf", ELF, "是可执行程序"),
+        ("报告.pdf", MZ, "是可执行程序"),
+        ("照片.png", HTML, "不是可作为佐证材料的文件类型"),
+        ("文档.docx", plain_zip(), "不是可作为佐证材料的文件类型"),
+        ("文档.docx", docx(macro=True), "含宏"),
+        ("照片.pdf", png(), "不以 .png 结尾"),
+        ("表格.docx", xlsx(), "不以 .xlsx 结尾"),
+        ("空.pdf", b"", "是空文件"),
+        ("程序.exe", MZ, "是可执行程序"),
     ],
 )
 def test_refused_files_say_why(name, content, message):
@@ -192,8 +193,8 @@ def test_a_very_long_chinese_name_is_kept_shortened_with_its_extension(task_repo
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("报告.pdf", ELF, "is a program"),
-        ("照片.png", HTML, "not a file type accepted"),
+        ("报告.pdf", ELF, "是可执行程序"),
+        ("照片.png", HTML, "不是可作为佐证材料的文件类型"),
     ],
 )
 def test_a_refused_upload_gets_a_message_on_the_page_and_stores_nothing(
@@ -215,7 +216,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_stored(
     as_user(client, people, "staff_own")
     url = reverse("plan:task-report-evidence", args=[task_report.pk])
     response = client.post(url, {"files": upload("大文件.pdf", PDF + b"0" * 2000)})
-    assert "a file may be at most 1.0" in response.content.decode()
+    assert "单个文件最大 1.0" in response.content.decode()
     assert not Evidence.objects.exists() and stored_files(media_root) == []
 
 
@@ -228,7 +229,7 @@ def test_a_reports_total_is_limited_and_removed_files_do_not_count(
     first = PDF + b"1" * (600 - len(PDF))
     assert client.post(url, {"files": upload("一.pdf", first)}).status_code == 302
     response = client.post(url, {"files": upload("二.pdf", first)})
-    assert "a report may hold at most 1000" in response.content.decode()
+    assert "每份填报最多 1000" in response.content.decode()
     assert Evidence.objects.count() == 1 and len(stored_files(media_root)) == 1
     # Two files at once that together pass the limit: neither is stored.
     evidence_remove(evidence=Evidence.objects.get(), user=people["staff_own"])
@@ -368,7 +369,7 @@ def test_a_bad_file_on_the_report_form_stores_neither_report_nor_file(
     response = client.post(url, project_report_data(project, evidence=upload("x.pdf", ELF)))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "is a program" in page and "evidence-reselect" in page
+    assert "是可执行程序" in page and "evidence-reselect" in page
     assert not ProjectUpdate.objects.exists() and not Evidence.objects.exists()
     assert stored_files(media_root) == []
 
@@ -381,7 +382,7 @@ def test_a_report_form_with_errors_asks_for_the_file_again_and_stores_nothing(
     url = reverse("projects:project-report", args=[project.pk])
     data = project_report_data(project, percent_complete=150, evidence=upload("x.pdf", PDF))
     response = client.post(url, data)
-    assert "choose them again" in response.content.decode()
+    assert "请重新选择" in response.content.decode()
     assert not ProjectUpdate.objects.exists() and stored_files(media_root) == []
 
 
@@ -396,7 +397,7 @@ def test_a_report_over_the_total_limit_is_not_saved_with_its_files(
     data = {"version": 0, "status": "on_track", "progress": "完成。",
             "evidence": [upload("a.pdf", PDF), upload("b.pdf", PDF)]}  # fmt: skip
     response = client.post(url, data)
-    assert "a report may hold at most 100" in response.content.decode()
+    assert "每份填报最多 100" in response.content.decode()
     assert not TaskReport.objects.exists() and not Evidence.objects.exists()
     assert stored_files(media_root) == []
 

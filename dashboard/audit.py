@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Observation, Target
-from plan.models import TaskReport, TaskSummary, Unit, UnitMembership
+from plan.models import Evidence, TaskReport, TaskSummary, Unit, UnitMembership
 from projects.models import Project, ProjectUpdate
 
 
@@ -46,6 +46,8 @@ def _sources() -> list[Source]:
         Source("task-summary", _("task summary"), TaskSummary.history.model, None, ("task",),
                lambda r: f"{r.task.short_title} {r.year}Q{r.quarter}",
                lambda r: reverse("plan:task-detail", args=[r.task.number])),
+        Source("evidence", _("evidence file"), Evidence.history.model, "unit_id", (),
+               lambda r: r.name, lambda r: reverse("plan:evidence-download", args=[r.id])),
         Source("indicator", _("indicator"), Indicator.history.model, "responsible_unit_id", (),
                lambda r: r.name, lambda r: reverse("indicators:indicator-detail", args=[r.id])),
         Source("target", _("target"), Target.history.model, "indicator__responsible_unit_id",

@@ -25,6 +25,19 @@ urlpatterns = [
         name="task-summary",
     ),
     path("reports/<int:pk>/", plan_views.TaskReportDetailView.as_view(), name="task-report-detail"),
+    path(
+        "reports/<int:pk>/evidence/",
+        plan_views.TaskReportEvidenceView.as_view(),
+        name="task-report-evidence",
+    ),
+    path(
+        "evidence/<int:pk>/download/",
+        plan_views.EvidenceDownloadView.as_view(),
+        name="evidence-download",
+    ),
+    path(
+        "evidence/<int:pk>/remove/", plan_views.EvidenceRemoveView.as_view(), name="evidence-remove"
+    ),
     path("units/", views.UnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit-detail"),
 ]

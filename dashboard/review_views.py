@@ -161,6 +161,11 @@ class ReviewDetailView(CurrentPlanMixin, View):
             "own_unit": report.unit_id in permissions.unit_ids(self.request.user),
             "forms": forms_ or (self.forms_for(report) if may_review else {}),
             "changed": changed,
+            # Indicator values carry no files; project and task reports do.
+            "accepts_files": hasattr(report, "evidence"),
+            "files": list(report.evidence.active().for_list())
+            if hasattr(report, "evidence")
+            else [],
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

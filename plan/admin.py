@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Column,
+    Evidence,
     Plan,
     Responsibility,
     Safeguard,
@@ -154,3 +155,24 @@ class TaskSummaryAdmin(SimpleHistoryAdmin):
     search_fields = ["task__short_title", "summary"]
     list_select_related = ["task", "written_by"]
     readonly_fields = ["version"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    """Evidence files, read-only: files come in through the report pages, where their content
+    is checked, and leave only by being marked removed (the stored file stays)."""
+
+    list_display = ["name", "unit", "content_type", "object_id", "size", "media_type",
+                    "uploaded_by", "uploaded_at", "removed_at"]  # fmt: skip
+    list_filter = ["content_type", "unit", "removed_at"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit", "content_type", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

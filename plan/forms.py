@@ -3,8 +3,45 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .evidence import check_upload
 from .models import TaskReportStatus
 from .services import TaskReportInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Any number of evidence files, each checked by its content (``plan.evidence``); cleans to
+    a list of ``CheckedFile``. Every refused file gets its own message."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Evidence files"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("PDF, images, Word, Excel or WPS documents; you may choose several files."),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(_("Choose at least one file."), code="required")
+            return []
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
 
 
 class TaskReportForm(forms.Form):
@@ -27,6 +64,7 @@ class TaskReportForm(forms.Form):
     next_steps = forms.CharField(
         label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    evidence = EvidenceField()
 
     def report_input(self) -> TaskReportInput:
         data = self.cleaned_data
@@ -46,3 +84,9 @@ class TaskSummaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Write the summary before saving.")},
     )
+
+
+class EvidenceForm(forms.Form):
+    """Add files to a report that is already there."""
+
+    files = EvidenceField(required=True)

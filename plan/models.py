@@ -4,13 +4,20 @@ Every plan-specific row hangs off a ``Plan`` so that the next plan (2026-2030) c
 this one. Units are not plan-specific: a bureau stays the same bureau from one plan to the next.
 """
 
+import re
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history import register as register_history
@@ -453,6 +460,8 @@ class TaskReport(Reviewable):
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()
+    # Not a column: lets a page prefetch the files of many reports in one query.
+    evidence = GenericRelation("Evidence")
 
     class Meta:
         verbose_name = _("task report")
@@ -473,6 +482,9 @@ class TaskReport(Reviewable):
 
     def get_absolute_url(self):
         return reverse("plan:task-report-detail", args=[self.pk])
+
+    def get_evidence_url(self):
+        return reverse("plan:task-report-evidence", args=[self.pk])
 
     @property
     def period(self) -> Period:
@@ -527,4 +539,101 @@ class TaskSummary(models.Model):
 
 # Users' changes (roles aside) are audited like everything else: who changed an account, when,
 # and what (activation, names). The historical model lives in this app.
+def evidence_upload_to(instance, filename):
+    """A random storage name under ``evidence/YYYY/MM/``: the uploader's file name never reaches
+    the storage path; only the checked extension the service passes in ``filename`` is kept."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        suffix = ""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def active(self):
+        """Files still attached: removed ones stay in the table and in storage for the record."""
+        return self.filter(removed_at__isnull=True)
+
+    def for_report(self, report):
+        """Files of one report (any model: a project report, a task report, a value)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(report)), object_id=report.pk
+        )
+
+    def for_list(self):
+        """What a list of files shows: who uploaded and who removed, in one query."""
+        return self.select_related("uploaded_by", "removed_by").order_by("uploaded_at", "pk")
+
+
+class Evidence(models.Model):
+    """A file attached to a report as evidence (佐证材料): checked by its content, stored under a
+    random name through the default storage, downloaded only through the dashboard."""
+
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        verbose_name=_("kind of report"),
+        help_text=_("Which kind of report the file belongs to."),
+    )
+    object_id = models.PositiveBigIntegerField(
+        _("report id"), help_text=_("The report the file belongs to.")
+    )
+    report = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("unit"),
+        help_text=_("The unit whose staff may add and remove the report's files."),
+    )
+    file = models.FileField(
+        _("stored file"),
+        upload_to=evidence_upload_to,
+        max_length=200,
+        help_text=_("Stored under a random name; never served from a public path."),
+    )
+    name = models.CharField(
+        _("file name"), max_length=120, help_text=_("The name the file was uploaded with.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    media_type = models.CharField(
+        _("media type"), max_length=100, help_text=_("Found from the file's content.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_uploaded",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_removed",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(
+        _("removed at"),
+        null=True,
+        blank=True,
+        help_text=_("A removed file leaves the report but stays in storage and in the history."),
+    )
+
+    history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("plan:evidence-download", args=[self.pk])
+
+
 register_history(get_user_model(), app="plan", excluded_fields=["password", "last_login"])

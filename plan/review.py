@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .evidence import has_evidence
 from .models import ReviewState
 from .permissions import require_review
 
@@ -166,10 +167,9 @@ def review_unapprove(*, report, user, seen_token: str, reason: str):
 
 
 def _has_evidence(report) -> bool:
-    """Whether the report has at least one evidence file (filled in by the evidence module)."""
-    from . import evidence  # noqa: PLC0415 - the evidence module imports the models
-
-    return evidence.has_evidence(report)
+    """Whether the report has at least one evidence file; a kind of report that takes no files
+    (indicator values) never has one."""
+    return hasattr(report, "evidence") and has_evidence(report)
 
 
 def returned_context(form, report) -> dict:

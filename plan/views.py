@@ -3,7 +3,8 @@ report's own page. They use plan models only; their URLs are in ``dashboard/plan
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -11,9 +12,16 @@ from django.views import View
 from django.views.generic import DetailView
 
 from . import permissions
-from .forms import TaskReportForm, TaskSummaryForm
+from .evidence import (
+    can_manage_evidence,
+    evidence_add,
+    evidence_owner,
+    evidence_prefetch,
+    evidence_remove,
+)
+from .forms import EvidenceForm, TaskReportForm, TaskSummaryForm
 from .mixins import CurrentPlanMixin
-from .models import Responsibility, TaskReport, TaskSummary
+from .models import Evidence, Responsibility, TaskReport, TaskSummary
 from .periods import Period
 from .review import returned_context
 from .services import StaleVersion, task_report_submit, task_summary_submit
@@ -91,17 +99,21 @@ class TaskReportFormView(PeriodPageMixin, View):
 
     def post(self, request, number, unit_id, period):
         responsibility, period = self.get_responsibility(), self.url_period
-        form = TaskReportForm(request.POST)
+        form = TaskReportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                report = task_report_submit(
-                    responsibility=responsibility,
-                    user=request.user,
-                    period=period,
-                    expected_version=form.cleaned_data["version"],
-                    data=form.report_input(),
-                    today=self.today,
-                )
+                with transaction.atomic():
+                    report = task_report_submit(
+                        responsibility=responsibility,
+                        user=request.user,
+                        period=period,
+                        expected_version=form.cleaned_data["version"],
+                        data=form.report_input(),
+                        today=self.today,
+                    )
+                    evidence_add(
+                        report=report, user=request.user, uploads=form.cleaned_data["evidence"]
+                    )
             except StaleVersion as stale:
                 data = request.POST.copy()
                 data["version"] = stale.current.version if stale.current else 0
@@ -109,7 +121,7 @@ class TaskReportFormView(PeriodPageMixin, View):
                     responsibility, period, TaskReportForm(data), stale.current, 409, stale
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error("evidence" if not hasattr(error, "error_dict") else None, error)
             else:
                 messages.success(
                     request,
@@ -186,8 +198,10 @@ class TaskReportDetailView(CurrentPlanMixin, DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return TaskReport.objects.filter(task__plan=self.plan).select_related(
-            "task", "unit", "submitted_by"
+        return (
+            TaskReport.objects.filter(task__plan=self.plan)
+            .select_related("task", "unit", "submitted_by")
+            .prefetch_related(evidence_prefetch())
         )
 
     def get_context_data(self, **kwargs):
@@ -196,7 +210,93 @@ class TaskReportDetailView(CurrentPlanMixin, DetailView):
         context["due"] = self.plan.due_date(report.period)
         context["late"] = report.submitted_at.date() > context["due"]
         context["can_revise"] = permissions.can_report_on(self.request.user, report)
+        context["files"] = report.evidence.all()
         context["revisions"] = report.history.select_related("history_user").order_by(
             "-history_date"
         )
         return context
+
+
+class EvidencePageView(View):
+    """A report's files: the list, and for staff of its unit a form to add more and a button
+    to remove each. Subclasses say which report (``get_report``)."""
+
+    template_name = "plan/evidence_form.html"
+
+    def get_report(self):
+        raise NotImplementedError
+
+    def render(self, report, form, status=200):
+        files = Evidence.objects.for_report(report).for_list()
+        manage = can_manage_evidence(self.request.user, report)
+        context = {
+            "report": report,
+            "files": [f for f in files if f.removed_at is None],
+            "removed": [f for f in files if f.removed_at is not None],
+            "manage": manage,
+            "form": form if manage else None,
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render(self.get_report(), EvidenceForm())
+
+    def post(self, request, pk):
+        report = self.get_report()
+        permissions.require_report_on(request.user, evidence_owner(report))
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                rows = evidence_add(report=report, user=request.user,
+                                    uploads=form.cleaned_data["files"])  # fmt: skip
+            except ValidationError as error:
+                form.add_error("files", error)
+            else:
+                messages.success(request, _("%(n)s file(s) attached.") % {"n": len(rows)})
+                return redirect(report.get_evidence_url())
+        return self.render(report, form)
+
+
+class TaskReportEvidenceView(CurrentPlanMixin, EvidencePageView):
+    """The files of a task report."""
+
+    def get_report(self):
+        return get_object_or_404(
+            TaskReport.objects.select_related("task", "unit"),
+            pk=self.kwargs["pk"],
+            task__plan=self.plan,
+        )
+
+
+class EvidenceDownloadView(View):
+    """Download one file, as an attachment under the name it was uploaded with. Every logged-in
+    user may read every report (anonymous users are sent to the login page by the middleware);
+    a removed file is kept for the record and only administrators may still fetch it."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(Evidence, pk=pk)
+        if evidence.removed_at is not None and not permissions.is_administrator(request.user):
+            raise Http404(_("This file was removed from its report."))
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404(_("The stored file is missing.")) from error
+        response = FileResponse(
+            handle, as_attachment=True, filename=evidence.name, content_type=evidence.media_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class EvidenceRemoveView(View):
+    """Take a file off its report (POST); the file and its history are kept."""
+
+    def post(self, request, pk):
+        evidence = get_object_or_404(Evidence, pk=pk, removed_at__isnull=True)
+        permissions.require_report_on(request.user, evidence)
+        evidence_remove(evidence=evidence, user=request.user)
+        messages.success(request, _("“%(name)s” removed; it stays in the history.")
+                         % {"name": evidence.name})  # fmt: skip
+        report = evidence.report
+        return redirect(report.get_evidence_url() if report is not None else "dashboard:home")

@@ -4,6 +4,8 @@ read the input, carry the version the user saw, and put the service's messages o
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.forms import EvidenceField
+
 from .models import Project, ProjectStatus
 from .progress import Period, plan_periods
 from .services import EDITABLE_FIELDS, ReportInput
@@ -53,6 +55,7 @@ class ReportForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Replace the report already submitted for this period"), required=False
     )
+    evidence = EvidenceField()
 
     def __init__(self, *args, project: Project, current_period: Period, report=None, **kwargs):
         """``report``: an existing report of the project to revise (a returned one, say): the

@@ -1,6 +1,7 @@
 """Annex project tables (附表), their projects and the quarterly progress reports on them."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import LessThan
@@ -317,6 +318,8 @@ class ProjectUpdate(Reviewable):
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()
+    # Not a column: lets the project page prefetch every report's files in one query.
+    evidence = GenericRelation("plan.Evidence")
 
     class Meta:
         verbose_name = _("progress report")
@@ -354,6 +357,14 @@ class ProjectUpdate(Reviewable):
 
     def get_absolute_url(self):
         return self.project.get_absolute_url()
+
+    def get_evidence_url(self):
+        return reverse("projects:update-evidence", args=[self.pk])
+
+    @property
+    def evidence_owner(self):
+        """Whose staff may add and remove this report's files: the project's unit."""
+        return self.project
 
     @property
     def period(self) -> Period:

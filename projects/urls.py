@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("<int:pk>/report/", views.ProjectReportView.as_view(), name="project-report"),
     path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
+    path("updates/<int:pk>/evidence/", views.UpdateEvidenceView.as_view(), name="update-evidence"),
 ]

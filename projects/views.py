@@ -3,6 +3,7 @@ form and edit form, and the conflict page when two people saved the same project
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,10 +16,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
+from plan.evidence import evidence_add, evidence_prefetch
 from plan.mixins import CurrentPlanMixin
 from plan.models import ReviewState
 from plan.review import returned_context
 from plan.spreadsheets import file_name, xlsx_response
+from plan.views import EvidencePageView
 
 from . import imports
 from .exports import annexes_workbook
@@ -138,9 +141,9 @@ class ProjectPageMixin(CurrentPlanMixin):
             today=self.today,
         )
         updates = list(
-            project.updates.select_related("submitted_by", "reviewed_by").order_by(
-                "-year", "-quarter"
-            )
+            project.updates.select_related("submitted_by", "reviewed_by")
+            .prefetch_related(evidence_prefetch())
+            .order_by("-year", "-quarter")
         )
         return {
             "project": project,
@@ -196,22 +199,27 @@ class ProjectReportView(ProjectPageMixin, View):
     def post(self, request, pk):
         project = self.get_project()
         permissions.require_report_on(request.user, project)
-        form = ReportForm(request.POST, project=project, current_period=self.period)
+        form = ReportForm(request.POST, request.FILES, project=project, current_period=self.period)
         existing = None
         if form.is_valid():
             try:
-                report = project_update_submit(
-                    project_id=project.pk,
-                    user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    data=form.report_input(),
-                    replace=form.cleaned_data["replace"],
-                    today=self.today,
-                )
+                # The report and its files are saved together or not at all.
+                with transaction.atomic():
+                    report = project_update_submit(
+                        project_id=project.pk,
+                        user=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        data=form.report_input(),
+                        replace=form.cleaned_data["replace"],
+                        today=self.today,
+                    )
+                    evidence_add(
+                        report=report, user=request.user, uploads=form.cleaned_data["evidence"]
+                    )
             except ProjectConflict as conflict:
                 return conflict_response(request, conflict, "report", self.period)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error("evidence" if not hasattr(error, "error_dict") else None, error)
             except ReportExists as exists:
                 existing = exists.report
                 form.add_error(
@@ -273,6 +281,17 @@ class ProjectEditView(ProjectPageMixin, View):
                 return redirect(project)
         context = {"project": project, "form": form}
         return TemplateResponse(request, self.template_name, context)
+
+
+class UpdateEvidenceView(CurrentPlanMixin, EvidencePageView):
+    """The files of a project's progress report."""
+
+    def get_report(self):
+        return get_object_or_404(
+            ProjectUpdate.objects.select_related("project__unit"),
+            pk=self.kwargs["pk"],
+            project__annex__plan=self.plan,
+        )
 
 
 def conflict_response(request, conflict: ProjectConflict, kind: str, period):

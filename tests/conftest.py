@@ -77,3 +77,10 @@ def people(plan):
         # A reviewer of the coordinating office (领导小组办公室), which is not one of the units.
         "reviewer": UserFactory(username="reviewer", role=REVIEWER),
     }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -148,6 +148,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Uploaded evidence files (佐证材料): stored through the default storage under random names,
+# outside the static files, and served only by the dashboard to logged-in users (no MEDIA_URL).
+# Swap STORAGES["default"] for an object-storage backend without changing code.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MB = 1024 * 1024
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_FILE_MB", "20")) * MB
+EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_REPORT_MB", "100")) * MB
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

@@ -13,6 +13,7 @@ from plan.permissions import LEADER, REVIEWER, STAFF
 from projects.models import Project, ProjectUpdate
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
+from tests.plan.test_evidence import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +37,9 @@ def in_progress_on_cockpit(page, base) -> str:
     return figure.locator(".figure-n").inner_text()
 
 
-def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(people, live_server, page):
+def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(
+    people, live_server, page, tmp_path
+):
     base = live_server.url
     project = Project.objects.get(annex__number=1, order=1)
     switch_to(page, base, "boss")
@@ -49,8 +52,12 @@ def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(people, live_
     form.locator("[name=status]").select_option("in_progress")
     form.locator("[name=percent_complete]").fill("30")
     form.locator("[name=progress]").fill("完成主体结构。")
+    evidence = tmp_path / "施工进度照片说明.pdf"
+    evidence.write_bytes(PDF)
+    form.locator("input[type=file]").set_input_files(str(evidence))
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/projects/{project.pk}/$"))
+    assert "施工进度照片说明.pdf" in page.get_by_test_id("report-timeline").inner_text()
     assert page.get_by_test_id("review-state-label").first.inner_text().endswith("已提交")
 
     # The reviewer finds it in the queue and returns it with a comment on one field.
@@ -59,6 +66,7 @@ def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(people, live_
     queue = page.get_by_test_id("review-queue")
     assert project.name in queue.inner_text()
     queue.locator("tbody tr").first.get_by_role("link").click()
+    assert "施工进度照片说明.pdf" in page.get_by_test_id("evidence-list").inner_text()
     returning = page.get_by_test_id("return-form")
     returning.locator("button[type=submit]").click()  # no comment: told, nothing done
     assert "必须填写" in page.get_by_test_id("return-form").inner_text()

@@ -384,3 +384,22 @@ def test_the_review_queue_runs_the_same_queries_at_two_sizes(client, plan, peopl
     large = count()
     # session, user, roles, units of the user, plan, count, page, unit filter
     assert (small, large) == (8, 8)
+
+
+def test_a_reviewer_may_require_evidence_before_approving(plan, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plan.evidence import evidence_add
+    from tests.plan.test_evidence import PDF
+
+    report = task_report(plan, people)
+    before = state_of(report)
+    with pytest.raises(ValidationError) as refused:
+        review_approve(report=report, user=people["reviewer"], seen_token=token(report),
+                       require_evidence=True)  # fmt: skip
+    assert "require_evidence" in refused.value.message_dict and state_of(report) == before
+    evidence_add(report=report, user=people["staff_other"],
+                 uploads=[SimpleUploadedFile("验收报告.pdf", PDF)])  # fmt: skip
+    review_approve(report=report, user=people["reviewer"], seen_token=token(report),
+                   require_evidence=True)  # fmt: skip
+    assert state_of(report)[0] == ReviewState.APPROVED

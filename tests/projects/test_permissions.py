@@ -31,8 +31,9 @@ MATRIX = [
         {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200},
     ),
 ]
-# An import's preview needs an upload first; tests/security/test_url_access.py covers it.
-ELSEWHERE = {"import-preview"}
+# An import's preview needs an upload first, a report's files page a report; both are covered by
+# tests/security/test_url_access.py (and evidence by tests/plan/test_evidence.py).
+ELSEWHERE = {"import-preview", "update-evidence"}
 
 
 def test_every_project_url_is_in_the_matrix():

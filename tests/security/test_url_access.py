@@ -7,14 +7,16 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Target
+from plan.evidence import evidence_add
 from plan.models import Responsibility, TaskReport, Unit
 from plan.periods import reporting_period
 from plan.review import token as review_token
-from projects.models import Project, ProjectImport
+from projects.models import Project, ProjectImport, ProjectUpdate
 
 User = get_user_model()
 ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin", "reviewer"]
@@ -66,8 +68,18 @@ def objects(plan):
         user=User.objects.get(username="kjj"), file_name="x.xlsx", year=2025, quarter=4,
         preview={"changes": [], "unchanged": 1, "errors": []},
     )  # fmt: skip
+    update = ProjectUpdate.objects.create(
+        project=project, year=2024, quarter=1, status="in_progress", percent_complete=5,
+        submitted_at=dt.datetime(2024, 4, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    (evidence,) = evidence_add(report=report, user=User.objects.get(username="admin"),
+                               uploads=[pdf_upload()])  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
-            "import": pending}  # fmt: skip
+            "import": pending, "update": update, "evidence": evidence}  # fmt: skip
+
+
+def pdf_upload():
+    return SimpleUploadedFile("走查.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
 # name -> (args, {method: (expected by role, form data or None)})
@@ -111,6 +123,10 @@ def matrix(plan, o):
         "plan:task-summary": ([1, p], {"get": (LEAD_PAGE, None),
                                        "post": (OWN_WRITE, {"version": 0, "summary": "走查"})}),
         "plan:task-report-detail": ([o["report"].pk], {"get": (READ, None)}),
+        "plan:task-report-evidence": ([o["report"].pk], {
+            "get": (READ, None), "post": (OWN_WRITE, lambda: {"files": pdf_upload()})}),
+        "plan:evidence-download": ([o["evidence"].pk], {"get": (READ, None)}),
+        "plan:evidence-remove": ([o["evidence"].pk], {"post": (OWN_WRITE, {})}),
         "plan:unit-list": ([], {"get": (READ, None)}),
         "plan:unit-detail": ([unit.pk], {"get": (READ, None)}),
         "projects:project-list": ([], {"get": (READ, None)}),
@@ -126,6 +142,8 @@ def matrix(plan, o):
                                                    "post": (OWN_WRITE, report_form)}),
         "projects:project-edit": ([project.pk], {"get": (OWN_PAGE, None),
                                                  "post": (OWN_WRITE, edit_form)}),
+        "projects:update-evidence": ([o["update"].pk], {
+            "get": (READ, None), "post": (OWN_WRITE, lambda: {"files": pdf_upload()})}),
         "indicators:indicator-list": ([], {"get": (READ, None)}),
         "indicators:indicator-detail": ([o["indicator"].pk], {
             "get": (READ, None),

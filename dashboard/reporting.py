@@ -5,7 +5,7 @@ hands the rows to ``plan.completeness``, so the matrix page costs the same for 2
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -99,6 +99,8 @@ class ToDo:
     task_reports: list  # Responsibility rows without a report
     summaries: list  # lead Responsibility rows without a summary
     projects: list  # Project rows without a report
+    notices: list = field(default_factory=list)  # reviewers' reminders (催办) to the units
+    closed_on: dt.date | None = None  # the period is closed for reporting since this day
 
     @property
     def count(self) -> int:

@@ -12,8 +12,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plan import permissions
+from plan.cycle import closing
 from plan.mixins import CurrentPlanMixin
-from plan.models import Unit
+from plan.models import ReopenScope, Unit
+from plan.periods import Period, value_period
 from plan.services import StaleVersion
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 
@@ -84,9 +86,23 @@ class IndicatorDetailView(CurrentPlanMixin, View):
             else [],
             "status_labels": STATUS_LABELS,
         }
+        if context["can_enter"]:
+            context["closing"] = self.closing(indicator)
         if context["can_enter"] and form is None:
             context["form"] = ValueForm(indicator=indicator)
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def closing(self, indicator):
+        """Which years (or quarters) the value form offers are closed; a year's value closes
+        with its fourth quarter."""
+        plan = self.plan
+        periods = {value_period(year, None) for year in plan.years}
+        if indicator.quarterly:
+            periods.update(plan.reporting_periods)
+        periods = sorted(p for p in periods if p <= Period.containing(self.today))
+        return closing(plan=plan, unit_id=indicator.responsible_unit_id,
+                       scope=ReopenScope.INDICATOR, object_id=indicator.pk, periods=periods,
+                       today=self.today)  # fmt: skip
 
     def get(self, request, pk):
         return self.render(self.get_indicator())

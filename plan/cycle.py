@@ -215,3 +215,44 @@ def reminder_notice_send(*, plan: Plan, unit: Unit, period: Period, kind: str, u
     notice._change_reason = _("reminder for %(period)s") % {"period": period}
     notice.save()
     return notice
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What a report form says before the user types: which of its periods are closed for this
+    unit and subject (``locked``), which are closed but reopened (``reopened``), and where to ask
+    for a reopening (``request_query``: the query string of the request page)."""
+
+    locked: list[PeriodStatus]
+    reopened: list[PeriodStatus]
+    request_query: str
+
+    def __bool__(self):
+        return bool(self.locked or self.reopened)
+
+    def is_locked(self, period: Period) -> bool:
+        return any(s.period == period for s in self.locked)
+
+
+def closing(
+    *, plan: Plan, unit_id: int, scope: str, object_id: int | None, periods, today
+) -> Closing:
+    """The ``Closing`` of a form offering ``periods`` (at most one query)."""
+    closed = [p for p in periods if plan.is_closed(p, today)]
+    grants: dict[Period, dt.date] = {}
+    if closed:
+        rows = ReopenRequest.objects.in_force(today).filter(
+            Q(scope=ReopenScope.PERIOD) | Q(scope=scope, object_id=object_id), unit_id=unit_id
+        )
+        for year, quarter, until in rows.values_list("year", "quarter", "open_until"):
+            period = Period(year, quarter)
+            grants[period] = max(until, grants.get(period, until))
+    statuses = [PeriodStatus(p, plan.close_date(p), True, grants.get(p)) for p in closed]
+    query = f"unit={unit_id}&scope={scope}" + (f"&object={object_id}" if object_id else "")
+    if closed:
+        query += f"&period={closed[-1]}"
+    return Closing(
+        locked=[s for s in statuses if not s.editable],
+        reopened=[s for s in statuses if s.editable],
+        request_query=query,
+    )

@@ -15,7 +15,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
+from plan.cycle import closing
 from plan.mixins import CurrentPlanMixin
+from plan.models import ReopenScope
+from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
 
 from . import imports
@@ -126,8 +129,15 @@ class ProjectPageMixin(CurrentPlanMixin):
             annex__plan=self.plan,
         )
 
+    def closing(self, project):
+        """Which periods the report form offers are closed for this project."""
+        periods = [p for p in self.plan.reporting_periods if p <= Period.containing(self.today)]
+        return closing(plan=self.plan, unit_id=project.unit_id, scope=ReopenScope.PROJECT,
+                       object_id=project.pk, periods=periods, today=self.today)  # fmt: skip
+
     def page_context(self, project, **extra):
         user = self.request.user
+        can_report = permissions.can_report_on(user, project)
         lagging = is_lagging(
             status=project.status,
             percent=project.percent_complete,
@@ -139,9 +149,10 @@ class ProjectPageMixin(CurrentPlanMixin):
             "project": project,
             "lagging": lagging,
             "period": self.period,
-            "can_report": permissions.can_report_on(user, project),
+            "can_report": can_report,
             "updates": project.updates.select_related("submitted_by").order_by("-year", "-quarter"),
             "history": project_history(project),
+            "closing": self.closing(project) if can_report else None,
             **extra,
         }
 

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Target
-from plan.models import Responsibility, TaskReport, Unit
+from plan.models import ReopenRequest, Responsibility, TaskReport, Unit
 from plan.periods import reporting_period
 from projects.models import Project, ProjectImport
 
@@ -30,6 +30,12 @@ OWNER_POST = {"anonymous": 302, "staff_own": 302, "staff_other": 404, "leader": 
 ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200}
 # A value entered: the indicator page answers 302 on success; leaders and other units get 403.
 LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200}
+# Staff of any unit may ask to reopen (the form offers only their units); leaders may not.
+UNIT_STAFF = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200}
+# Reviewers' writes (grant a reopening, send a reminder): administrators here; the reviewer role
+# is walked over the same URLs in tests/dashboard/test_cycle.py.
+REVIEW_WRITE = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403,
+                "admin": 302}  # fmt: skip
 
 
 def period(plan):
@@ -54,8 +60,12 @@ def objects(plan):
         user=User.objects.get(username="kjj"), file_name="x.xlsx", year=2025, quarter=4,
         preview={"changes": [], "unchanged": 1, "errors": []},
     )  # fmt: skip
+    reopen = ReopenRequest.objects.create(
+        plan=plan, unit=unit, year=2024, quarter=1, subject="走查", reason="走查",
+        requested_by=User.objects.get(username="kjj"), requested_at=timezone.now(),
+    )  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
-            "import": pending}  # fmt: skip
+            "import": pending, "reopen": reopen}  # fmt: skip
 
 
 # name -> (args, {method: (expected by role, form data or None)})
@@ -115,6 +125,17 @@ def matrix(plan, o):
                                  "note": ""}),
         }),
         "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
+        "dashboard:reopen-list": ([], {"get": (READ, None)}),
+        "dashboard:reopen-request": ([], {
+            "get": (UNIT_STAFF, None),
+            # No period of the walked plan is closed: the form refuses and stores nothing.
+            "post": (UNIT_STAFF, {"unit": unit.pk, "period": p, "scope": "period",
+                                  "reason": "走查"}),
+        }),
+        "dashboard:reopen-decide": ([o["reopen"].pk], {"post": (REVIEW_WRITE, {
+            f"r{o['reopen'].pk}-action": "grant", f"r{o['reopen'].pk}-days": 7})}),
+        "dashboard:reminder-notice": ([], {"post": (REVIEW_WRITE, {
+            "unit": unit.pk, "period": p, "kind": "tasks", "year": p[:4]})}),
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),

@@ -12,6 +12,7 @@ notice, a report in) the same day sends an updated digest with the complete list
 
 import datetime as dt
 import hashlib
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -185,6 +186,7 @@ class RunResult:
     sent: list = field(default_factory=list)  # (user, number of items, update?)
     unchanged: list = field(default_factory=list)  # users whose digest was already sent today
     without_email: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (user, error): not logged, so tried next run
     nothing_owed: int = 0
 
 
@@ -215,7 +217,12 @@ def send_digests(*, plan, today: dt.date, within_days: int, dry_run: bool = Fals
                 continue
             update = bool(sent_today)
             if not dry_run:
-                _send(user, digest, plan, today, update)
+                try:
+                    _send(user, digest, plan, today, update)
+                except (OSError, smtplib.SMTPException) as error:
+                    # One unreachable mailbox must not stop everyone else's reminder.
+                    result.failed.append((user, error))
+                    continue
                 ReminderLog.objects.create(
                     user=user, day=today, fingerprint=digest.fingerprint,
                     items=len(digest.items), sent_at=timezone.now(),

@@ -310,3 +310,20 @@ def test_the_reviewers_page_query_count_does_not_grow_with_requests(closing_plan
         if i % 2:
             cycle.reopen_grant(request_id=row.pk, user=people["reviewer"], today=TODAY)
     assert count() == small
+
+
+@pytest.mark.parametrize(("page", "pinned"), [("reopen-list", 7), ("reopen-request", 8)])
+def test_reopen_pages_query_counts_are_pinned_at_two_sizes(
+    closing_plan, people, client, django_assert_num_queries, page, pinned
+):
+    client.force_login(people["reviewer" if page == "reopen-list" else "staff_own"])
+    ask(closing_plan, people["staff_own"], object_id=project(1).pk)
+    url = reverse(f"dashboard:{page}") + f"?scope=project&object={project(1).pk}"
+    with django_assert_num_queries(pinned):
+        client.get(url)
+    for i, other in enumerate(Project.objects.order_by("pk")[1:15]):
+        row = ask(closing_plan, people["staff_own"], object_id=other.pk)
+        if i % 2:
+            cycle.reopen_grant(request_id=row.pk, user=people["admin"], today=TODAY)
+    with django_assert_num_queries(pinned):
+        client.get(url)

@@ -154,3 +154,43 @@ def test_a_notice_for_a_period_outside_the_plan_is_refused_with_a_message(setup,
 def test_a_dry_run_sends_and_logs_nothing(setup):
     out = run(TODAY, "--dry-run")
     assert "would send" in out and mail.outbox == [] and ReminderLog.objects.count() == 0
+
+
+def test_a_failing_mailbox_is_reported_and_the_others_still_get_theirs(setup, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    original = EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        if message.to == ["gxj@example.gov.cn"]:
+            raise OSError("connection refused")
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    err = StringIO()
+    call_command("send_reminders", f"--date={TODAY.isoformat()}", stdout=StringIO(), stderr=err)
+    assert "gxj" in err.getvalue()
+    assert len(mail.outbox) == 2
+    assert not ReminderLog.objects.filter(user=setup["people"]["staff_other"]).exists()
+
+
+def test_the_matrix_with_reminder_buttons_costs_the_same_for_more_units(
+    setup, client, django_assert_num_queries
+):
+    from tests.conftest import grow_plan
+
+    client.force_login(setup["people"]["reviewer"])
+    url = reverse("dashboard:report-matrix") + "?year=2025"
+    with django_assert_num_queries(PINNED_MATRIX):
+        client.get(url)
+    grow_plan(setup["plan"], projects=120, units=30)
+    ReminderNotice.objects.create(
+        plan=setup["plan"], unit=setup["gxj"], year=2025, quarter=1,
+        sent_by=setup["people"]["reviewer"], sent_at=timezone.now(),
+    )  # fmt: skip
+    with django_assert_num_queries(PINNED_MATRIX):
+        page = client.get(url)
+    assert page.content.decode().count('data-testid="remind"') > 30
+
+
+PINNED_MATRIX = 9

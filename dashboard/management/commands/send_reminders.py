@@ -46,12 +46,14 @@ class Command(BaseCommand):
         for user, count, update in result.sent:
             note = " (update)" if update else ""
             self.stdout.write(f"{verb} {user.username} <{user.email}>: {count} item(s){note}")
+        for user, error in result.failed:
+            self.stderr.write(f"could not send to {user.username} <{user.email}>: {error}")
         for user in result.without_email:
             self.stdout.write(
                 self.style.WARNING(f"no e-mail address, not reminded: {user.username}")
             )
         self.stdout.write(
             f"{len(result.sent)} e-mail(s) {verb}, {len(result.unchanged)} already sent today, "
-            f"{len(result.without_email)} without e-mail address, "
+            f"{len(result.without_email)} without e-mail address, {len(result.failed)} failed, "
             f"{result.nothing_owed} owing nothing."
         )

@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Observation, Target
-from plan.models import Evidence, TaskReport, TaskSummary, Unit, UnitMembership
+from plan.models import (
+    Evidence,
+    ReminderNotice,
+    ReopenRequest,
+    TaskReport,
+    TaskSummary,
+    Unit,
+    UnitMembership,
+)
 from projects.models import Project, ProjectUpdate
 
 
@@ -64,6 +72,13 @@ def _sources() -> list[Source]:
                lambda r: reverse("plan:unit-detail", args=[r.unit_id])),
         Source("user", _("user"), user_history, None, (), lambda r: r.username,
                lambda r: reverse("admin:auth_user_change", args=[r.id])),
+        Source("reopen", _("reopening"), ReopenRequest.history.model, "unit_id", ("unit",),
+               lambda r: f"{r.unit.name} {r.year}Q{r.quarter} · {r.subject}",
+               lambda r: reverse("dashboard:reopen-list") + f"#reopen-{r.id}"),
+        Source("reminder", _("reminder (催办)"), ReminderNotice.history.model, "unit_id",
+               ("unit",), lambda r: f"{r.unit.name} {r.year}Q{r.quarter}",
+               lambda r: reverse("dashboard:unit-period-reports",
+                                 args=[r.unit_id, f"{r.year}Q{r.quarter}"])),
     ]  # fmt: skip
 
 

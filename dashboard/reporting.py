@@ -104,6 +104,8 @@ class ToDo:
     summaries: list  # lead Responsibility rows without a summary
     projects: list  # Project rows without a report
     returned: list = field(default_factory=list)  # reports returned to the units, any period
+    notices: list = field(default_factory=list)  # reviewers' reminders (催办) to the units
+    closed_on: dt.date | None = None  # the period is closed for reporting since this day
 
     @property
     def count(self) -> int:

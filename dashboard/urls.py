@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, views
+from . import cycle_views, review_views, views
 
 app_name = "dashboard"
 
@@ -22,4 +22,8 @@ urlpatterns = [
         views.UnitPeriodReportsView.as_view(),
         name="unit-period-reports",
     ),
+    path("reports/remind/", cycle_views.ReminderNoticeView.as_view(), name="reminder-notice"),
+    path("reopen/", cycle_views.ReopenListView.as_view(), name="reopen-list"),
+    path("reopen/request/", cycle_views.ReopenRequestView.as_view(), name="reopen-request"),
+    path("reopen/<int:pk>/decide/", cycle_views.ReopenDecideView.as_view(), name="reopen-decide"),
 ]

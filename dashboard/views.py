@@ -28,7 +28,7 @@ from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from projects.models import Annex, Project, ProjectUpdate
 
-from . import audit, cockpit
+from . import audit, cockpit, reminders
 from .audit import AuditFilter
 from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
@@ -174,6 +174,7 @@ class ReportMatrixView(PlanPageMixin, TemplateView):
             kind=kind, tasks=tasks, task=task, years=years, year=year, matrix=matrix,
             due_dates=[(p, self.plan.due_date(p)) for p in periods], today=self.today,
         )  # fmt: skip
+        context.update(reminders.matrix_context(self.request.user, self.plan, matrix, self.period))
         return context
 
 
@@ -291,7 +292,10 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         )
         unit_ids = permissions.reportable_unit_ids(self.request.user)
         if unit_ids:
-            context["todo"] = todo_for(self.request.user, unit_ids, plan, self.period)
+            context["todo"] = todo = todo_for(self.request.user, unit_ids, plan, self.period)
+            todo.notices = reminders.todo_notices(unit_ids, plan, self.today)
+            if plan.is_closed(self.period, self.today):
+                todo.closed_on = plan.close_date(self.period)
         return context
 
 

@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plan.cycle import require_open
+from plan.models import ReopenScope
+from plan.periods import value_period
 from plan.permissions import can_report_on, is_administrator
 from plan.review import mark_resubmitted
 from plan.services import locked_at_version, save_first
@@ -118,7 +121,11 @@ def observation_submit(
     """Enter or correct a year's (or quarter's) actual value; the version guards the row."""
     if not can_report_on(user, indicator):
         raise PermissionDenied(_("Only staff of the responsible unit may enter values."))
-    validate_value(indicator, data, today or timezone.localdate())
+    today = today or timezone.localdate()
+    validate_value(indicator, data, today)
+    require_open(plan=indicator.plan, unit_id=indicator.responsible_unit_id,
+                 period=value_period(data.year, data.quarter), scope=ReopenScope.INDICATOR,
+                 object_id=indicator.pk, today=today, field="year")  # fmt: skip
     lookup = {"indicator": indicator, "year": data.year, "quarter": data.quarter}
     row = locked_at_version(Observation, expected_version, **lookup)
     if row is None:

@@ -12,8 +12,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plan import permissions
+from plan.cycle import closing
 from plan.mixins import CurrentPlanMixin, FiguresMixin
-from plan.models import ReviewState, Unit
+from plan.models import ReopenScope, ReviewState, Unit
+from plan.periods import Period, value_period
 from plan.review import returned_context
 from plan.services import StaleVersion
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
@@ -94,6 +96,7 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "figures_switch": self.figures_query(not self.approved_only),
         }
         if context["can_enter"]:
+            context["closing"] = self.closing(indicator)
             returned = (
                 indicator.observations.filter(review_state=ReviewState.RETURNED)
                 .select_related("reviewed_by")
@@ -111,6 +114,18 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             context["form"] = form
             context.update(returned_context(form, returned))
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def closing(self, indicator):
+        """Which years (or quarters) the value form offers are closed; a year's value closes
+        with its fourth quarter."""
+        plan = self.plan
+        periods = {value_period(year, None) for year in plan.years}
+        if indicator.quarterly:
+            periods.update(plan.reporting_periods)
+        periods = sorted(p for p in periods if p <= Period.containing(self.today))
+        return closing(plan=plan, unit_id=indicator.responsible_unit_id,
+                       scope=ReopenScope.INDICATOR, object_id=indicator.pk, periods=periods,
+                       today=self.today)  # fmt: skip
 
     def get(self, request, pk):
         return self.render(self.get_indicator())

@@ -8,6 +8,9 @@ from .models import (
     Column,
     Evidence,
     Plan,
+    ReminderLog,
+    ReminderNotice,
+    ReopenRequest,
     Responsibility,
     Safeguard,
     Task,
@@ -24,7 +27,7 @@ User = get_user_model()
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "code", "issuer", "start_year", "end_year", "report_due_days",
-                    "is_current", "demo_data"]  # fmt: skip
+                    "close_after_days", "is_current", "demo_data"]  # fmt: skip
     list_filter = ["is_current", "demo_data"]
     search_fields = ["title", "code", "issuer"]
 
@@ -167,6 +170,45 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_filter = ["content_type", "unit", "removed_at"]
     search_fields = ["name", "unit__name"]
     list_select_related = ["unit", "content_type", "uploaded_by"]
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Rows written by the reporting cycle's services only (plan.cycle, send_reminders): the
+    admin shows them and their history but changes none, so the audit trail stays whole."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "quarter", "scope", "subject", "state", "requested_by",
+                    "requested_at", "decided_by", "open_until"]  # fmt: skip
+    list_filter = ["plan", "state", "scope", "year", "quarter"]
+    search_fields = ["unit__name", "subject", "reason", "decision_comment"]
+    list_select_related = ["unit", "requested_by", "decided_by"]
+
+
+@admin.register(ReminderNotice)
+class ReminderNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "year", "quarter", "kind", "sent_by", "sent_at"]
+    list_filter = ["plan", "year", "quarter"]
+    search_fields = ["unit__name"]
+    list_select_related = ["unit", "sent_by"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["user", "day", "items", "sent_at"]
+    list_filter = ["day"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False

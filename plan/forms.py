@@ -90,3 +90,38 @@ class EvidenceForm(forms.Form):
     """Add files to a report that is already there."""
 
     files = EvidenceField(required=True)
+
+
+class ReopenRequestForm(forms.Form):
+    """A unit asks to reopen a closed period: which unit, which period, and why. The scope (the
+    whole period, or one task, project or indicator) comes from the page the user came from."""
+
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    period = forms.ChoiceField(label=_("Period"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say why the reports must change: the reason is required.")},
+        help_text=_("What must change in the closed period's reports, and why now."),
+    )
+
+    def __init__(self, *args, units, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["period"].choices = [(str(p), str(p)) for p in periods]
+
+
+class ReopenDecisionForm(forms.Form):
+    """A reviewer grants (for a number of days) or refuses a reopening request."""
+
+    GRANT, REFUSE = "grant", "refuse"
+
+    action = forms.ChoiceField(choices=[(GRANT, _("Grant")), (REFUSE, _("Refuse"))])
+    days = forms.IntegerField(
+        label=_("Days open"), min_value=1, max_value=60, initial=7, required=False,
+        error_messages={"min_value": _("A reopening lasts 1 to 60 days."),
+                        "max_value": _("A reopening lasts 1 to 60 days.")},
+    )  # fmt: skip
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
-from .periods import Period, due_date, plan_periods
+from .periods import Period, close_date, due_date, is_closed, plan_periods
 
 
 class PlanQuerySet(models.QuerySet):
@@ -65,6 +65,15 @@ class Plan(models.Model):
         default=10,
         validators=[MaxValueValidator(90)],
         help_text=_("A quarter's reports are due this many days after the quarter ends."),
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        _("days until a period closes"),
+        default=0,
+        validators=[MaxValueValidator(366)],
+        help_text=_(
+            "A period's reports can be changed until this many days after they are due (e.g. "
+            "30); after that only a granted reopening lets a unit change them. 0: never close."
+        ),
     )
     reporting_start_year = models.PositiveSmallIntegerField(
         _("first reported year"),
@@ -112,6 +121,13 @@ class Plan(models.Model):
 
     def due_date(self, period: Period):
         return due_date(period, self.report_due_days)
+
+    def close_date(self, period: Period):
+        """The last day ``period``'s reports can be changed, or ``None`` (never closes)."""
+        return close_date(period, self.report_due_days, self.close_after_days)
+
+    def is_closed(self, period: Period, today) -> bool:
+        return is_closed(period, today, self.report_due_days, self.close_after_days)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -535,6 +551,184 @@ class TaskSummary(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.quarter)
+
+
+class ReopenScope(models.TextChoices):
+    """What a reopening covers, always for one unit and one period."""
+
+    PERIOD = "period", _("the unit's whole period")
+    TASK = "task", _("one task (report and summary)")
+    PROJECT = "project", _("one project")
+    INDICATOR = "indicator", _("one indicator")
+
+
+class ReopenState(models.TextChoices):
+    OPEN = "open", _("waiting for a decision")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+    EXPIRED = "expired", _("expired")
+
+
+class ReopenRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        """Requests no reviewer has decided yet, oldest first."""
+        return self.filter(state=ReopenState.OPEN).order_by("requested_at", "pk")
+
+    def in_force(self, today):
+        """Granted reopenings that have not expired on ``today``."""
+        return self.filter(state=ReopenState.GRANTED, open_until__gte=today)
+
+
+class ReopenRequest(models.Model):
+    """A unit's request to change reports of a closed period (申请重新开放), and the decision.
+
+    Scoped to one unit and one period, and to one task, project or indicator or to the unit's
+    whole period. ``object_id`` is not a foreign key because projects and indicators live in apps
+    that ``plan`` does not import; ``subject`` keeps what it was called when asked. Every step is
+    saved through the model, so the history (and the audit trail) records who, when and why.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reopen_requests", verbose_name=_("plan")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reopen_requests", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    scope = models.CharField(
+        _("scope"), max_length=12, choices=ReopenScope.choices, default=ReopenScope.PERIOD
+    )
+    object_id = models.PositiveIntegerField(
+        _("object"), null=True, blank=True, help_text=_("The task, project or indicator reopened.")
+    )
+    subject = models.CharField(
+        _("subject"), max_length=300, help_text=_("What is reopened, as named when asked.")
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reopen_requests",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReopenState.choices, default=ReopenState.OPEN,
+        db_index=True,
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
+    open_until = models.DateField(
+        _("open until"), null=True, blank=True, help_text=_("The last day the grant allows edits.")
+    )
+
+    objects = ReopenRequestQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reopening request")
+        verbose_name_plural = _("reopening requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "year", "quarter", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="reopen_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period} · {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:reopen-list") + f"#reopen-{self.pk}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class ReminderNotice(models.Model):
+    """A reviewer's reminder (催办) to a unit about one period's missing reports.
+
+    It shows on the to-do of the unit's staff and goes into their next reminder e-mail.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reminder_notices", verbose_name=_("plan")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="reminder_notices", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    kind = models.CharField(
+        _("kind of report"), max_length=12, blank=True, help_text=_("tasks or projects")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reminder_notices",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reminder notice")
+        verbose_name_plural = _("reminder notices")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:report-matrix")
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent to one person: what it listed (``fingerprint``) and when, so
+    that a second run on the same day sends nothing for a state already sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+        verbose_name=_("user"),
+    )
+    day = models.DateField(_("day"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    items = models.PositiveIntegerField(_("items listed"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder e-mail")
+        verbose_name_plural = _("reminder e-mails")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["user", "day"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.day}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:home")
 
 
 # Users' changes (roles aside) are audited like everything else: who changed an account, when,

@@ -89,3 +89,25 @@ def report_state(submitted_on: dt.date | None, due: dt.date, today: dt.date) -> 
     if submitted_on is None:
         return ReportState.OVERDUE if today > due else ReportState.NOT_DUE
     return ReportState.LATE if submitted_on > due else ReportState.SUBMITTED
+
+
+def close_date(period: Period, due_days: int, close_after_days: int) -> dt.date | None:
+    """The last day a period's reports can be changed: ``close_after_days`` after its due date.
+
+    ``close_after_days == 0`` means the plan's periods never close (``None``).
+    """
+    if not close_after_days:
+        return None
+    return due_date(period, due_days) + dt.timedelta(days=close_after_days)
+
+
+def is_closed(period: Period, today: dt.date, due_days: int, close_after_days: int) -> bool:
+    """Whether ``period`` is closed for reporting on ``today`` (the close date itself is open)."""
+    closes = close_date(period, due_days, close_after_days)
+    return closes is not None and today > closes
+
+
+def value_period(year: int, quarter: int | None) -> Period:
+    """The period an indicator value belongs to for closing: its quarter, or for a value of the
+    whole year the year's fourth quarter (a yearly value closes with Q4's reports)."""
+    return Period(year, quarter or 4)

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Responsibility, TaskReport, TaskSummary
+from .cycle import require_open
+from .models import ReopenScope, Responsibility, TaskReport, TaskSummary
 from .periods import Period
 from .permissions import can_report_on
 from .review import mark_resubmitted
@@ -94,13 +95,17 @@ def task_report_submit(
     """Store a unit's report on a task for a period, or revise the one the user saw.
 
     Raises ``PermissionDenied`` unless ``user`` reports for the responsibility's unit,
-    ``ValidationError`` for a period outside the plan or not yet begun, and ``StaleVersion`` when
+    ``ValidationError`` for a period outside the plan, not yet begun or closed (without a
+    reopening granted for the unit's period or this task), and ``StaleVersion`` when
     the report changed (or appeared) since the user opened it.
     """
     if not can_report_on(user, responsibility):
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
     task = responsibility.task
-    validate_period(task.plan, period, today or timezone.localdate())
+    today = today or timezone.localdate()
+    validate_period(task.plan, period, today)
+    require_open(plan=task.plan, unit_id=responsibility.unit_id, period=period,
+                 scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip
     report = locked_at_version(
         TaskReport,
         expected_version,
@@ -143,7 +148,10 @@ def task_summary_submit(
     if not lead.is_lead or not can_report_on(user, lead):
         raise PermissionDenied(_("Only staff of the lead unit may write the task's summary."))
     task = lead.task
-    validate_period(task.plan, period, today or timezone.localdate())
+    today = today or timezone.localdate()
+    validate_period(task.plan, period, today)
+    require_open(plan=task.plan, unit_id=lead.unit_id, period=period,
+                 scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip
     row = locked_at_version(
         TaskSummary, expected_version, task=task, year=period.year, quarter=period.quarter
     )

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from . import permissions
+from .cycle import closing
 from .evidence import (
     can_manage_evidence,
     evidence_add,
@@ -21,7 +22,7 @@ from .evidence import (
 )
 from .forms import EvidenceForm, TaskReportForm, TaskSummaryForm
 from .mixins import CurrentPlanMixin
-from .models import Evidence, Responsibility, TaskReport, TaskSummary
+from .models import Evidence, ReopenScope, Responsibility, TaskReport, TaskSummary
 from .periods import Period
 from .review import returned_context
 from .services import StaleVersion, task_report_submit, task_summary_submit
@@ -41,6 +42,13 @@ class PeriodPageMixin(CurrentPlanMixin):
                 _("%(period)s is not a reporting period of this plan.") % {"period": period}
             )
         return period
+
+    def closing(self, responsibility, period):
+        """Whether the period is closed for the unit's reports on this task."""
+        return closing(
+            plan=self.plan, unit_id=responsibility.unit_id, scope=ReopenScope.TASK,
+            object_id=responsibility.task_id, periods=[period], today=self.today,
+        )  # fmt: skip
 
     def period_choices(self):
         return [p for p in self.plan.reporting_periods if p <= Period.containing(self.today)][::-1]
@@ -85,6 +93,7 @@ class TaskReportFormView(PeriodPageMixin, View):
             "due": self.plan.due_date(period),
             "conflict": conflict,
             **returned_context(form, existing),
+            "closing": self.closing(responsibility, period),
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
@@ -154,6 +163,7 @@ class TaskSummaryFormView(PeriodPageMixin, View):
         context = {
             "lead": lead, "task": lead.task, "period": period, "periods": self.period_choices(),
             "form": form, "existing": existing, "reports": reports, "conflict": conflict,
+            "closing": self.closing(lead, period),
         }  # fmt: skip
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plan.cycle import require_open
+from plan.models import ReopenScope
 from plan.permissions import require_report_on
 from plan.review import mark_resubmitted
 from plan.services import validate_period
@@ -77,6 +79,9 @@ def validate_report(project: Project, data: ReportInput, today: dt.date) -> None
 
     try:
         validate_period(project.annex.plan, data.period, today)
+        require_open(plan=project.annex.plan, unit_id=project.unit_id, period=data.period,
+                     scope=ReopenScope.PROJECT, object_id=project.pk, today=today,
+                     field="period")  # fmt: skip
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)

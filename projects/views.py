@@ -16,9 +16,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
+from plan.cycle import closing
 from plan.evidence import evidence_add, evidence_prefetch
 from plan.mixins import CurrentPlanMixin
-from plan.models import ReviewState
+from plan.models import ReopenScope, ReviewState
+from plan.periods import Period
 from plan.review import returned_context
 from plan.spreadsheets import file_name, xlsx_response
 from plan.views import EvidencePageView
@@ -131,8 +133,15 @@ class ProjectPageMixin(CurrentPlanMixin):
             annex__plan=self.plan,
         )
 
+    def closing(self, project):
+        """Which periods the report form offers are closed for this project."""
+        periods = [p for p in self.plan.reporting_periods if p <= Period.containing(self.today)]
+        return closing(plan=self.plan, unit_id=project.unit_id, scope=ReopenScope.PROJECT,
+                       object_id=project.pk, periods=periods, today=self.today)  # fmt: skip
+
     def page_context(self, project, **extra):
         user = self.request.user
+        can_report = permissions.can_report_on(user, project)
         lagging = is_lagging(
             status=project.status,
             percent=project.percent_complete,
@@ -149,10 +158,11 @@ class ProjectPageMixin(CurrentPlanMixin):
             "project": project,
             "lagging": lagging,
             "period": self.period,
-            "can_report": permissions.can_report_on(user, project),
+            "can_report": can_report,
             "updates": updates,
             "returned_updates": [u for u in updates if u.review_state == ReviewState.RETURNED],
             "history": project_history(project),
+            "closing": self.closing(project) if can_report else None,
             **extra,
         }
 

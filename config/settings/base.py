@@ -195,3 +195,10 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+
+# Reminders (manage.py send_reminders): the dashboard's address for links in e-mails, and how
+# many days ahead a report counts as due soon.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+REMINDER_DUE_WITHIN_DAYS = int(os.environ.get("DJANGO_REMINDER_DAYS", "7"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dashboard@localhost")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Target
 from plan.evidence import evidence_add
-from plan.models import Responsibility, TaskReport, Unit
+from plan.models import ReopenRequest, Responsibility, TaskReport, Unit
 from plan.periods import reporting_period
 from plan.review import token as review_token
 from projects.models import Project, ProjectImport, ProjectUpdate
@@ -44,6 +44,9 @@ LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 4
 REVIEW_PAGE = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403,
                "admin": 200, "reviewer": 200}  # fmt: skip
 REVIEW_WRITE = {**REVIEW_PAGE, "admin": 302, "reviewer": 302}
+# Staff of any unit may ask to reopen (the form offers only their units); leaders may not.
+UNIT_STAFF = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200,
+              "reviewer": 403}  # fmt: skip
 
 
 def period(plan):
@@ -74,8 +77,13 @@ def objects(plan):
     )  # fmt: skip
     (evidence,) = evidence_add(report=report, user=User.objects.get(username="admin"),
                                uploads=[pdf_upload()])  # fmt: skip
+    reopen = ReopenRequest.objects.create(
+        plan=plan, unit=unit, year=2024, quarter=1, subject="走查", reason="走查",
+        requested_by=User.objects.get(username="kjj"), requested_at=timezone.now(),
+    )  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
-            "import": pending, "update": update, "evidence": evidence}  # fmt: skip
+            "import": pending, "update": update, "evidence": evidence,
+            "reopen": reopen}  # fmt: skip
 
 
 def pdf_upload():
@@ -151,6 +159,17 @@ def matrix(plan, o):
                                  "note": ""}),
         }),
         "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
+        "dashboard:reopen-list": ([], {"get": (READ, None)}),
+        "dashboard:reopen-request": ([], {
+            "get": (UNIT_STAFF, None),
+            # No period of the walked plan is closed: the form refuses and stores nothing.
+            "post": (UNIT_STAFF, {"unit": unit.pk, "period": p, "scope": "period",
+                                  "reason": "走查"}),
+        }),
+        "dashboard:reopen-decide": ([o["reopen"].pk], {"post": (REVIEW_WRITE, {
+            f"r{o['reopen'].pk}-action": "grant", f"r{o['reopen'].pk}-days": 7})}),
+        "dashboard:reminder-notice": ([], {"post": (REVIEW_WRITE, {
+            "unit": unit.pk, "period": p, "kind": "tasks", "year": p[:4]})}),
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Column, Plan, Reviewable, Unit
+from plan.models import Column, Plan, Reviewable, ReviewState, Unit
+from plan.periods import reporting_period
+from plan.warnings import Colour, blue_days, in_blue_window
 
 from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
@@ -110,6 +112,41 @@ class ProjectQuerySet(models.QuerySet):
                 models.When(behind, then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
+            )
+        )
+
+    def with_colour(self, plan, today, days=None):
+        """Annotate ``colour`` (red / yellow / blue / none): ``progress.project_colour`` in SQL,
+        for the plan's reporting period on ``today``, so that tables filter, count and sort on
+        it. Adds ``is_lagging`` too where it is not annotated yet.
+
+        Whether the period's due date has passed, or is near, is the same for every row, so it
+        is decided here and only the per-project parts (report in? returned? lagging? past the
+        end?) go into SQL.
+        """
+        days = blue_days() if days is None else days
+        period = reporting_period(today, plan.start_year, plan.end_year)
+        due = plan.due_date(period)
+        report = ProjectUpdate.objects.filter(
+            project=models.OuterRef("pk"), year=period.year, quarter=period.quarter
+        )
+        queryset = self if "is_lagging" in self.query.annotations else self.with_lag(today)
+        red = models.Q(planned_end__lt=today) & ~models.Q(status=ProjectStatus.COMPLETED)
+        if today > due:
+            red |= ~models.Exists(report)
+        whens = [
+            models.When(red, then=models.Value(Colour.RED)),
+            models.When(
+                models.Q(is_lagging=True)
+                | models.Exists(report.filter(review_state=ReviewState.RETURNED)),
+                then=models.Value(Colour.YELLOW),
+            ),
+        ]
+        if in_blue_window(due, today, days):
+            whens.append(models.When(~models.Exists(report), then=models.Value(Colour.BLUE)))
+        return queryset.annotate(
+            colour=models.Case(
+                *whens, default=models.Value(Colour.NONE), output_field=models.CharField()
             )
         )
 

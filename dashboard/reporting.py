@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from plan.completeness import Matrix, build_matrix
-from plan.models import Plan, Responsibility, Task, TaskReport, TaskSummary, Unit
+from plan.models import Plan, Responsibility, ReviewState, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period
 from projects.models import Project, ProjectUpdate
 
@@ -41,12 +41,13 @@ def task_matrix(
         "unit_id", "task_id"
     ):
         obligations.setdefault(unit_id, []).append(task_id)
-    submissions = {
-        (unit_id, task_id, Period(year, quarter)): (_local_date(submitted_at), pk)
-        for unit_id, task_id, year, quarter, submitted_at, pk in reports.values_list(
-            "unit_id", "task_id", "year", "quarter", "submitted_at", "pk"
-        )
-    }
+    submissions, returned = {}, set()
+    for unit_id, task_id, year, quarter, submitted_at, pk, review_state in reports.values_list(
+        "unit_id", "task_id", "year", "quarter", "submitted_at", "pk", "review_state"
+    ):
+        submissions[unit_id, task_id, Period(year, quarter)] = (_local_date(submitted_at), pk)
+        if review_state == ReviewState.RETURNED:
+            returned.add((unit_id, task_id, Period(year, quarter)))
     units = Unit.objects.filter(pk__in=responsibilities.values("unit_id")).order_by(
         "sort_order", "name"
     )
@@ -57,6 +58,7 @@ def task_matrix(
         submissions=submissions,
         due_dates={p: plan.due_date(p) for p in periods},
         today=today,
+        returned=returned,
     )
 
 
@@ -73,12 +75,14 @@ def project_matrix(
     ):
         obligations.setdefault(unit_id, []).append(project_id)
     updates = ProjectUpdate.objects.filter(project__in=projects, **_periods_filter(periods))
-    submissions = {
-        (unit_id, project_id, Period(year, quarter)): (_local_date(submitted_at), project_id)
-        for unit_id, project_id, year, quarter, submitted_at in updates.values_list(
-            "project__unit_id", "project_id", "year", "quarter", "submitted_at"
-        )
-    }
+    submissions, returned = {}, set()
+    for unit_id, project_id, year, quarter, submitted_at, review_state in updates.values_list(
+        "project__unit_id", "project_id", "year", "quarter", "submitted_at", "review_state"
+    ):
+        key = (unit_id, project_id, Period(year, quarter))
+        submissions[key] = (_local_date(submitted_at), project_id)
+        if review_state == ReviewState.RETURNED:
+            returned.add(key)
     units = Unit.objects.filter(pk__in=projects.values("unit_id")).order_by("sort_order", "name")
     return build_matrix(
         units=units,
@@ -87,6 +91,7 @@ def project_matrix(
         submissions=submissions,
         due_dates={p: plan.due_date(p) for p in periods},
         today=today,
+        returned=returned,
     )
 
 

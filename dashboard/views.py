@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,10 +22,11 @@ from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
-from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
+from plan.models import Responsibility, ReviewState, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
+from plan.warnings import Colour, blue_days, obligation_colour
 from projects.models import Annex, Project, ProjectUpdate
 
 from . import audit, cockpit
@@ -134,14 +135,31 @@ class UnitDetailView(PlanPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unit = self.object
-        context["responsibilities"] = (
+        reports = TaskReport.objects.filter(
+            task=OuterRef("task"), unit=OuterRef("unit"),
+            year=self.period.year, quarter=self.period.quarter,
+        )  # fmt: skip
+        responsibilities = list(
             Responsibility.objects.filter(unit=unit, task__plan=self.plan)
             .select_related("task")
             .order_by("task__number")
+            .annotate(
+                reported=Exists(reports),
+                returned=Exists(reports.filter(review_state=ReviewState.RETURNED)),
+            )
         )
+        due, days = self.plan.due_date(self.period), blue_days()
+        for r in responsibilities:
+            r.colour = obligation_colour(submitted=r.reported, returned=r.returned, due=due,
+                                         today=self.today, days=days)  # fmt: skip
+        context["responsibilities"] = responsibilities
         context["projects"] = (
-            Project.objects.filter(unit=unit, annex__plan=self.plan).for_list().with_lag(self.today)
+            Project.objects.filter(unit=unit, annex__plan=self.plan)
+            .for_list()
+            .with_lag(self.today)
+            .with_colour(self.plan, self.today)
         )
+        context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
         return context
 
@@ -267,7 +285,15 @@ class CockpitView(PlanPageMixin, TemplateView):
             .order_by("percent_complete", "annex__number", "order")[:8]
         )
         projects = cockpit.project_counts(plan, self.today)
+        red_projects = (
+            Project.objects.filter(annex__plan=plan)
+            .for_list()
+            .with_colour(plan, self.today)
+            .filter(colour=Colour.RED)
+            .order_by(F("planned_end").asc(nulls_last=True), "annex__number", "order")[:8]
+        )
         context.update(
+            red_projects=red_projects,
             tasks=tasks,
             projects=projects,
             indicators=indicators,

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from .periods import Period, ReportState, report_state
+from .warnings import Colour, blue_days, obligation_colour, worst
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Item:
     key: Hashable
     state: str
     ref: object = None
+    colour: str = Colour.NONE  # three-colour supervision (plan.warnings)
 
 
 @dataclass
@@ -38,6 +40,11 @@ class Cell:
         """The worst state in the cell (overdue before late before not due before submitted)."""
         states = {item.state for item in self.items}
         return next((s for s in ReportState.ORDER if s in states), None)
+
+    @property
+    def colour(self) -> str:
+        """The most urgent colour in the cell (red before yellow before blue)."""
+        return worst(item.colour for item in self.items)
 
     @property
     def received(self) -> int:
@@ -80,9 +87,14 @@ def build_matrix(
     submissions: dict[tuple[int, Hashable, Period], tuple[dt.date, object]],
     due_dates: dict[Period, dt.date],
     today: dt.date,
+    returned: frozenset | set = frozenset(),
+    days: int | None = None,
 ) -> Matrix:
     """A row for every unit that owes anything, a cell for every period, an item for every
-    expected report. ``units`` are objects with a ``pk``, in the order the rows should take."""
+    expected report. ``units`` are objects with a ``pk``, in the order the rows should take.
+    ``returned`` holds the (unit id, key, period) of reports the reviewer returned; ``days`` is
+    the blue window of the three colours (default: the setting)."""
+    days = blue_days() if days is None else days
     rows = []
     for unit in units:
         keys = obligations.get(unit.pk)
@@ -93,9 +105,15 @@ def build_matrix(
             cell = Cell(unit, period)
             for key in keys:
                 submitted_on, ref = submissions.get((unit.pk, key, period), (None, None))
-                cell.items.append(
-                    Item(key, report_state(submitted_on, due_dates[period], today), ref)
+                due = due_dates[period]
+                colour = obligation_colour(
+                    submitted=submitted_on is not None,
+                    returned=(unit.pk, key, period) in returned,
+                    due=due,
+                    today=today,
+                    days=days,
                 )
+                cell.items.append(Item(key, report_state(submitted_on, due, today), ref, colour))
             cells.append(cell)
         rows.append(Row(unit, cells))
     return Matrix(periods, rows)

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from . import permissions
 from .selectors import current_plan
+from .warnings import blue_days
 
 
 def site(request):
@@ -15,6 +16,7 @@ def site(request):
         "user_is_administrator": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.is_administrator(user)
         ),
+        "warning_days": blue_days(),  # the blue window of the three colours (plan.warnings)
         "user_can_report": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.reportable_unit_ids(user) != frozenset()
         ),

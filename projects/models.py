@@ -144,10 +144,13 @@ class ProjectQuerySet(models.QuerySet):
         ]
         if in_blue_window(due, today, days):
             whens.append(models.When(~models.Exists(report), then=models.Value(Colour.BLUE)))
+        rank = [models.When(colour=c, then=models.Value(i)) for i, c in enumerate(Colour.ORDER)]
         return queryset.annotate(
             colour=models.Case(
                 *whens, default=models.Value(Colour.NONE), output_field=models.CharField()
-            )
+            ),
+            # Most urgent first when sorted ascending (the names do not sort by urgency).
+            colour_rank=models.Case(*rank, output_field=models.IntegerField()),
         )
 
     def for_export(self):

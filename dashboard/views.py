@@ -29,7 +29,7 @@ from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from plan.warnings import Colour, blue_days, obligation_colour
 from projects.models import Annex, Project, ProjectUpdate
 
-from . import audit, cockpit
+from . import audit, changes, cockpit
 from .audit import AuditFilter
 from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
@@ -309,6 +309,26 @@ class CockpitView(PlanPageMixin, TemplateView):
         unit_ids = permissions.reportable_unit_ids(self.request.user)
         if unit_ids:
             context["todo"] = todo_for(self.request.user, unit_ids, plan, self.period)
+        return context
+
+
+class ChangesView(PlanPageMixin, TemplateView):
+    """What changed this quarter, for leadership: a reporting period (``?period=2025Q3``,
+    by default the current one) against the one before it."""
+
+    template_name = "dashboard/changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = [p for p in self.plan.reporting_periods if p <= self.period]
+        try:
+            period = Period.parse(self.request.GET.get("period", ""))
+        except ValueError:
+            period = self.period
+        if period not in choices:
+            period = self.period
+        context.update(changes=changes.changes(self.plan, period), period=period,
+                       periods=list(reversed(choices)), limit=changes.LIMIT)  # fmt: skip
         return context
 
 

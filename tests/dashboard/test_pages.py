@@ -18,6 +18,7 @@ def page_urls(plan):
         "home": reverse("dashboard:home"),
         "overview": reverse("plan:overview"),
         "evaluation": reverse("plan:evaluation"),
+        "changes": reverse("plan:changes"),
         "task-list": reverse("plan:task-list"),
         "task-detail": reverse("plan:task-detail", args=[1]),
         "unit-list": reverse("plan:unit-list"),
@@ -32,6 +33,7 @@ PINNED_QUERIES = {
     "home": 14,  # 13 + the red projects
     "overview": 11,
     "evaluation": 15,
+    "changes": 10,
     "task-list": 7,
     "task-detail": 14,
     "unit-list": 5,

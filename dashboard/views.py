@@ -246,13 +246,23 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
             due=due,
             kind=self.request.GET.get("kind", TASKS),
             tasks=[
-                (r, reports.get(r.task_id), state_of(reports.get(r.task_id), due, self.today))
+                (
+                    r,
+                    reports.get(r.task_id),
+                    state_of(reports.get(r.task_id), due, self.today),
+                    colour_of(reports.get(r.task_id), due, self.today),
+                )
                 for r in responsibilities
             ],
             projects=[
-                (p, updates.get(p.pk), state_of(updates.get(p.pk), due, self.today))
+                (
+                    p,
+                    updates.get(p.pk),
+                    state_of(updates.get(p.pk), due, self.today),
+                    colour_of(updates.get(p.pk), due, self.today),
+                )
                 for p in projects
-            ],
+            ],  # fmt: skip
             can_report=may_report is None or unit.pk in may_report,
         )
         return context
@@ -261,6 +271,13 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
 def state_of(report, due, today) -> str:
     submitted = timezone.localtime(report.submitted_at).date() if report else None
     return report_state(submitted, due, today)
+
+
+def colour_of(report, due, today) -> str:
+    """The three-colour mark of one expected report (plan.warnings)."""
+    return obligation_colour(submitted=report is not None,
+                             returned=report is not None and report.is_returned,
+                             due=due, today=today, days=blue_days())  # fmt: skip
 
 
 class CockpitView(PlanPageMixin, TemplateView):

@@ -148,3 +148,20 @@ def test_cockpit_counts_colours_and_lists_red_projects(client, people, marked, t
     text = response.text
     assert 'data-testid="colour-counts"' in text and 'data-testid="colour-legend"' in text
     assert f"{reverse('projects:project-list')}?colour=red" in text
+
+
+def test_unit_period_page_marks_each_report_owed(client, people, marked, today):
+    today(D(2026, 1, 5))
+    unit = Unit.objects.get(name="市科技局")
+    client.force_login(people["leader"])
+    response = client.get(reverse("dashboard:unit-period-reports", args=[unit.pk, "2025Q4"]))
+    colours = {p.pk: colour for p, _, _, colour in response.context["projects"]}
+    # A report's own colour: the returned one yellow, the missing ones blue, the rest none
+    # (lag and end dates belong to the project's colour, not to its report's).
+    assert colours[marked["returned"].pk] == "yellow"
+    assert colours[marked["red"].pk] == colours[marked["none"].pk] == "none"
+    assert {c for _, _, _, c in response.context["tasks"]} == {"blue"}
+    assert 'data-testid="colour-legend"' in response.text
+    today(D(2026, 1, 11))
+    response = client.get(reverse("dashboard:unit-period-reports", args=[unit.pk, "2025Q4"]))
+    assert {c for _, _, _, c in response.context["tasks"]} == {"red"}

@@ -38,13 +38,16 @@ class ProjectChange:
     lagging_before: bool
     lagging_now: bool
 
+    # Before its first report a project counts as not started at 0%, so a first report that
+    # says just that is no change.
+
     @property
     def status_changed(self) -> bool:
-        return self.was_status != self.now_status
+        return (self.was_status or ProjectStatus.NOT_STARTED) != self.now_status
 
     @property
     def percent_changed(self) -> bool:
-        return self.was_percent != self.now_percent
+        return (self.was_percent or 0) != self.now_percent
 
     @property
     def was_label(self):

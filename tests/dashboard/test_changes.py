@@ -51,6 +51,8 @@ def scenario(plan):
     report(e, 2, "in_progress", 20)
     report(e, 3, "in_progress", 20)  # unchanged: nowhere on the page
     report(e, 4, "in_progress", 25)  # a later period does not count for 2025Q3
+    report(projects[5], 3, "not_started", 0)  # a first report saying "not started": no change
+    report(projects[6], 3, "in_progress", 5)  # a first report with progress: changed
     r = Responsibility.objects.filter(task__plan=plan).order_by("task__number", "order")[0]
     task_report = TaskReport.objects.create(
         task=r.task, unit=r.unit, year=2025, quarter=3, status="on_track", progress="x",
@@ -64,7 +66,7 @@ def scenario(plan):
     changed = indicator(plan, "down", {2024: 80, 2025: 50})  # on track -> behind
     indicator(plan, "same", {2024: 10, 2025: 20})  # behind -> behind
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "task_report": task_report,
-            "indicator": changed}  # fmt: skip
+            "indicator": changed, "first": projects[6]}  # fmt: skip
 
 
 def pks(bounded):
@@ -78,7 +80,7 @@ def test_changes_page_lists_exactly_what_changed_in_the_period(client, people, s
     assert response.status_code == 200
     c = response.context["changes"]
     assert (str(c.period), str(c.previous)) == ("2025Q3", "2025Q2")
-    assert pks(c.changed) == {s["a"].pk, s["c"].pk}
+    assert pks(c.changed) == {s["a"].pk, s["c"].pk, s["first"].pk}
     assert pks(c.newly_lagging) == {s["b"].pk}
     assert pks(c.newly_completed) == {s["c"].pk}
     assert [row.indicator for row in c.indicators.rows] == [s["indicator"]]

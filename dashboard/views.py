@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,7 +26,7 @@ from plan.models import Responsibility, ReviewState, Task, TaskReport, TaskSumma
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
-from plan.warnings import Colour, blue_days, obligation_colour
+from plan.warnings import blue_days, obligation_colour
 from projects.models import Annex, Project, ProjectUpdate
 
 from . import audit, changes, cockpit
@@ -298,19 +298,12 @@ class CockpitView(PlanPageMixin, TemplateView):
             Project.objects.filter(annex__plan=plan)
             .for_list()
             .with_lag(self.today)
+            .with_colour(plan, self.today)
             .filter(is_lagging=True)
             .order_by("percent_complete", "annex__number", "order")[:8]
         )
         projects = cockpit.project_counts(plan, self.today)
-        red_projects = (
-            Project.objects.filter(annex__plan=plan)
-            .for_list()
-            .with_colour(plan, self.today)
-            .filter(colour=Colour.RED)
-            .order_by(F("planned_end").asc(nulls_last=True), "annex__number", "order")[:8]
-        )
         context.update(
-            red_projects=red_projects,
             tasks=tasks,
             projects=projects,
             indicators=indicators,

@@ -133,7 +133,7 @@ def test_matrix_cells_carry_the_worst_colour_of_their_reports(client, people, ma
     assert {r.cells[3].colour for r in tasks.context["matrix"].rows} == {"blue"}
 
 
-def test_cockpit_counts_colours_and_lists_red_projects(client, people, marked, today):
+def test_cockpit_counts_colours_and_marks_the_lagging_projects(client, people, marked, today):
     today(D(2026, 1, 5))
     client.force_login(people["leader"])
     response = client.get(reverse("dashboard:home"))
@@ -142,7 +142,8 @@ def test_cockpit_counts_colours_and_lists_red_projects(client, people, marked, t
     assert (counts["colour_red"], counts["colour_yellow"], counts["colour_blue"]) == (
         1, 2, total - 4,
     )  # fmt: skip
-    assert [p.pk for p in response.context["red_projects"]] == [marked["red"].pk]
+    lagging = {p.pk: p.colour for p in response.context["lagging_projects"]}
+    assert lagging[marked["red"].pk] == "red" and lagging[marked["lagging"].pk] == "yellow"
     reports = response.context["completeness"]["projects"].colours
     assert reports == {"red": 0, "yellow": 1, "blue": total - 4}
     text = response.text

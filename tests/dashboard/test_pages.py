@@ -30,7 +30,7 @@ def page_urls(plan):
 
 # Queries per page for a logged-in reader: session, user and role lookups included.
 PINNED_QUERIES = {
-    "home": 14,  # 13 + the red projects
+    "home": 13,
     "overview": 11,
     "evaluation": 15,
     "changes": 10,

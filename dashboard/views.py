@@ -262,7 +262,7 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
                     colour_of(updates.get(p.pk), due, self.today),
                 )
                 for p in projects
-            ],  # fmt: skip
+            ],
             can_report=may_report is None or unit.pk in may_report,
         )
         return context

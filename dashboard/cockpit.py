@@ -12,6 +12,7 @@ from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
 from plan.models import Plan, Responsibility, ReviewState, TaskReport
 from plan.periods import Period, ReportState
+from plan.warnings import Colour, blue_days, in_blue_window
 from projects.models import Project, ProjectStatus, ProjectUpdate
 
 
@@ -21,6 +22,15 @@ class Completeness:
     expected: int
     late: int
     overdue: int
+    returned: int = 0
+    due_soon: int = 0  # missing, and due within the blue window of the three colours
+
+    @property
+    def colours(self) -> dict[str, int]:
+        """This period's reports by the three colours (plan.warnings): red overdue, yellow
+        returned, blue due soon."""
+        return {Colour.RED: self.overdue, Colour.YELLOW: self.returned,
+                Colour.BLUE: self.due_soon}  # fmt: skip
 
     @property
     def share(self) -> float | None:
@@ -39,21 +49,27 @@ def completeness(matrix) -> Completeness:
 
 
 def project_counts(plan: Plan, today, approved: bool = False) -> Counter:
-    """Projects by status, plus ``"lagging_rule"`` for how many lag by the lag rule (one query);
-    with ``approved``, by the state of each project's latest approved report."""
+    """Projects by status, plus ``"lagging_rule"`` for how many lag by the lag rule and
+    ``"colour_red"`` / ``"colour_yellow"`` / ``"colour_blue"`` by the three colours (one query);
+    with ``approved``, status and lag by the state of each project's latest approved report (the
+    colours judge the projects as last reported: they say what to chase)."""
     status = "approved_status" if approved else "status"
+    colours = {f"colour_{c}": Count("pk", filter=Q(colour=c)) for c in Colour.MARKED}
     rows = (
         Project.objects.filter(annex__plan=plan)
         .with_lag(today, approved)
+        .with_colour(plan, today)
         .order_by()
         .values(status)
-        .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)))
+        .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)), **colours)
     )
     counts = Counter()
     for row in rows:
         counts[row[status]] += row["n"]
         counts["lagging_rule"] += row["lagging"]
         counts["all"] += row["n"]
+        for key in colours:
+            counts[key] += row[key]
     return counts
 
 
@@ -69,10 +85,14 @@ def reporting_completeness(plan: Plan, period: Period, today) -> dict:
             expected=Count("pk"),
             received=Count("pk", filter=Q(Exists(reports))),
             late=Count("pk", filter=Q(Exists(reports.filter(submitted_at__gte=late_from)))),
+            returned=Count(
+                "pk", filter=Q(Exists(reports.filter(review_state=ReviewState.RETURNED)))
+            ),
         )
         missing = counts["expected"] - counts["received"]
         return Completeness(counts["received"], counts["expected"], counts["late"],
-                            missing if today > due else 0)  # fmt: skip
+                            missing if today > due else 0, counts["returned"],
+                            missing if in_blue_window(due, today, blue_days()) else 0)  # fmt: skip
 
     task_reports = TaskReport.objects.filter(
         task=OuterRef("task"), unit=OuterRef("unit"), **in_period

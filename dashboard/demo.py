@@ -13,13 +13,22 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Observation, Target
 from indicators.services import target_revise
+from plan.cycle import reminder_notice_send, reopen_grant, reopen_request_submit
+from plan.evidence import evidence_add
 from plan.models import (
+    Evidence,
     Plan,
+    ReminderLog,
+    ReminderNotice,
+    ReopenRequest,
+    ReopenScope,
     Responsibility,
     ReviewState,
     TaskReport,
@@ -28,9 +37,11 @@ from plan.models import (
     Unit,
     UnitMembership,
 )
+from plan.periods import Period
 from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
-from plan.review import snapshot
+from plan.review import review_return, snapshot, token
 from projects.models import Project, ProjectStatus, ProjectUpdate
+from projects.services import ReportInput, project_update_submit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_PERIOD = (2022, 4)
@@ -145,6 +156,14 @@ def _project_reports(project: Project, rng: random.Random, user) -> list[Project
 # Review in the demo: every quarter before the last is approved; in the last one about one report
 # in eight was returned with a comment, the rest wait for the reviewer. Indicator values are
 # approved but for one, which waits.
+DEMO_CLOSE_AFTER_DAYS = 365
+# A one-page PDF for the demo's evidence files (a real PDF: the upload checks the content).
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 RETURN_COMMENTS = [
     "（演示）进度描述过于笼统，请补充本季度完成的具体工程量和投资额。",
     "（演示）完成比例与上季度相比变化较大，请说明原因。",
@@ -230,7 +249,19 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
 
 
 def remove_demo(plan: Plan) -> None:
-    """Take the demo data out again: reports, values, project state it set, demo users."""
+    """Take the demo data out again: reports, values, project state it set, the cycle's rows
+    (evidence files with their stored files, reopenings, reminders), demo users."""
+    demo_users = list(
+        get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS])
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    for evidence in Evidence.objects.filter(uploaded_by__in=demo_users):
+        evidence.file.delete(save=False)
+    for model, field in ((Evidence, "uploaded_by"), (ReopenRequest, "requested_by"),
+                         (ReminderNotice, "sent_by")):  # fmt: skip
+        model.objects.filter(**{f"{field}__in": demo_users}).delete()
+        model.history.filter(**{f"{field}_id__in": demo_users}).delete()
+    ReminderLog.objects.filter(user__in=demo_users).delete()
     TaskReport.objects.filter(task__plan=plan, is_demo=True).delete()
     TaskReport.history.filter(task__plan=plan, is_demo=True).delete()
     TaskSummary.objects.filter(task__plan=plan, is_demo=True).delete()
@@ -258,8 +289,9 @@ def remove_demo(plan: Plan) -> None:
         project.save_without_historical_record()
     get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
     Plan.objects.filter(pk=plan.pk).update(
-        demo_data=False, reporting_start_year=None, reporting_start_quarter=None
-    )
+        demo_data=False, reporting_start_year=None, reporting_start_quarter=None,
+        close_after_days=0,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -330,13 +362,68 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     bulk_create_with_history(task_reports, TaskReport, default_change_reason=DEMO_REASON)
     bulk_create_with_history(summaries, TaskSummary, default_change_reason=DEMO_REASON)
     # The demo's reports start with the plan's publication quarter (it was issued in November
-    # 2022); an administrator sets this for real data.
+    # 2022); an administrator sets this for real data. Its periods close a year after their due
+    # date, so that in 2026 the older quarters are closed and the last one can still be fixed.
     Plan.objects.filter(pk=plan.pk).update(
         demo_data=True,
         reporting_start_year=FIRST_PERIOD[0],
         reporting_start_quarter=FIRST_PERIOD[1],
+        close_after_days=DEMO_CLOSE_AFTER_DAYS,
     )
+    plan.refresh_from_db()
+    _demo_cycle(plan, users, projects)
     return DEMO_USERS
+
+
+def _demo_cycle(plan: Plan, users: dict, projects: list[Project]) -> None:
+    """The rest of the quarterly cycle, through the same services as the users: a report
+    returned and resubmitted (its history shows both), evidence files, a closed period reopened
+    for one project, and a reviewer's reminder to a unit."""
+    reviewer, staff = users["demo-reviewer"], users["demo-staff-kjj"]
+    last = Period(*LAST_PERIOD)
+    today = timezone.localdate()
+    first = projects[0]
+    report = first.updates.get(year=last.year, quarter=last.quarter)
+    if report.review_state == ReviewState.SUBMITTED:
+        review_return(report=report, user=reviewer, seen_token=token(report),
+                      comment=RETURN_COMMENTS[0], fields=["progress"])  # fmt: skip
+        report.refresh_from_db()
+    first.refresh_from_db()
+    fixed = project_update_submit(
+        project_id=first.pk, user=staff, expected_version=first.version, replace=True,
+        data=ReportInput(period=last, status=report.status,
+                         percent_complete=report.percent_complete,
+                         investment_completed=report.investment_completed,
+                         progress=f"{report.progress}（演示）本季度完成主体结构验收，累计浇筑混凝土1.2万立方米。",
+                         problems=report.problems, next_steps=report.next_steps),
+        today=today,
+    )  # fmt: skip
+    # The service's save of the project is part of the demo, and goes with it.
+    Project.history.filter(id=first.pk, history_change_reason=None).update(
+        history_change_reason=DEMO_REASON
+    )
+    pdf = SimpleUploadedFile("（演示）主体结构验收记录.pdf", DEMO_PDF)
+    evidence_add(report=fixed, user=staff, uploads=[pdf])
+    task_report = (
+        TaskReport.objects.filter(task__plan=plan, unit__name="市科技局", year=last.year,
+                                  quarter=last.quarter)
+        .order_by("task__number").first()
+    )  # fmt: skip
+    if task_report is not None:
+        pdf = SimpleUploadedFile("（演示）高新技术企业认定名单.pdf", DEMO_PDF)
+        evidence_add(report=task_report, user=staff, uploads=[pdf])
+    # The quarter before the last is closed; 市科技局 asked to correct one project, and got it.
+    earlier = plan.reporting_periods[-2]
+    if plan.is_closed(earlier, today):
+        request = reopen_request_submit(
+            plan=plan, unit=first.unit, period=earlier, scope=ReopenScope.PROJECT,
+            object_id=first.pk, subject=first.name, user=staff, today=today,
+            reason="（演示）发现该季度完成投资额填报有误，需要更正。",
+        )  # fmt: skip
+        reopen_grant(request_id=request.pk, user=reviewer, days=7, today=today,
+                     comment="（演示）同意，请于7日内更正。")  # fmt: skip
+    reminder_notice_send(plan=plan, unit=Unit.objects.get(name="市工信局"), period=last,
+                         kind="tasks", user=reviewer)  # fmt: skip
 
 
 def _approved_value(year: int, reviewer) -> dict:

@@ -12,6 +12,7 @@ app_name = "plan"
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("evaluation/", views.EvaluationView.as_view(), name="evaluation"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
     path("tasks/<int:number>/", views.TaskDetailView.as_view(), name="task-detail"),
     path(

@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -22,13 +22,14 @@ from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
 from plan.mixins import CurrentPlanMixin, FiguresMixin
-from plan.models import Responsibility, Task, TaskReport, TaskSummary, Unit
+from plan.models import Responsibility, ReviewState, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
+from plan.warnings import blue_days, obligation_colour
 from projects.models import Annex, Project, ProjectUpdate
 
-from . import audit, cockpit, reminders
+from . import audit, changes, cockpit, reminders
 from .audit import AuditFilter
 from .reporting import PROJECTS, TASKS, project_matrix, task_matrix, todo_for
 
@@ -134,14 +135,31 @@ class UnitDetailView(PlanPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unit = self.object
-        context["responsibilities"] = (
+        reports = TaskReport.objects.filter(
+            task=OuterRef("task"), unit=OuterRef("unit"),
+            year=self.period.year, quarter=self.period.quarter,
+        )  # fmt: skip
+        responsibilities = list(
             Responsibility.objects.filter(unit=unit, task__plan=self.plan)
             .select_related("task")
             .order_by("task__number")
+            .annotate(
+                reported=Exists(reports),
+                returned=Exists(reports.filter(review_state=ReviewState.RETURNED)),
+            )
         )
+        due, days = self.plan.due_date(self.period), blue_days()
+        for r in responsibilities:
+            r.colour = obligation_colour(submitted=r.reported, returned=r.returned, due=due,
+                                         today=self.today, days=days)  # fmt: skip
+        context["responsibilities"] = responsibilities
         context["projects"] = (
-            Project.objects.filter(unit=unit, annex__plan=self.plan).for_list().with_lag(self.today)
+            Project.objects.filter(unit=unit, annex__plan=self.plan)
+            .for_list()
+            .with_lag(self.today)
+            .with_colour(self.plan, self.today)
         )
+        context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
         return context
 
@@ -229,11 +247,21 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
             due=due,
             kind=self.request.GET.get("kind", TASKS),
             tasks=[
-                (r, reports.get(r.task_id), state_of(reports.get(r.task_id), due, self.today))
+                (
+                    r,
+                    reports.get(r.task_id),
+                    state_of(reports.get(r.task_id), due, self.today),
+                    colour_of(reports.get(r.task_id), due, self.today),
+                )
                 for r in responsibilities
             ],
             projects=[
-                (p, updates.get(p.pk), state_of(updates.get(p.pk), due, self.today))
+                (
+                    p,
+                    updates.get(p.pk),
+                    state_of(updates.get(p.pk), due, self.today),
+                    colour_of(updates.get(p.pk), due, self.today),
+                )
                 for p in projects
             ],
             can_report=may_report is None or unit.pk in may_report,
@@ -244,6 +272,13 @@ class UnitPeriodReportsView(PlanPageMixin, TemplateView):
 def state_of(report, due, today) -> str:
     submitted = timezone.localtime(report.submitted_at).date() if report else None
     return report_state(submitted, due, today)
+
+
+def colour_of(report, due, today) -> str:
+    """The three-colour mark of one expected report (plan.warnings)."""
+    return obligation_colour(submitted=report is not None,
+                             returned=report is not None and report.is_returned,
+                             due=due, today=today, days=blue_days())  # fmt: skip
 
 
 class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
@@ -266,6 +301,7 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
             Project.objects.filter(annex__plan=plan)
             .for_list()
             .with_lag(self.today, approved)
+            .with_colour(plan, self.today)
             .filter(is_lagging=True)
             .order_by("approved_percent" if approved else "percent_complete", "annex__number",
                       "order")[:8]
@@ -296,6 +332,26 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
             todo.notices = reminders.todo_notices(unit_ids, plan, self.today)
             if plan.is_closed(self.period, self.today):
                 todo.closed_on = plan.close_date(self.period)
+        return context
+
+
+class ChangesView(PlanPageMixin, TemplateView):
+    """What changed this quarter, for leadership: a reporting period (``?period=2025Q3``,
+    by default the current one) against the one before it."""
+
+    template_name = "dashboard/changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choices = [p for p in self.plan.reporting_periods if p <= self.period]
+        try:
+            period = Period.parse(self.request.GET.get("period", ""))
+        except ValueError:
+            period = self.period
+        if period not in choices:
+            period = self.period
+        context.update(changes=changes.changes(self.plan, period), period=period,
+                       periods=list(reversed(choices)), limit=changes.LIMIT)  # fmt: skip
         return context
 
 

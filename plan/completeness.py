@@ -13,6 +13,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from .periods import Period, ReportState, report_state
+from .warnings import Colour, blue_days, obligation_colour, worst
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Item:
     ref: object = None
     review: str | None = None  # submitted / approved / returned, for a report that came in
     edited: bool = False  # changed by its unit after an approval
+    colour: str = Colour.NONE  # three-colour supervision (plan.warnings)
 
 
 @dataclass
@@ -41,6 +43,11 @@ class Cell:
         """The worst state in the cell (overdue before late before not due before submitted)."""
         states = {item.state for item in self.items}
         return next((s for s in ReportState.ORDER if s in states), None)
+
+    @property
+    def colour(self) -> str:
+        """The most urgent colour in the cell (red before yellow before blue)."""
+        return worst(item.colour for item in self.items)
 
     @property
     def received(self) -> int:
@@ -99,9 +106,14 @@ def build_matrix(
     submissions: dict[tuple[int, Hashable, Period], tuple],
     due_dates: dict[Period, dt.date],
     today: dt.date,
+    returned: frozenset | set = frozenset(),
+    days: int | None = None,
 ) -> Matrix:
     """A row for every unit that owes anything, a cell for every period, an item for every
-    expected report. ``units`` are objects with a ``pk``, in the order the rows should take."""
+    expected report. ``units`` are objects with a ``pk``, in the order the rows should take.
+    ``returned`` holds the (unit id, key, period) of reports the reviewer returned; ``days`` is
+    the blue window of the three colours (default: the setting)."""
+    days = blue_days() if days is None else days
     rows = []
     for unit in units:
         keys = obligations.get(unit.pk)
@@ -113,8 +125,18 @@ def build_matrix(
             for key in keys:
                 submitted_on, ref, *review = submissions.get((unit.pk, key, period), (None, None))
                 review_state, edited = (*review, None, False)[:2]
-                state = report_state(submitted_on, due_dates[period], today)
-                cell.items.append(Item(key, state, ref, review_state, bool(edited)))
+                due = due_dates[period]
+                colour = obligation_colour(
+                    submitted=submitted_on is not None,
+                    returned=review_state == "returned" or (unit.pk, key, period) in returned,
+                    due=due,
+                    today=today,
+                    days=days,
+                )
+                state = report_state(submitted_on, due, today)
+                cell.items.append(
+                    Item(key, state, ref, review=review_state, edited=bool(edited), colour=colour)
+                )
             cells.append(cell)
         rows.append(Row(unit, cells))
     return Matrix(periods, rows)

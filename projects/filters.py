@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plan.models import Task, Unit
+from plan.warnings import Colour
 
 from .models import Annex, Project, ProjectStatus
 
@@ -33,9 +34,21 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput(),
     )
 
+    colour = django_filters.ChoiceFilter(
+        choices=[
+            (Colour.RED, _("red: overdue or past its end")),
+            (Colour.YELLOW, _("yellow: lagging or returned")),
+            (Colour.BLUE, _("blue: report due soon")),
+            (Colour.NONE, _("no mark")),
+        ],
+        label=_("Supervision colour"),
+        empty_label=_("All colours"),
+        method="filter_colour",
+    )
+
     class Meta:
         model = Project
-        fields = ["q", "annex", "task", "unit", "status", "lagging"]
+        fields = ["q", "annex", "task", "unit", "status", "lagging", "colour"]
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,3 +65,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_lagging(self, queryset, name, value):
         # Only "yes" narrows the list; "no" or empty shows every project.
         return queryset.filter(is_lagging=True) if value else queryset
+
+    def filter_colour(self, queryset, name, value):
+        # Needs ``Project.objects.with_colour``, which the views that use this filter apply.
+        return queryset.filter(colour=value) if value else queryset

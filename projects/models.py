@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Column, Plan, Reviewable, Unit
+from plan.models import Column, Plan, Reviewable, ReviewState, Unit
+from plan.periods import reporting_period
+from plan.warnings import Colour, blue_days, in_blue_window
 
 from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
@@ -93,6 +95,22 @@ def _state_fields(approved: bool) -> tuple[str, str]:
     return ("approved_status", "approved_percent") if approved else ("status", "percent_complete")
 
 
+def _lag_expression(today, approved: bool = False):
+    """``progress.is_lagging`` as an SQL expression (see ``ProjectQuerySet.with_lag``)."""
+    status, percent = _state_fields(approved)
+    elapsed = DaysBetween(models.Value(today, output_field=models.DateField()), "planned_start")
+    total = DaysBetween("planned_end", "planned_start")
+    behind = LessThan((models.F(percent) + LAG_TOLERANCE) * total, 100 * elapsed)
+    return models.Case(
+        models.When(**{status: ProjectStatus.LAGGING}, then=models.Value(True)),
+        models.When(**{status: ProjectStatus.COMPLETED}, then=models.Value(False)),
+        models.When(planned_end__lt=today, then=models.Value(True)),
+        models.When(behind, then=models.Value(True)),
+        default=models.Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
         """Projects with what a list row shows, in plan order, in a fixed number of queries."""
@@ -108,19 +126,45 @@ class ProjectQuerySet(models.QuerySet):
         ``expected - percent > tolerance`` with ``expected = 100 * elapsed / total``, written
         without division as ``(percent + tolerance) * total < 100 * elapsed``.
         """
-        status, percent = _state_fields(approved)
-        elapsed = DaysBetween(models.Value(today, output_field=models.DateField()), "planned_start")
-        total = DaysBetween("planned_end", "planned_start")
-        behind = LessThan((models.F(percent) + LAG_TOLERANCE) * total, 100 * elapsed)
-        return self.annotate(
-            is_lagging=models.Case(
-                models.When(**{status: ProjectStatus.LAGGING}, then=models.Value(True)),
-                models.When(**{status: ProjectStatus.COMPLETED}, then=models.Value(False)),
-                models.When(planned_end__lt=today, then=models.Value(True)),
-                models.When(behind, then=models.Value(True)),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            )
+        return self.annotate(is_lagging=_lag_expression(today, approved))
+
+    def with_colour(self, plan, today, days=None):
+        """Annotate ``colour`` (red / yellow / blue / none): ``progress.project_colour`` in SQL,
+        for the plan's reporting period on ``today``, so that tables filter, count and sort on
+        it. Adds ``is_lagging`` too where it is not annotated yet. The colour judges the projects
+        as last reported, approved or not: it says what to chase.
+
+        Whether the period's due date has passed, or is near, is the same for every row, so it
+        is decided here and only the per-project parts (report in? returned? lagging? past the
+        end?) go into SQL.
+        """
+        days = blue_days() if days is None else days
+        period = reporting_period(today, plan.start_year, plan.end_year)
+        due = plan.due_date(period)
+        report = ProjectUpdate.objects.filter(
+            project=models.OuterRef("pk"), year=period.year, quarter=period.quarter
+        )
+        queryset = self if "is_lagging" in self.query.annotations else self.with_lag(today)
+        red = models.Q(planned_end__lt=today) & ~models.Q(status=ProjectStatus.COMPLETED)
+        if today > due:
+            red |= ~models.Exists(report)
+        whens = [
+            models.When(red, then=models.Value(Colour.RED)),
+            models.When(
+                models.Q(_lag_expression(today))
+                | models.Exists(report.filter(review_state=ReviewState.RETURNED)),
+                then=models.Value(Colour.YELLOW),
+            ),
+        ]
+        if in_blue_window(due, today, days):
+            whens.append(models.When(~models.Exists(report), then=models.Value(Colour.BLUE)))
+        rank = [models.When(colour=c, then=models.Value(i)) for i, c in enumerate(Colour.ORDER)]
+        return queryset.annotate(
+            colour=models.Case(
+                *whens, default=models.Value(Colour.NONE), output_field=models.CharField()
+            ),
+            # Most urgent first when sorted ascending (the names do not sort by urgency).
+            colour_rank=models.Case(*rank, output_field=models.IntegerField()),
         )
 
     def for_export(self):

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plan.periods import Period, plan_periods, reporting_period
+from plan.warnings import Colour, obligation_colour, worst
 
 __all__ = [
-    "LAG_TOLERANCE", "Period", "Rollup", "expected_percent", "is_lagging", "plan_periods",
-    "reporting_period", "rollup", "rollup_from_sums",
+    "LAG_TOLERANCE", "Colour", "Period", "Rollup", "expected_percent", "is_lagging",
+    "plan_periods", "project_colour", "reporting_period", "rollup", "rollup_from_sums",
 ]  # fmt: skip
 
 LAG_TOLERANCE = 10  # points behind the straight line before a project counts as lagging
@@ -50,6 +51,44 @@ def is_lagging(
     if start is None or end is None:
         return False
     return expected_percent(start, end, today) - percent > LAG_TOLERANCE
+
+
+def project_colour(
+    *,
+    status: str,
+    percent: int,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date,
+    reported: bool,
+    returned: bool,
+    due: dt.date,
+    days: int,
+    completed_status: str = "completed",
+) -> str:
+    """A project's three-colour mark (三色督办), worst first:
+
+    - red: past its planned end and not completed, or its report for the reporting period is
+      missing after the due date (``due``);
+    - yellow: it lags by the lag rule (``is_lagging``: status 滞后 or behind the straight line),
+      or its report for the reporting period was returned;
+    - blue: that report is not in yet and is due within ``days`` days;
+    - none otherwise.
+
+    On its planned end day a project is not yet past its end (but the straight line is at 100%,
+    so under 90% it is yellow).
+    """
+    past_end = end is not None and today > end and status != completed_status
+    lagging = is_lagging(status=status, percent=percent, start=start, end=end, today=today,
+                         completed_status=completed_status)  # fmt: skip
+    report = obligation_colour(
+        submitted=reported, returned=returned, due=due, today=today, days=days
+    )
+    return worst([
+        Colour.RED if past_end else Colour.NONE,
+        Colour.YELLOW if lagging else Colour.NONE,
+        report,
+    ])  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -35,13 +35,22 @@ class ProjectTable(tables.Table):
     is_lagging = tables.TemplateColumn(
         template_name="includes/lag_flag.html", verbose_name=_("Lagging"), order_by="-is_lagging"
     )
+    colour = tables.TemplateColumn(
+        template_code=(
+            '{% include "includes/colour.html" with colour=record.colour show_none=True %}'
+        ),
+        verbose_name=_("Supervision"),
+        # Red first when sorted ascending: the colours' names do not sort by urgency.
+        order_by="colour_rank",
+        attrs={"td": {"class": "nowrap"}},
+    )
 
     class Meta:
         model = Project
         fields = ()
         sequence = (
             "annex", "order", "name", "unit", "status", "percent_complete", "last_reported_at",
-            "is_lagging",
+            "is_lagging", "colour",
         )  # fmt: skip
         attrs = {"class": "table", "data-testid": "project-table"}
         empty_text = _("No projects match these filters.")

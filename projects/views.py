@@ -51,7 +51,12 @@ class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Project.objects.filter(annex__plan=self.plan).for_list().with_lag(self.today)
+        return (
+            Project.objects.filter(annex__plan=self.plan)
+            .for_list()
+            .with_lag(self.today)
+            .with_colour(self.plan, self.today)
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -108,6 +113,7 @@ class MyProjectsView(CurrentPlanMixin, ListView):
             )
             .for_list()
             .with_lag(self.today)
+            .with_colour(self.plan, self.today)
             .annotate(reported=Exists(reported))
             .order_by("reported", "annex__number", "order")
         )
@@ -339,7 +345,11 @@ class ProjectsExportView(CurrentPlanMixin, View):
     """All six annexes, a sheet each; with the project table's filters, only what it shows."""
 
     def get(self, request):
-        queryset = Project.objects.filter(annex__plan=self.plan).with_lag(self.today)
+        queryset = (
+            Project.objects.filter(annex__plan=self.plan)
+            .with_lag(self.today)
+            .with_colour(self.plan, self.today)
+        )
         filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
         annexes = Annex.objects.filter(plan=self.plan).order_by("number")
         stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"

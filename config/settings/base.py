@@ -185,6 +185,10 @@ SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "60"
 SESSION_TOUCH_SECONDS = 60  # see plan.middleware.SessionIdleTimeoutMiddleware
 SESSION_COOKIE_HTTPONLY = True
 
+# Three-colour supervision (三色督办): a report not yet in shows blue from this many days before
+# its due date (plan.warnings).
+WARNING_BLUE_DAYS = int(os.environ.get("DJANGO_WARNING_BLUE_DAYS", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,7 +18,7 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
         match = re.match(r"\s*(\d+)\s{2}(.+?)\s{2,}(\d+)\s+[\d.]+\s+[\d.]+", line)
         if match:
             counts.setdefault(match.group(2).strip(), []).append(int(match.group(3)))
-    assert len(counts) == 9, text
+    assert len(counts) == 10, text
     for page, (small, large) in counts.items():
         assert small == large, (page, small, large)
         assert 0 < small <= 20, (page, small)

@@ -39,7 +39,7 @@ def test_demo_is_the_same_every_run(plan):
     first = demo_state()
     call_command("load_demo", stdout=io.StringIO())
     assert demo_state() == first
-    assert ProjectUpdate.history.count() == ProjectUpdate.objects.count()
+    assert ProjectUpdate.history.filter(history_type="+").count() == ProjectUpdate.objects.count()
 
 
 def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
@@ -145,3 +145,34 @@ def test_demo_reports_are_in_every_review_state(plan):
     assert (project.approved_status, project.approved_percent) == (
         latest.status, latest.percent_complete,
     )  # fmt: skip
+
+
+def test_demo_runs_the_whole_cycle_and_takes_it_all_out_again(plan, settings, tmp_path):
+    from plan.models import Evidence, ReminderNotice, ReopenRequest
+    from plan.periods import Period
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+    plan.refresh_from_db()
+    today = dt.date.today()
+    # A closed quarter with one reopening, for one project of 市科技局, granted by the reviewer.
+    assert plan.is_closed(Period(2025, 3), today) and not plan.is_closed(Period(2025, 4), today)
+    reopen = ReopenRequest.objects.get()
+    assert (reopen.state, reopen.scope, reopen.decided_by.username) == (
+        "granted", "project", "demo-reviewer",
+    )  # fmt: skip
+    # A report returned and resubmitted: waiting again, with what it said when returned.
+    resubmitted = ProjectUpdate.objects.get(year=2025, quarter=4, project__annex__number=1,
+                                            project__order=1)  # fmt: skip
+    assert resubmitted.review_state == "submitted" and resubmitted.returned_values
+    states = list(resubmitted.history.order_by("history_id").values_list("review_state", flat=True))
+    assert states[-2:] == ["returned", "submitted"]
+    files = Evidence.objects.all()
+    assert files.count() == 2 and all((tmp_path / f.file.name).exists() for f in files)
+    assert ReminderNotice.objects.get().unit.name == "市工信局"
+    call_command("load_demo", "--remove", stdout=io.StringIO())
+    assert not Evidence.objects.exists() and not Evidence.history.exists()
+    assert not ReopenRequest.objects.exists() and not ReminderNotice.objects.exists()
+    assert not any(path.is_file() for path in tmp_path.rglob("*"))
+    plan.refresh_from_db()
+    assert plan.close_after_days == 0

@@ -113,7 +113,7 @@ def test_unit_period_page_lists_each_report_owed(client, people, thirteen_period
     client.force_login(people["leader"])
     unit = Unit.objects.get(name="市工信局")
     response = client.get(reverse("dashboard:unit-period-reports", args=[unit.pk, "2025Q4"]))
-    states = {r.task.number: state for r, _, state in response.context["tasks"]}
+    states = {r.task.number: state for r, _, state, *_ in response.context["tasks"]}
     assert states == {1: "overdue", 2: "submitted", 4: "overdue", 5: "overdue", 7: "overdue",
                       8: "overdue"}  # fmt: skip
     assert (

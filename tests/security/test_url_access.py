@@ -124,6 +124,7 @@ def matrix(plan, o):
         "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),
         "plan:evaluation": ([], {"get": (READ, None)}),
+        "plan:changes": ([], {"get": (READ, None)}),
         "plan:task-list": ([], {"get": (READ, None)}),
         "plan:task-detail": ([3], {"get": (READ, None)}),
         "plan:task-report": ([3, unit.pk, p], {"get": (OWN_PAGE, None),

@@ -73,6 +73,7 @@ class Command(BaseCommand):
              reverse("projects:project-list") + "?status=lagging&sort=-percent_complete"),
             ("project page", staff_client, project.get_absolute_url()),
             ("reporting matrix", staff_client, reverse("dashboard:report-matrix") + "?year=2025"),
+            ("what changed", staff_client, reverse("plan:changes")),
             ("indicator table", staff_client, reverse("indicators:indicator-list")),
             ("indicator page", staff_client, indicator.get_absolute_url()),
             ("indicator chart JSON", staff_client,

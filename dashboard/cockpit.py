@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from indicators.selectors import progress_of, with_progress_data
 from plan.models import Plan, Responsibility, TaskReport
 from plan.periods import Period, ReportState
 from projects.models import Project, ProjectStatus, ProjectUpdate
+from projects.progress import rollup_from_sums
 
 
 @dataclass
@@ -55,31 +56,71 @@ def project_counts(plan: Plan, today) -> Counter:
     return counts
 
 
+def project_figures(plan: Plan, today) -> tuple[Counter, dict]:
+    """``project_counts`` and ``{task_id: Rollup}`` together, from one grouped query (per task
+    and status): the cockpit needs both, and they read the same rows."""
+    counts, sums = Counter(), {}
+    for row in Project.objects.filter(annex__plan=plan).task_status_sums(today):
+        task_id, status = row.pop("task_id"), row.pop("project_status")
+        counts[status] += row["projects"]
+        counts["lagging_rule"] += row["lagging"]
+        counts["all"] += row["projects"]
+        total = sums.setdefault(task_id, dict.fromkeys(row, 0))
+        for key, value in row.items():
+            total[key] += value or 0
+    return counts, {task_id: rollup_from_sums(**total) for task_id, total in sums.items()}
+
+
+def _count(queryset, **filters):
+    """``COUNT(*)`` of ``queryset`` as a scalar subquery (no GROUP BY: always one row)."""
+    counted = queryset.filter(**filters).order_by().annotate(one=Value(1)).values("one")
+    return Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def reporting_completeness(plan: Plan, period: Period, today) -> dict:
-    """This period's reports in, late and overdue, for tasks and projects: two aggregate
-    queries, the same figures as the matrix's totals for the period."""
+    """This period's reports in, late and overdue, for tasks and projects, in one query: the
+    same figures as the matrix's totals for the period.
+
+    A project has at most one report a period (``unique_update_per_period``), so its reports
+    in are counted from the period's reports, joined to the plan's projects, rather than by
+    probing every project for one (EXPLAIN at 10,000 projects: 35 ms -> a hash join)."""
     due = plan.due_date(period)
     late_from = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time()))
     in_period = {"year": period.year, "quarter": period.quarter}
-
-    def figures(queryset, reports) -> Completeness:
-        counts = queryset.aggregate(
-            expected=Count("pk"),
-            received=Count("pk", filter=Q(Exists(reports))),
-            late=Count("pk", filter=Q(Exists(reports.filter(submitted_at__gte=late_from)))),
-        )
-        missing = counts["expected"] - counts["received"]
-        return Completeness(counts["received"], counts["expected"], counts["late"],
-                            missing if today > due else 0)  # fmt: skip
-
     task_reports = TaskReport.objects.filter(
         task=OuterRef("task"), unit=OuterRef("unit"), **in_period
     )
-    project_reports = ProjectUpdate.objects.filter(project=OuterRef("pk"), **in_period)
-    return {
-        "tasks": figures(Responsibility.objects.filter(task__plan=plan), task_reports),
-        "projects": figures(Project.objects.filter(annex__plan=plan), project_reports),
-    }
+    responsibilities = Responsibility.objects.filter(task__plan=OuterRef("pk"))
+    updates = ProjectUpdate.objects.filter(project__annex__plan=OuterRef("pk"), **in_period)
+    counts = (
+        Plan.objects.filter(pk=plan.pk)
+        .annotate(
+            tasks_expected=_count(responsibilities),
+            tasks_received=_count(responsibilities.filter(Exists(task_reports))),
+            tasks_late=_count(
+                responsibilities.filter(Exists(task_reports.filter(submitted_at__gte=late_from)))
+            ),
+            projects_expected=_count(Project.objects.filter(annex__plan=OuterRef("pk"))),
+            projects_received=_count(updates),
+            projects_late=_count(updates, submitted_at__gte=late_from),
+        )
+        .values(
+            "tasks_expected",
+            "tasks_received",
+            "tasks_late",
+            "projects_expected",
+            "projects_received",
+            "projects_late",
+        )
+        .get()
+    )
+
+    def figures(kind) -> Completeness:
+        expected, received = counts[f"{kind}_expected"], counts[f"{kind}_received"]
+        return Completeness(received, expected, counts[f"{kind}_late"],
+                            expected - received if today > due else 0)  # fmt: skip
+
+    return {"tasks": figures("tasks"), "projects": figures("projects")}
 
 
 def indicator_progress(plan: Plan, latest_only: bool = True) -> list:

@@ -38,9 +38,11 @@ class PlanPageMixin(CurrentPlanMixin):
         """Progress rolled up from projects, for every task of the plan, in one query."""
         return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today)
 
-    def tasks_with_rollups(self, *prefetch) -> list:
-        """The plan's tasks in order, each with ``rollup`` from its projects (two queries)."""
-        rollups = self.rollups()
+    def tasks_with_rollups(self, *prefetch, rollups=None) -> list:
+        """The plan's tasks in order, each with ``rollup`` from its projects (two queries; one
+        when the caller has the ``rollups`` already)."""
+        if rollups is None:
+            rollups = self.rollups()
         tasks = list(self.plan.tasks.prefetch_related(*prefetch).order_by("number"))
         for task in tasks:
             task.rollup = rollups.get(task.pk)
@@ -255,7 +257,8 @@ class CockpitView(PlanPageMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        tasks = self.tasks_with_rollups()
+        projects, rollups = cockpit.project_figures(plan, self.today)
+        tasks = self.tasks_with_rollups(rollups=rollups)
         indicators = cockpit.indicator_progress(plan)
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
@@ -266,7 +269,6 @@ class CockpitView(PlanPageMixin, TemplateView):
             .filter(is_lagging=True)
             .order_by("percent_complete", "annex__number", "order")[:8]
         )
-        projects = cockpit.project_counts(plan, self.today)
         context.update(
             tasks=tasks,
             projects=projects,

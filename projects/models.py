@@ -126,10 +126,20 @@ class ProjectQuerySet(models.QuerySet):
 
     def rollup_by_task(self, today) -> dict:
         """``{task_id: Rollup}`` for the tasks of these projects, in one query."""
-        rows = (
+        rows = self.task_status_sums(today, by_status=False)
+        return {row.pop("task_id"): rollup_from_sums(**row) for row in rows}
+
+    def task_status_sums(self, today, by_status: bool = True):
+        """The sums a task's ``Rollup`` is made of, per task (and per status with
+        ``by_status``): the cockpit takes its status counts and its task roll-ups from the one
+        grouped query. Every sum adds up across statuses."""
+        keys = {"task_id": models.F("annex__column__task")}
+        if by_status:
+            keys["project_status"] = models.F("status")
+        return (
             self.with_lag(today)
             .order_by()
-            .values(task_id=models.F("annex__column__task"))
+            .values(**keys)
             .annotate(
                 projects=models.Count("pk"),
                 percent_sum=models.Sum("percent_complete"),
@@ -144,7 +154,6 @@ class ProjectQuerySet(models.QuerySet):
                 lagging=models.Count("pk", filter=models.Q(is_lagging=True)),
             )
         )
-        return {row.pop("task_id"): rollup_from_sums(**row) for row in rows}
 
 
 class Project(models.Model):

@@ -29,7 +29,7 @@ def page_urls(plan):
 
 # Queries per page for a logged-in reader: session, user and role lookups included.
 PINNED_QUERIES = {
-    "home": 13,
+    "home": 11,
     "overview": 11,
     "evaluation": 15,
     "task-list": 7,

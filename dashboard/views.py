@@ -27,6 +27,7 @@ from plan.periods import Period, report_state
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from projects.models import Annex, Project, ProjectUpdate
+from projects.progress import rollup
 
 from . import audit, cockpit
 from .audit import AuditFilter
@@ -328,7 +329,12 @@ class EvaluationView(PlanPageMixin, TemplateView):
         summaries = {}
         for summary in TaskSummary.objects.filter(task__plan=plan).order_by("year", "quarter"):
             summaries[summary.task_id] = summary  # the latest wins
-        tasks = self.tasks_with_rollups(ordered_responsibilities(order=1))
+        # The page lists every project anyway: roll them up here rather than in another query.
+        rollups = {
+            task_id: rollup((p.percent_complete, p.total_investment, p.is_lagging) for p in rows)
+            for task_id, rows in projects_by_task.items()
+        }
+        tasks = self.tasks_with_rollups(ordered_responsibilities(order=1), rollups=rollups)
         for task in tasks:
             task.project_list = projects_by_task.get(task.pk, [])
             states = by_task.get(task.pk, [])

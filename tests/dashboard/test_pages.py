@@ -36,7 +36,7 @@ PINNED_QUERIES = {
     "task-detail": 14,
     "unit-list": 5,
     "unit-detail": 8,
-    "annex-detail": 9,
+    "annex-detail": 8,
     "project-detail": 8,
 }
 

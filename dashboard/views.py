@@ -258,7 +258,7 @@ class CockpitView(PlanPageMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        projects, rollups = cockpit.project_figures(plan, self.today)
+        projects, rollups = cockpit.project_figures(plan, self.today, self.period)
         tasks = self.tasks_with_rollups(rollups=rollups)
         indicators = cockpit.indicator_progress(plan)
         for row in indicators:
@@ -277,7 +277,7 @@ class CockpitView(PlanPageMixin, TemplateView):
             indicator_counts=cockpit.indicator_counts(indicators),
             in_trouble=[r for r in indicators if r.status in (Status.BEHIND, Status.WARNING)],
             lagging_projects=lagging,
-            completeness=cockpit.reporting_completeness(plan, self.period, self.today),
+            completeness=cockpit.reporting_completeness(plan, self.period, self.today, projects),
             period=self.period,
             status_chart=cockpit.project_status_chart(projects),
             task_chart=cockpit.task_progress_chart(tasks),

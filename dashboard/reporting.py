@@ -7,7 +7,7 @@ hands the rows to ``plan.completeness``, so the matrix page costs the same for 2
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from plan.completeness import Matrix, build_matrix
@@ -115,19 +115,25 @@ class ToDo:
 
 def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
     """The reports ``user``'s units have not yet submitted for ``period``, and those returned
-    to them by the reviewers (five queries)."""
+    to them by the reviewers (three queries: owed task reports and summaries together, owed
+    projects, returned reports)."""
     in_period = {"year": period.year, "quarter": period.quarter}
     responsibilities = (
         Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids)
         .select_related("task", "unit")
         .order_by("task__number", "order")
     )
-    owed_reports = responsibilities.exclude(
-        Exists(TaskReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), **in_period))
+    # Reports and lead summaries owed, in one query: each responsibility says which it owes.
+    owing = list(
+        responsibilities.annotate(
+            has_report=Exists(
+                TaskReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), **in_period)
+            ),
+            has_summary=Exists(TaskSummary.objects.filter(task=OuterRef("task"), **in_period)),
+        ).filter(Q(has_report=False) | Q(order=1, has_summary=False))
     )
-    owed_summaries = responsibilities.filter(order=1).exclude(
-        Exists(TaskSummary.objects.filter(task=OuterRef("task"), **in_period))
-    )
+    owed_reports = [r for r in owing if not r.has_report]
+    owed_summaries = [r for r in owing if r.order == 1 and not r.has_summary]
     owed_projects = (
         Project.objects.filter(annex__plan=plan, unit_id__in=unit_ids)
         .exclude(Exists(ProjectUpdate.objects.filter(project=OuterRef("pk"), **in_period)))

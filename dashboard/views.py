@@ -28,6 +28,7 @@ from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from plan.warnings import blue_days, obligation_colour
 from projects.models import Annex, Project, ProjectUpdate
+from projects.progress import rollup
 
 from . import audit, changes, cockpit, reminders
 from .audit import AuditFilter
@@ -39,9 +40,11 @@ class PlanPageMixin(CurrentPlanMixin):
         """Progress rolled up from projects, for every task of the plan, in one query."""
         return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today, approved)
 
-    def tasks_with_rollups(self, *prefetch, approved: bool = False) -> list:
-        """The plan's tasks in order, each with ``rollup`` from its projects (two queries)."""
-        rollups = self.rollups(approved)
+    def tasks_with_rollups(self, *prefetch, rollups=None, approved: bool = False) -> list:
+        """The plan's tasks in order, each with ``rollup`` from its projects (two queries; one
+        when the caller has the ``rollups`` already)."""
+        if rollups is None:
+            rollups = self.rollups(approved)
         tasks = list(self.plan.tasks.prefetch_related(*prefetch).order_by("number"))
         for task in tasks:
             task.rollup = rollups.get(task.pk)
@@ -293,7 +296,8 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         if plan is None:
             return context
         approved = self.approved_only
-        tasks = self.tasks_with_rollups(approved=approved)
+        projects, rollups = cockpit.project_figures(plan, self.today, self.period, approved)
+        tasks = self.tasks_with_rollups(rollups=rollups)
         indicators = cockpit.indicator_progress(plan, approved=approved)
         for row in indicators:
             row.status_label = STATUS_LABELS[row.status]
@@ -311,7 +315,6 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
                 project.status, project.percent_complete = (
                     project.approved_status, project.approved_percent
                 )  # fmt: skip
-        projects = cockpit.project_counts(plan, self.today, approved)
         context.update(
             awaiting_review=cockpit.awaiting_review(plan) if approved else 0,
             tasks=tasks,
@@ -320,7 +323,7 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
             indicator_counts=cockpit.indicator_counts(indicators),
             in_trouble=[r for r in indicators if r.status in (Status.BEHIND, Status.WARNING)],
             lagging_projects=lagging,
-            completeness=cockpit.reporting_completeness(plan, self.period, self.today),
+            completeness=cockpit.reporting_completeness(plan, self.period, self.today, projects),
             period=self.period,
             status_chart=cockpit.project_status_chart(projects),
             task_chart=cockpit.task_progress_chart(tasks),
@@ -393,16 +396,26 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
             for cell in row.cells:
                 for item in cell.items:
                     by_task.setdefault(item.key, []).append(item.state)
-        projects = Project.objects.filter(annex__plan=plan).for_list().with_lag(self.today)
+        approved = self.approved_only
+        projects = (
+            Project.objects.filter(annex__plan=plan).for_list().with_lag(self.today, approved)
+        )
         projects_by_task = {}
         for project in projects.select_related("annex__column"):
+            if approved:  # shown as last approved, not as last reported
+                project.status, project.percent_complete = (
+                    project.approved_status, project.approved_percent
+                )  # fmt: skip
             projects_by_task.setdefault(project.annex.column.task_id, []).append(project)
         summaries = {}
         for summary in TaskSummary.objects.filter(task__plan=plan).order_by("year", "quarter"):
             summaries[summary.task_id] = summary  # the latest wins
-        tasks = self.tasks_with_rollups(
-            ordered_responsibilities(order=1), approved=self.approved_only
-        )
+        # The page lists every project anyway: roll them up here rather than in another query.
+        rollups = {
+            task_id: rollup((p.percent_complete, p.total_investment, p.is_lagging) for p in rows)
+            for task_id, rows in projects_by_task.items()
+        }
+        tasks = self.tasks_with_rollups(ordered_responsibilities(order=1), rollups=rollups)
         for task in tasks:
             task.project_list = projects_by_task.get(task.pk, [])
             states = by_task.get(task.pk, [])

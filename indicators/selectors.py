@@ -93,7 +93,9 @@ def with_progress_data(queryset, latest_only: bool = False, approved: bool = Fal
         )
         values = values.filter(year=Subquery(newest))
     return queryset.select_related("plan", "responsible_unit").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("year")),
+        # to_attr: a plain list. Into ``targets`` Django builds a filtered queryset per
+        # indicator, which at 500 indicators was a third of the cockpit's indicator time.
+        Prefetch("targets", queryset=Target.objects.order_by("year"), to_attr="target_list"),
         Prefetch("observations", queryset=values.order_by("year"), to_attr="yearly"),
     )
 
@@ -101,7 +103,7 @@ def with_progress_data(queryset, latest_only: bool = False, approved: bool = Fal
 def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorProgress:
     """Year-by-year progress of one indicator (its targets and values already prefetched);
     with ``latest_only``, just the year of its latest value."""
-    targets = {t.year: t for t in indicator.targets.all()}
+    targets = {t.year: t for t in indicator.target_list}
     values = {o.year: o for o in indicator.yearly}
     end_target = targets.get(indicator.plan.end_year)
     course, original_course = (

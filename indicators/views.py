@@ -82,7 +82,7 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "indicator": indicator,
             "progress": progress,
             "revisions": [
-                r for t in indicator.targets.all() for r in t.revisions.select_related("changed_by")
+                r for t in indicator.target_list for r in t.revisions.select_related("changed_by")
             ],
             "can_enter": permissions.can_report_on(self.request.user, indicator),
             "form": form,

@@ -14,6 +14,8 @@ needs nothing from the apps that use it.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "管理员"
@@ -29,10 +31,27 @@ ROLES = {
 }
 
 
+def _load(user) -> None:
+    """Look up the user's roles and units together, in one query (a UNION), and keep them on the
+    user object: nearly every page asks for both, and a page that asks again runs none."""
+    if hasattr(user, "_role_names"):
+        return
+    text = CharField()
+    roles = user.groups.order_by().values_list(Value("role", output_field=text), "name")
+    units = user.unit_memberships.order_by().values_list(
+        Value("unit", output_field=text), Cast("unit_id", output_field=text)
+    )
+    names, ids = set(), set()
+    for kind, value in roles.union(units, all=True):
+        if kind == "role":
+            names.add(value)
+        else:
+            ids.add(int(value))
+    user._role_names, user._unit_ids = names, frozenset(ids)
+
+
 def _role_names(user) -> set[str]:
-    # Cached on the user object: a page that asks several times runs one query.
-    if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
+    _load(user)
     return user._role_names
 
 
@@ -40,8 +59,7 @@ def unit_ids(user) -> frozenset[int]:
     """The ids of the units ``user`` belongs to, looked up once per user object."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_unit_ids"):
-        user._unit_ids = frozenset(user.unit_memberships.values_list("unit_id", flat=True))
+    _load(user)
     return user._unit_ids
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.models import Task, Unit
 from plan.warnings import Colour
+from plan.widgets import FastSelect
 
 from .models import Annex, Project, ProjectStatus
 
@@ -14,19 +15,29 @@ from .models import Annex, Project, ProjectStatus
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search name or builder"))
     annex = django_filters.ModelChoiceFilter(
-        queryset=Annex.objects.none(), label=_("Annex"), empty_label=_("All annexes")
+        queryset=Annex.objects.none(),
+        label=_("Annex"),
+        empty_label=_("All annexes"),
+        widget=FastSelect,
     )
     task = django_filters.ModelChoiceFilter(
         field_name="annex__column__task",
         queryset=Task.objects.none(),
         label=_("Task"),
         empty_label=_("All tasks"),
+        widget=FastSelect,
     )
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.none(), label=_("Responsible unit"), empty_label=_("All units")
+        queryset=Unit.objects.none(),
+        label=_("Responsible unit"),
+        empty_label=_("All units"),
+        widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
-        choices=ProjectStatus.choices, label=_("Status"), empty_label=_("All statuses")
+        choices=ProjectStatus.choices,
+        label=_("Status"),
+        empty_label=_("All statuses"),
+        widget=FastSelect,
     )
     lagging = django_filters.BooleanFilter(
         method="filter_lagging",

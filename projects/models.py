@@ -181,11 +181,27 @@ class ProjectQuerySet(models.QuerySet):
     def rollup_by_task(self, today, approved: bool = False) -> dict:
         """``{task_id: Rollup}`` for the tasks of these projects, in one query (on approved
         reports only with ``approved``)."""
-        _status, percent = _state_fields(approved)
-        rows = (
-            self.with_lag(today, approved)
-            .order_by()
-            .values(task_id=models.F("annex__column__task"))
+        rows = self.task_status_sums(today, by_status=False, approved=approved)
+        return {row.pop("task_id"): rollup_from_sums(**row) for row in rows}
+
+    def task_status_sums(
+        self, today, by_status: bool = True, approved: bool = False, colour_plan=None
+    ):
+        """The sums a task's ``Rollup`` is made of, per task (and per status with
+        ``by_status``): the cockpit takes its status counts and its task roll-ups from the one
+        grouped query. Every sum adds up across statuses. With ``approved``, from the latest
+        approved reports' state; with ``colour_plan``, each row also has ``colour`` to count on
+        (the three colours for that plan's reporting period)."""
+        status, percent = _state_fields(approved)
+        keys = {"task_id": models.F("annex__column__task")}
+        if by_status:
+            keys["project_status"] = models.F(status)
+        queryset = self.with_lag(today, approved)
+        if colour_plan is not None:
+            queryset = queryset.with_colour(colour_plan, today)
+        return (
+            queryset.order_by()
+            .values(**keys)
             .annotate(
                 projects=models.Count("pk"),
                 percent_sum=models.Sum(percent),
@@ -200,7 +216,6 @@ class ProjectQuerySet(models.QuerySet):
                 lagging=models.Count("pk", filter=models.Q(is_lagging=True)),
             )
         )
-        return {row.pop("task_id"): rollup_from_sums(**row) for row in rows}
 
 
 class Project(models.Model):

@@ -1,9 +1,38 @@
 """django-tables2 tables of projects."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Project
+
+
+class PercentColumn(tables.Column):
+    """``includes/percent_bar.html``, written in Python: a ``TemplateColumn`` renders its
+    template with the whole page context flattened, once per cell, which made these two
+    columns a third of the table's rendering time."""
+
+    def render(self, record):
+        percent = record.percent_complete
+        label = gettext("%(p)s percent complete") % {"p": percent}
+        return format_html(
+            '<span class="percent"><progress max="100" value="{}" aria-label="{}">{}%</progress>'
+            ' <span class="num">{}%</span></span>',
+            percent, label, percent, percent,
+        )  # fmt: skip
+
+
+class LagColumn(tables.Column):
+    """``includes/lag_flag.html``, written in Python (see ``PercentColumn``)."""
+
+    empty_values = ()
+
+    def render(self, record):
+        if record.is_lagging:
+            return format_html('<span class="flag flag-lag">{}</span>', gettext("lagging"))
+        return mark_safe('<span class="muted">—</span>')  # nosec B308
 
 
 class ProjectTable(tables.Table):
@@ -21,8 +50,7 @@ class ProjectTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Project"))
     unit = tables.Column(linkify=True, verbose_name=_("Responsible unit"), order_by="unit__name")
     status = tables.Column(verbose_name=_("Status"), attrs={"td": {"class": "nowrap"}})
-    percent_complete = tables.TemplateColumn(
-        template_name="includes/percent_bar.html",
+    percent_complete = PercentColumn(
         verbose_name=_("Percent complete"),
         attrs={"td": {"class": "nowrap"}},
     )
@@ -32,9 +60,7 @@ class ProjectTable(tables.Table):
         default="—",
         attrs={"td": {"class": "nowrap"}},
     )
-    is_lagging = tables.TemplateColumn(
-        template_name="includes/lag_flag.html", verbose_name=_("Lagging"), order_by="-is_lagging"
-    )
+    is_lagging = LagColumn(verbose_name=_("Lagging"), order_by="-is_lagging")
     colour = tables.TemplateColumn(
         template_code=(
             '{% include "includes/colour.html" with colour=record.colour show_none=True %}'

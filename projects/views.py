@@ -48,7 +48,8 @@ class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
     template_name = "projects/project_list.html"
     table_class = ProjectTable
     filterset_class = ProjectFilter
-    paginate_by = 25
+    # The table paginates; ``paginate_by`` would make ListView paginate too, a second COUNT(*).
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return (
@@ -73,7 +74,7 @@ class AnnexDetailView(ProjectListView):
     """An annex table: the project table fixed to one annex, in the order the plan names them."""
 
     template_name = "projects/annex_detail.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}
 
     @cached_property
     def annex(self):

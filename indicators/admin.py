@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from plan.admin import ReadOnlyMixin
+
 from .models import Indicator, Observation, Target, TargetRevision
 from .services import target_revise
 
@@ -113,7 +115,7 @@ class ObservationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(admin.ModelAdmin):
+class TargetRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Revisions are the record of changed targets: readable, never edited or deleted here."""
 
     list_display = ["target", "old_value", "new_value", "old_rank", "new_rank", "reason",
@@ -121,12 +123,3 @@ class TargetRevisionAdmin(admin.ModelAdmin):
     list_filter = ["target__indicator__plan", "changed_by"]
     search_fields = ["target__indicator__name", "reason"]
     list_select_related = ["target__indicator", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -160,21 +160,9 @@ class TaskSummaryAdmin(SimpleHistoryAdmin):
     readonly_fields = ["version"]
 
 
-@admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
-    """Evidence files, read-only: files come in through the report pages, where their content
-    is checked, and leave only by being marked removed (the stored file stays)."""
-
-    list_display = ["name", "unit", "content_type", "object_id", "size", "media_type",
-                    "uploaded_by", "uploaded_at", "removed_at"]  # fmt: skip
-    list_filter = ["content_type", "unit", "removed_at"]
-    search_fields = ["name", "unit__name"]
-    list_select_related = ["unit", "content_type", "uploaded_by"]
-
-
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Rows written by the reporting cycle's services only (plan.cycle, send_reminders): the
-    admin shows them and their history but changes none, so the audit trail stays whole."""
+class ReadOnlyMixin:
+    """For rows that only a service writes: the admin shows them (and their history) but adds,
+    changes and deletes none, so that the record stays whole."""
 
     def has_add_permission(self, request):
         return False
@@ -184,6 +172,23 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Rows written by the reporting cycle's services only (plan.cycle, send_reminders, the
+    evidence pages), with their history."""
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    """Evidence files, read-only: files come in through the report pages, where their content
+    is checked, and leave only by being marked removed (the stored file stays)."""
+
+    list_display = ["name", "unit", "content_type", "object_id", "size", "media_type",
+                    "uploaded_by", "uploaded_at", "removed_at"]  # fmt: skip
+    list_filter = ["content_type", "unit", "removed_at"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit", "content_type", "uploaded_by"]
 
 
 @admin.register(ReopenRequest)
@@ -204,17 +209,8 @@ class ReminderNoticeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "day", "items", "sent_at"]
     list_filter = ["day"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -136,35 +136,47 @@ class ProjectQuerySet(models.QuerySet):
 
         Whether the period's due date has passed, or is near, is the same for every row, so it
         is decided here and only the per-project parts (report in? returned? lagging? past the
-        end?) go into SQL.
+        end?) go into SQL. The period's report is joined once (a project has at most one a
+        period): correlated EXISTS subqueries became one hashed subplan per use on PostgreSQL,
+        about 15 ms each at 10,000 projects.
         """
         days = blue_days() if days is None else days
         period = reporting_period(today, plan.start_year, plan.end_year)
         due = plan.due_date(period)
-        report = ProjectUpdate.objects.filter(
-            project=models.OuterRef("pk"), year=period.year, quarter=period.quarter
-        )
         queryset = self if "is_lagging" in self.query.annotations else self.with_lag(today)
+        queryset = queryset.annotate(
+            colour_report=models.FilteredRelation(
+                "updates",
+                condition=models.Q(updates__year=period.year, updates__quarter=period.quarter),
+            )
+        )
+        missing = models.Q(colour_report__isnull=True)
         red = models.Q(planned_end__lt=today) & ~models.Q(status=ProjectStatus.COMPLETED)
         if today > due:
-            red |= ~models.Exists(report)
-        whens = [
-            models.When(red, then=models.Value(Colour.RED)),
-            models.When(
+            red |= missing
+        rules = [
+            (red, Colour.RED),
+            (
                 models.Q(_lag_expression(today))
-                | models.Exists(report.filter(review_state=ReviewState.RETURNED)),
-                then=models.Value(Colour.YELLOW),
+                | models.Q(colour_report__review_state=ReviewState.RETURNED),
+                Colour.YELLOW,
             ),
         ]
         if in_blue_window(due, today, days):
-            whens.append(models.When(~models.Exists(report), then=models.Value(Colour.BLUE)))
-        rank = [models.When(colour=c, then=models.Value(i)) for i, c in enumerate(Colour.ORDER)]
+            rules.append((missing, Colour.BLUE))
+        rank = {c: i for i, c in enumerate(Colour.ORDER)}
         return queryset.annotate(
             colour=models.Case(
-                *whens, default=models.Value(Colour.NONE), output_field=models.CharField()
+                *[models.When(rule, then=models.Value(colour)) for rule, colour in rules],
+                default=models.Value(Colour.NONE),
+                output_field=models.CharField(),
             ),
             # Most urgent first when sorted ascending (the names do not sort by urgency).
-            colour_rank=models.Case(*rank, output_field=models.IntegerField()),
+            colour_rank=models.Case(
+                *[models.When(rule, then=models.Value(rank[colour])) for rule, colour in rules],
+                default=models.Value(rank[Colour.NONE]),
+                output_field=models.IntegerField(),
+            ),
         )
 
     def for_export(self):

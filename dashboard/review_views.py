@@ -170,12 +170,14 @@ class ReviewDetailView(CurrentPlanMixin, View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request, kind, pk):
-        report = review.get_report(kind, pk)
+        # Refuse before looking the report up: a guessed id must not tell whether it exists.
         if not permissions.can_review(request.user):
             raise PermissionDenied(_("Only reviewers and administrators review reports."))
-        return self.render(report)
+        return self.render(review.get_report(kind, pk))
 
     def post(self, request, kind, pk):
+        if not permissions.can_review(request.user):
+            raise PermissionDenied(_("Only reviewers and administrators review reports."))
         report = review.get_report(kind, pk)
         permissions.require_review(request.user, report)
         action = request.POST.get("action")

@@ -65,7 +65,7 @@ def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(
     page.get_by_role("link", name="审核", exact=True).click()
     queue = page.get_by_test_id("review-queue")
     assert project.name in queue.inner_text()
-    queue.locator("tbody tr").first.get_by_role("link").click()
+    queue.locator("tbody tr").first.get_by_role("link", name="审核").click()
     assert "施工进度照片说明.pdf" in page.get_by_test_id("evidence-list").inner_text()
     returning = page.get_by_test_id("return-form")
     returning.locator("button[type=submit]").click()  # no comment: told, nothing done
@@ -96,7 +96,9 @@ def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(
     # The reviewer sees what changed since the return and approves.
     switch_to(page, base, "shenhe")
     page.goto(f"{base}/reviews/")
-    page.get_by_test_id("review-queue").locator("tbody tr").first.get_by_role("link").click()
+    page.get_by_test_id("review-queue").locator("tbody tr").first.get_by_role(
+        "link", name="审核"
+    ).click()
     changes = page.get_by_test_id("changes-since-return").inner_text()
     assert "完成主体结构。" in changes and "累计浇筑混凝土1.2万立方米" in changes
     assert "30" in changes and "35" in changes

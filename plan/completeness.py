@@ -4,13 +4,16 @@ The caller says what each unit owes (``obligations``: unit id -> keys such as ta
 ids) and what has come in (``submissions``: (unit id, key, period) -> first submission date, a
 reference to the report and, optionally, its review state and whether it was edited after an
 approval); this module works out each cell, row and column. It runs no query, so
-a page's query count does not depend on how many units or periods the matrix has.
+a page's query count does not depend on how many units or periods the matrix has. A matrix is
+not changed once built, so its cells, rows and totals compute their counts once (a page reads
+each several times).
 """
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .periods import Period, ReportState, report_state
 from .warnings import Colour, blue_days, obligation_colour, worst
@@ -34,17 +37,17 @@ class Cell:
     period: Period
     items: list[Item] = field(default_factory=list)
 
-    @property
+    @cached_property
     def counts(self) -> Counter:
         return Counter(item.state for item in self.items)
 
-    @property
+    @cached_property
     def state(self) -> str | None:
         """The worst state in the cell (overdue before late before not due before submitted)."""
         states = {item.state for item in self.items}
         return next((s for s in ReportState.ORDER if s in states), None)
 
-    @property
+    @cached_property
     def colour(self) -> str:
         """The most urgent colour in the cell (red before yellow before blue)."""
         return worst(item.colour for item in self.items)
@@ -54,7 +57,7 @@ class Cell:
         counts = self.counts
         return counts[ReportState.SUBMITTED] + counts[ReportState.LATE]
 
-    @property
+    @cached_property
     def review_counts(self) -> Counter:
         """Reports in the cell by review state, plus ``"edited"`` for those edited after an
         approval."""
@@ -68,11 +71,11 @@ class Row:
     unit: object
     cells: list[Cell]
 
-    @property
+    @cached_property
     def totals(self) -> Counter:
         return sum((cell.counts for cell in self.cells), Counter())
 
-    @property
+    @cached_property
     def review_totals(self) -> Counter:
         return sum((cell.review_counts for cell in self.cells), Counter())
 
@@ -82,18 +85,18 @@ class Matrix:
     periods: list[Period]
     rows: list[Row]
 
-    @property
+    @cached_property
     def period_totals(self) -> list[Counter]:
         return [
             sum((row.cells[i].counts for row in self.rows), Counter())
             for i in range(len(self.periods))
         ]
 
-    @property
+    @cached_property
     def totals(self) -> Counter:
         return sum((row.totals for row in self.rows), Counter())
 
-    @property
+    @cached_property
     def review_totals(self) -> Counter:
         return sum((row.review_totals for row in self.rows), Counter())
 

@@ -19,6 +19,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_BLUE_DAYS = 10
 
@@ -59,3 +62,27 @@ def obligation_colour(
             return Colour.RED
         return Colour.BLUE if in_blue_window(due, today, days) else Colour.NONE
     return Colour.YELLOW if returned else Colour.NONE
+
+
+# What includes/colour.html shows, for code that writes the mark in Python (the project table,
+# the report matrix): a shape, a word and a title for each colour, never the colour alone.
+COLOUR_MARKS = {
+    Colour.RED: ("●", _("Red"),
+                 _("Red: a report overdue, or past its planned end and not completed")),
+    Colour.YELLOW: ("▲", _("Yellow"),
+                    _("Yellow: lagging behind its plan, or its report was returned")),
+    Colour.BLUE: ("◆", _("Blue"), _("Blue: a report due soon and not yet submitted")),
+}  # fmt: skip
+
+
+def colour_mark(colour: str, show_none: bool = False):
+    """includes/colour.html as safe HTML."""
+    mark = COLOUR_MARKS.get(colour)
+    if mark is None:
+        return mark_safe('<span class="muted" data-colour="none">—</span>') if show_none else ""  # nosec B308
+    shape, word, title = mark
+    return format_html(
+        '<span class="colour colour-{}" data-colour="{}" title="{}">'
+        '<span aria-hidden="true">{}</span> {}</span>',
+        colour, colour, title, shape, word,
+    )  # fmt: skip

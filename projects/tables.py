@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from plan.warnings import Colour
+from plan.warnings import colour_mark
 
 from .models import Project
 
@@ -37,17 +37,6 @@ class LagColumn(tables.Column):
         return mark_safe('<span class="muted">—</span>')  # nosec B308
 
 
-# The marks of includes/colour.html, for the table's column written in Python (see LagColumn).
-COLOUR_MARKS = {
-    Colour.RED: ("●", _("Red"),
-                 _("Red: a report overdue, or past its planned end and not completed")),
-    Colour.YELLOW: ("▲", _("Yellow"),
-                    _("Yellow: lagging behind its plan, or its report was returned")),
-    Colour.BLUE: ("◆", _("Blue"),
-                  _("Blue: a report due soon and not yet submitted")),
-}  # fmt: skip
-
-
 class ColourColumn(tables.Column):
     """``includes/colour.html`` (with ``show_none``), written in Python: one template include
     per row cost more than the table's query at 10,000 projects."""
@@ -55,15 +44,7 @@ class ColourColumn(tables.Column):
     empty_values = ()
 
     def render(self, record):
-        mark = COLOUR_MARKS.get(record.colour)
-        if mark is None:
-            return mark_safe('<span class="muted" data-colour="none">—</span>')  # nosec B308
-        shape, word, title = mark
-        return format_html(
-            '<span class="colour colour-{}" data-colour="{}" title="{}">'
-            '<span aria-hidden="true">{}</span> {}</span>',
-            record.colour, record.colour, title, shape, word,
-        )  # fmt: skip
+        return colour_mark(record.colour, show_none=True)
 
 
 class ProjectTable(tables.Table):

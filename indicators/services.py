@@ -132,7 +132,7 @@ def observation_submit(
         row = Observation(indicator=indicator, year=data.year, quarter=data.quarter, version=1)
     else:
         row.version += 1
-    for name in ("value", "rank", "text", "source", "note"):
+    for name in Observation.REPORTED_FIELDS:
         setattr(row, name, getattr(data, name))
     row.entered_by = user
     row._history_user = user

@@ -123,7 +123,7 @@ def task_report_submit(
     else:
         report.revised_at = now
         report.version += 1
-    for name in ("status", "progress", "figures", "problems", "next_steps"):
+    for name in TaskReport.REPORTED_FIELDS:
         setattr(report, name, getattr(data, name))
     report.submitted_by = user
     report._history_user = user

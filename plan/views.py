@@ -102,7 +102,7 @@ class TaskReportFormView(PeriodPageMixin, View):
         existing = self.existing(responsibility, period)
         initial = {"version": existing.version if existing else 0}
         if existing:
-            for name in ("status", "progress", "figures", "problems", "next_steps"):
+            for name in TaskReport.REPORTED_FIELDS:
                 initial[name] = getattr(existing, name)
         return self.render(responsibility, period, TaskReportForm(initial=initial), existing)
 

@@ -6,13 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.forms import EvidenceField
 
-from .models import Project, ProjectStatus
+from .models import Project, ProjectStatus, ProjectUpdate
 from .progress import Period, plan_periods
 from .services import EDITABLE_FIELDS, ReportInput
-
-# The report's own fields, as the form names them.
-REPORT_FIELDS = ("status", "percent_complete", "investment_completed", "progress", "problems",
-                      "next_steps", "reason")  # fmt: skip
 
 
 class ReportForm(forms.Form):
@@ -71,7 +67,7 @@ class ReportForm(forms.Form):
         self.fields["investment_completed"].initial = project.investment_completed
         if report is not None:
             self.fields["period"].initial = str(report.period)
-            for name in REPORT_FIELDS:
+            for name in ProjectUpdate.REPORTED_FIELDS:  # the form names them alike
                 self.fields[name].initial = getattr(report, name)
             self.fields["replace"].initial = True
 

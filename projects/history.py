@@ -20,15 +20,7 @@ PROJECT_FIELDS = [
     "percent_complete",
     "investment_completed",
 ]
-REPORT_FIELDS = [
-    "status",
-    "percent_complete",
-    "investment_completed",
-    "progress",
-    "problems",
-    "next_steps",
-    "reason",
-]
+REPORT_FIELDS = list(ProjectUpdate.REPORTED_FIELDS)
 KIND = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 

@@ -169,8 +169,7 @@ def project_update_submit(
     if report is None:
         report = ProjectUpdate(project=project, year=data.period.year, quarter=data.period.quarter)
     now = timezone.now()
-    for field in ("status", "percent_complete", "investment_completed", "progress", "problems",
-                  "next_steps", "reason"):  # fmt: skip
+    for field in ProjectUpdate.REPORTED_FIELDS:
         setattr(report, field, getattr(data, field))
     if report.pk is None:
         report.submitted_at = now

@@ -22,6 +22,7 @@ from indicators.models import Indicator, Observation, Target
 from indicators.services import target_revise
 from plan.cycle import reminder_notice_send, reopen_grant, reopen_request_submit
 from plan.evidence import evidence_add
+from plan.figures_cache import figures_changed
 from plan.models import (
     Evidence,
     Plan,
@@ -292,6 +293,7 @@ def remove_demo(plan: Plan) -> None:
         demo_data=False, reporting_start_year=None, reporting_start_quarter=None,
         close_after_days=0,
     )  # fmt: skip
+    figures_changed()  # bulk deletes and update(): no signal said so
 
 
 @transaction.atomic
@@ -372,6 +374,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     )
     plan.refresh_from_db()
     _demo_cycle(plan, users, projects)
+    figures_changed()  # bulk inserts and update(): no signal said so
     return DEMO_USERS
 
 

@@ -5,6 +5,7 @@ neither ``projects`` nor ``indicators`` (DESIGN.md). Their URLs keep the ``plan`
 """
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -187,15 +189,23 @@ class ReportMatrixView(PlanPageMixin, TemplateView):
                 [p for p in self.plan.reporting_periods if p.year == self.period.year],
             )
         build = task_matrix if kind == TASKS else project_matrix
-        matrix = build(self.plan, periods, self.today, task)
-        for row in matrix.rows:
-            for cell in row.cells:
-                cell.url = cell_url(kind, row.unit, cell)
+
+        def matrix():
+            built = build(self.plan, periods, self.today, task)
+            for row in built.rows:
+                for cell in row.cells:
+                    cell.url = cell_url(kind, row.unit, cell)
+            return built
+
+        # Built when the page renders it, which it does not while the cached matrix is fresh
+        # ({% figures_cache %}); reviewers' rows carry reminder forms, so theirs is live.
+        matrix = SimpleLazyObject(matrix)
         context.update(
             kind=kind, tasks=tasks, task=task, years=years, year=year, matrix=matrix,
             due_dates=[(p, self.plan.due_date(p)) for p in periods], today=self.today,
         )  # fmt: skip
         context.update(reminders.matrix_context(self.request.user, self.plan, matrix, self.period))
+        context["figures_live"] = context["can_remind"]
         return context
 
 
@@ -284,6 +294,76 @@ def colour_of(report, due, today) -> str:
                              due=due, today=today, days=blue_days())  # fmt: skip
 
 
+class CockpitFigures:
+    """The cockpit's plan-wide figures, each computed once, on first use."""
+
+    def __init__(self, view, plan):
+        self.view, self.plan, self.today, self.period = view, plan, view.today, view.period
+        self.approved = view.approved_only
+
+    @cached_property
+    def _project_figures(self):
+        return cockpit.project_figures(self.plan, self.today, self.period, self.approved)
+
+    @cached_property
+    def projects(self):
+        return self._project_figures[0]
+
+    @cached_property
+    def tasks(self):
+        return self.view.tasks_with_rollups(rollups=self._project_figures[1])
+
+    @cached_property
+    def indicators(self):
+        rows = cockpit.indicator_progress(self.plan, approved=self.approved)
+        for row in rows:
+            row.status_label = STATUS_LABELS[row.status]
+        return rows
+
+    @cached_property
+    def indicator_counts(self):
+        return cockpit.indicator_counts(self.indicators)
+
+    @cached_property
+    def in_trouble(self):
+        return [r for r in self.indicators if r.status in (Status.BEHIND, Status.WARNING)]
+
+    @cached_property
+    def lagging_projects(self):
+        approved = self.approved
+        lagging = list(
+            Project.objects.filter(annex__plan=self.plan)
+            .for_list()
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today)
+            .filter(is_lagging=True)
+            .order_by("approved_percent" if approved else "percent_complete", "annex__number",
+                      "order")[:8]
+        )  # fmt: skip
+        if approved:
+            for project in lagging:  # shown as last approved, not as last reported
+                project.status, project.percent_complete = (
+                    project.approved_status, project.approved_percent
+                )  # fmt: skip
+        return lagging
+
+    @cached_property
+    def completeness(self):
+        return cockpit.reporting_completeness(self.plan, self.period, self.today, self.projects)
+
+    @cached_property
+    def status_chart(self):
+        return cockpit.project_status_chart(self.projects)
+
+    @cached_property
+    def task_chart(self):
+        return cockpit.task_progress_chart(self.tasks)
+
+    @cached_property
+    def indicator_chart(self):
+        return cockpit.indicator_completion_chart(self.indicators)
+
+
 class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
     """The leadership cockpit: headline figures, tasks, what lags, indicators, charts; from
     approved reports only or from every report (``FiguresMixin``)."""
@@ -295,40 +375,15 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         plan = current_plan(self.request)
         if plan is None:
             return context
-        approved = self.approved_only
-        projects, rollups = cockpit.project_figures(plan, self.today, self.period, approved)
-        tasks = self.tasks_with_rollups(rollups=rollups)
-        indicators = cockpit.indicator_progress(plan, approved=approved)
-        for row in indicators:
-            row.status_label = STATUS_LABELS[row.status]
-        lagging = list(
-            Project.objects.filter(annex__plan=plan)
-            .for_list()
-            .with_lag(self.today, approved)
-            .with_colour(plan, self.today)
-            .filter(is_lagging=True)
-            .order_by("approved_percent" if approved else "percent_complete", "annex__number",
-                      "order")[:8]
-        )  # fmt: skip
-        if approved:
-            for project in lagging:  # shown as last approved, not as last reported
-                project.status, project.percent_complete = (
-                    project.approved_status, project.approved_percent
-                )  # fmt: skip
-        context.update(
-            awaiting_review=cockpit.awaiting_review(plan) if approved else 0,
-            tasks=tasks,
-            projects=projects,
-            indicators=indicators,
-            indicator_counts=cockpit.indicator_counts(indicators),
-            in_trouble=[r for r in indicators if r.status in (Status.BEHIND, Status.WARNING)],
-            lagging_projects=lagging,
-            completeness=cockpit.reporting_completeness(plan, self.period, self.today, projects),
-            period=self.period,
-            status_chart=cockpit.project_status_chart(projects),
-            task_chart=cockpit.task_progress_chart(tasks),
-            indicator_chart=cockpit.indicator_completion_chart(indicators),
-        )
+        # Each figure is computed when the page renders it, which it does not while the cached
+        # fragment holding them is fresh ({% figures_cache %}, plan.figures_cache).
+        figures = CockpitFigures(self, plan)
+        lazy = {name: SimpleLazyObject(partial(getattr, figures, name)) for name in (
+            "tasks", "projects", "indicators", "indicator_counts", "in_trouble",
+            "lagging_projects", "completeness", "status_chart", "task_chart", "indicator_chart",
+        )}  # fmt: skip
+        awaiting = cockpit.awaiting_review(plan) if self.approved_only else 0
+        context.update(lazy, period=self.period, awaiting_review=awaiting)
         unit_ids = permissions.reportable_unit_ids(self.request.user)
         if unit_ids:
             context["todo"] = todo = todo_for(self.request.user, unit_ids, plan, self.period)
@@ -353,7 +408,10 @@ class ChangesView(PlanPageMixin, TemplateView):
             period = self.period
         if period not in choices:
             period = self.period
-        context.update(changes=changes.changes(self.plan, period), period=period,
+        # Worked out when the page renders it, which it does not while the cached page body for
+        # the period is fresh ({% figures_cache %}, plan.figures_cache).
+        found = SimpleLazyObject(partial(changes.changes, self.plan, period))
+        context.update(changes=found, period=period,
                        periods=list(reversed(choices)), limit=changes.LIMIT)  # fmt: skip
         return context
 

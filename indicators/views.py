@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -33,8 +34,8 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
 
     template_name = "indicators/indicator_list.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def rows(self) -> list:
+        """Every indicator that passes the filters, with its progress, in the plan's order."""
         params = self.request.GET
         indicators = with_progress_data(
             Indicator.objects.filter(plan=self.plan), latest_only=True, approved=self.approved_only
@@ -48,11 +49,17 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
             rows = [row for row in rows if row.status == params["status"]]
         for row in rows:
             row.status_label = STATUS_LABELS[row.status]
-        page = Paginator(rows, 50).get_page(params.get("page"))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        # The page of rows is worked out when the table renders, which it does not while the
+        # cached table for these filters is fresh ({% figures_cache %}, plan.figures_cache).
+        page = SimpleLazyObject(lambda: Paginator(self.rows(), 50).get_page(params.get("page")))
         context.update(
-            rows_all=rows,
             page_obj=page,
-            rows=page.object_list,
+            rows=SimpleLazyObject(lambda: page.object_list),
             categories=Indicator.Category.choices,
             statuses=[(s, STATUS_LABELS[s]) for s in Status.ORDER],
             units=Unit.objects.filter(indicators__plan=self.plan).distinct(),
@@ -179,7 +186,7 @@ class IndicatorExportView(IndicatorListView):
     """The indicator table, with its filters, as an Excel file."""
 
     def get(self, request, *args, **kwargs):
-        rows = self.get_context_data()["rows_all"]
+        rows = self.rows()
         headers = ["代码", "指标", "类别", "计量单位", "责任单位", "基期年份", "基期值",
                    "最新年份", "最新值", "2025年目标值", "目标表述", "原定目标值", "完成度",
                    "状态"]  # fmt: skip

@@ -9,8 +9,9 @@ class PlanConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals
+        from . import figures_cache, signals
 
         # After each app's migrations (its permissions exist by then): administrators may do
         # everything, in the admin too. Not limited to one sender: apps after plan add theirs.
         post_migrate.connect(signals.grant_administrators, dispatch_uid="grant_administrators")
+        figures_cache.watch_app(self)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .figures_cache import figures_changed
 from .models import Column, Plan, Responsibility, Safeguard, Task, Unit
 
 PLAN_FIXTURE = "plan-2022-2025.json"
@@ -114,6 +115,7 @@ def load_plan_structure(data: dict, report: LoadReport) -> Plan:
                 Responsibility(task=task, unit_id=uid, order=order) for uid, order in wanted.items()
             )
             report.count(Responsibility, created=not existing, changed=True, rows=len(wanted))
+            figures_changed()  # bulk_create sends no signal
     tasks = {t.number: t for t in plan.tasks.all()}
     for c in data["columns"]:
         upsert(

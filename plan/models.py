@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
+from . import figures_cache
 from .periods import Period, close_date, due_date, is_closed, plan_periods
 
 
@@ -59,6 +60,16 @@ class Plan(models.Model):
         _("demo data loaded"),
         default=False,
         help_text=_("Set while generated demo data is loaded; every page then says so."),
+    )
+    figures_stamp = models.CharField(
+        _("figures stamp"),
+        max_length=32,
+        default=figures_cache.new_stamp,
+        editable=False,
+        help_text=_(
+            "Changes after every write to the plan's data: cached figures older than "
+            "it are stale (plan.figures_cache)."
+        ),
     )
     report_due_days = models.PositiveSmallIntegerField(
         _("days to report"),

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
@@ -65,7 +65,11 @@ class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        # Past SingleTableMixin's, which builds and paginates the table at once (a COUNT and the
+        # page's query): built when the page renders it, the table is not built at all while
+        # the cached one for this query string is fresh ({% figures_cache %}).
+        context = super(SingleTableMixin, self).get_context_data(**kwargs)
+        context["table"] = SimpleLazyObject(lambda: self.get_table(**self.get_table_kwargs()))
         context["period"] = self.period
         return context
 

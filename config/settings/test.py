@@ -8,3 +8,8 @@ DEBUG = False
 # Static files come from the app finders in tests; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Figures are rendered live: a test's writes never commit (each test is one transaction), so the
+# stamp that stales cached figures would not change. The browser tests, whose writes commit,
+# and the tests of the cache itself turn it on.
+FIGURES_CACHE_SECONDS = 0

@@ -33,6 +33,20 @@ def _chromium_path() -> str | None:
     return path if os.path.exists(path) else shutil.which("chromium")
 
 
+@pytest.fixture(autouse=True)
+def figures_cached(settings):
+    """The browser tests' writes commit, as in production: they run with the figures cache on,
+    so every flow that changes a figure also checks that the cached pages show it."""
+    from django.core.cache import caches
+
+    from plan.figures_cache import CACHE_ALIAS
+
+    settings.FIGURES_CACHE_SECONDS = 600
+    caches[CACHE_ALIAS].clear()
+    yield
+    caches[CACHE_ALIAS].clear()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):

@@ -83,28 +83,41 @@ class Command(BaseCommand):
         ]  # fmt: skip
         medians = {}
         for name, client, url in pages:
-            for _ in range(2):
-                status = client.get(url).status_code
-                if status != 200:
-                    raise CommandError(f"{url} answered {status}")
-            # Each request starts by clearing the query log (DEBUG off), so count from zero.
-            reset_queries()
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            count = len(queries)  # now: the log is cleared again by the next request
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            medians[name] = statistics.median(times)
-            self.results.append((size, name, count, medians[name],
-                                 percentile(times, 0.95), None))  # fmt: skip
-        self.results.append((size, "ratio: project table / admin change list", None,
-                             medians["project table"] / medians["admin change list (Project)"],
-                             None, None))  # fmt: skip
+            # Live: rendered on every request, as after any write to the plan's data; cached:
+            # what the plan-wide fragments cost while fresh (plan.figures_cache).
+            with override_settings(FIGURES_CACHE_SECONDS=0):
+                live = self.time_page(client, url, runs)
+            with override_settings(FIGURES_CACHE_SECONDS=600):
+                cached = self.time_page(client, url, runs)
+            medians[name] = live[1], cached[1]
+            self.results.append((size, name, *live, None, *cached))
+        live_ratio, cached_ratio = (
+            table / admin for table, admin in
+            zip(medians["project table"], medians["admin change list (Project)"], strict=True)
+        )  # fmt: skip
+        self.results.append((size, "ratio: project table / admin change list", None, live_ratio,
+                             None, None, None, cached_ratio, None))  # fmt: skip
         if not no_files:
             self.files(size, plan, admin)
+
+    @staticmethod
+    def time_page(client, url, runs) -> tuple[int, float, float]:
+        """The page's SQL queries, median and 95th-percentile time in ms, after a warm-up."""
+        for _ in range(2):
+            status = client.get(url).status_code
+            if status != 200:
+                raise CommandError(f"{url} answered {status}")
+        # Each request starts by clearing the query log (DEBUG off), so count from zero.
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        count = len(queries)  # now: the log is cleared again by the next request
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        return count, statistics.median(times), percentile(times, 0.95)
 
     def files(self, size, plan, admin):
         annexes = list(Annex.objects.filter(plan=plan).order_by("number"))
@@ -112,22 +125,39 @@ class Command(BaseCommand):
         (export_s, export_peak), (bare_s, _), (import_s, import_peak) = (
             m["export"], m["bare"], m["import"])  # fmt: skip
         mb = 1024 * 1024
+        no_cache = (None, None, None)  # files are not cached
         self.results += [
-            (size, "full export (all annexes)", None, export_s * 1000, None, export_peak / mb),
-            (size, "bare openpyxl write-only loop", None, bare_s * 1000, None, None),
-            (size, "ratio: export / bare loop", None, export_s / bare_s, None, None),
-            (size, "import: check + preview", None, import_s * 1000, None, import_peak / mb),
-        ]
+            (size, "full export (all annexes)", None, export_s * 1000, None, export_peak / mb,
+             *no_cache),
+            (size, "bare openpyxl write-only loop", None, bare_s * 1000, None, None, *no_cache),
+            (size, "ratio: export / bare loop", None, export_s / bare_s, None, None, *no_cache),
+            (size, "import: check + preview", None, import_s * 1000, None, import_peak / mb,
+             *no_cache),
+        ]  # fmt: skip
 
     def report(self):
         self.stdout.write(f"database: {connection.vendor}")
-        header = f"{'projects':>8}  {'what':<42}{'queries':>8}{'median ms':>11}{'p95 ms':>9}"
-        self.stdout.write(header + f"{'peak MB':>9}")
-        for size, name, queries, median, p95, peak in self.results:
+        self.stdout.write(
+            "live: rendered on every request (as after a write); cached: the plan-wide "
+            "fragments served from the figures cache"
+        )
+        header = (
+            f"{'projects':>8}  {'what':<42}{'queries':>8}{'median ms':>11}{'p95 ms':>9}"
+            f"{'peak MB':>9}   {'cached q':>8}{'median ms':>11}{'p95 ms':>9}"
+        )
+        self.stdout.write(f"{'':<52}{'live':-^37}   {'cached':-^28}")
+        self.stdout.write(header)
+
+        def number(value, ratio=False):
+            if value is None:
+                return ""
+            return f"{value:.2f}x" if ratio else f"{value:.1f}"
+
+        for size, name, queries, median, p95, peak, c_queries, c_median, c_p95 in self.results:
             ratio = name.startswith("ratio")
             self.stdout.write(
                 f"{size:>8}  {name:<42}{'' if queries is None else queries:>8}"
-                f"{(f'{median:.2f}x' if ratio else f'{median:.1f}'):>11}"
-                f"{'' if p95 is None else f'{p95:.1f}':>9}"
-                f"{'' if peak is None else f'{peak:.1f}':>9}"
+                f"{number(median, ratio):>11}{number(p95):>9}{number(peak):>9}"
+                f"   {'' if c_queries is None else c_queries:>8}"
+                f"{number(c_median, ratio):>11}{number(c_p95):>9}"
             )

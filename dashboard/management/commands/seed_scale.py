@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from indicators.models import Indicator, Observation, Target, TargetRevision
+from plan.figures_cache import figures_changed
 from plan.models import (
     Column,
     Plan,
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             if existing:
                 self.remove(existing)
             self.build(code, projects)
+            figures_changed()  # bulk writes send no signals
         # Bulk inserts leave the planner without statistics until autovacuum gets round to it;
         # plans chosen on empty statistics (nested loops over "1 row") are not what a running
         # database does, and made the benchmark measure them.

@@ -1,0 +1,189 @@
+"""The figures cache (plan.figures_cache): a committed write stales the plan-wide fragments, a
+rolled-back one does not, and a cached fragment never reaches a page it was not rendered for
+(another plan, language, filter or a reviewer's live matrix)."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from dashboard.demo import load_demo, remove_demo
+from plan.figures_cache import CACHE_ALIAS, _change_stamps, figures_changed, fragment_key
+from plan.models import Plan, ReviewState
+from plan.review import review_approve, token
+from projects.models import Project, ProjectStatus, ProjectUpdate
+from tests.plan.test_review import project_report
+
+
+@pytest.fixture
+def cached(settings):
+    settings.FIGURES_CACHE_SECONDS = 600
+    caches[CACHE_ALIAS].clear()
+    yield
+    caches[CACHE_ALIAS].clear()
+
+
+def run_pending_stamp_changes():
+    """The fixtures' writes would have committed before the test starts, and their stamp change
+    with them; under the test's one transaction it is still pending, and a later write in the
+    same transaction would not register another (one per transaction). Run it now."""
+    pending = [c for c in connection.run_on_commit if c[1] is _change_stamps]
+    connection.run_on_commit[:] = [c for c in connection.run_on_commit if c not in pending]
+    for _sids, func, _robust in pending:
+        func()
+
+
+@contextmanager
+def committed():
+    """The block as a transaction of its own that commits at its end."""
+    run_pending_stamp_changes()
+    yield
+    run_pending_stamp_changes()
+
+
+@pytest.fixture
+def people(people):
+    """The shared fixture's users, with the setup's writes taken as committed."""
+    run_pending_stamp_changes()
+    return people
+
+
+def figures_part(page: str) -> str:
+    """The cached part of the cockpit (the header before it holds a CSRF token)."""
+    return page[page.index('data-testid="headline"') :]
+
+
+def stamp(plan) -> str:
+    return Plan.objects.values_list("figures_stamp", flat=True).get(pk=plan.pk)
+
+
+def test_a_committed_report_changes_the_stamp_once(
+    plan, people, django_capture_on_commit_callbacks
+):
+    before = stamp(plan)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        project_report(plan, people)  # saves the report and its project: several writes
+    assert stamp(plan) == before  # not before the commit
+    stamps = [c for c in callbacks if c.__name__ == "_change_stamps"]
+    assert len(stamps) == 1, callbacks  # one UPDATE per transaction, however many writes
+    stamps[0]()
+    assert stamp(plan) != before
+
+
+def test_a_rolled_back_write_leaves_the_stamp(plan, people):
+    before = stamp(plan)
+    with (
+        committed(),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        Project.objects.filter(annex__plan=plan).first().save()
+        raise RuntimeError("the write fails")
+    assert stamp(plan) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_a_transaction_changes_the_stamp_at_once():
+    from django.core.management import call_command
+
+    call_command("load_plan", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    plan = Plan.objects.get(code="2022-2025")
+    before = stamp(plan)
+    project = Project.objects.filter(annex__plan=plan).first()
+    project.name += "（改）"
+    project.save()
+    assert stamp(plan) != before
+
+
+@pytest.mark.parametrize("write", ["approve", "demo", "remove demo", "by hand"])
+def test_writes_that_send_no_signal_change_the_stamp(plan, people, write):
+    if write == "approve":
+        report = project_report(plan, people)
+    elif write == "remove demo":
+        load_demo(plan)
+    run_pending_stamp_changes()
+    before = stamp(plan)
+    with committed():
+        if write == "approve":  # the project's approved state is saved with update()
+            review_approve(report=report, user=people["reviewer"], seen_token=token(report))
+        elif write == "demo":
+            load_demo(plan)
+        elif write == "remove demo":
+            remove_demo(plan)
+        else:  # a bulk write of our own code says so itself
+            Project.objects.filter(annex__plan=plan).update(status=ProjectStatus.COMPLETED)
+            figures_changed()
+    assert stamp(plan) != before
+
+
+def test_the_cockpit_is_served_from_the_cache_until_a_report_commits(plan, people, client, cached):
+    client.force_login(people["leader"])
+    url = reverse("dashboard:home") + "?figures=all"
+    with CaptureQueriesContext(connection) as live:
+        first = figures_part(client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as hit:
+        again = figures_part(client.get(url).content.decode())
+    assert len(hit) < len(live) - 5, (len(hit), len(live))  # the figures' queries are skipped
+    Project.objects.filter(annex__plan=plan).update(status=ProjectStatus.COMPLETED)
+    # Without a word to the cache (no signal, no figures_changed): still the cached figures.
+    assert figures_part(client.get(url).content.decode()) == again
+    with committed():
+        project_report(plan, people)  # a real write through the service
+    after = figures_part(client.get(url).content.decode())
+    total = Project.objects.filter(annex__plan=plan).count()
+    assert '<span class="figure-n">%d</span>' % (total - 1) in after  # noqa: UP031
+    assert first != after
+
+
+def test_a_fragment_is_kept_per_language_and_per_plan(plan, people, client, cached):
+    client.force_login(people["leader"])
+    url = reverse("dashboard:home")
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "projects completed" in english and "projects completed" not in chinese
+    with translation.override("en"):
+        key = fragment_key(plan, "cockpit", [True])
+        other = Plan(pk=plan.pk + 1, figures_stamp=plan.figures_stamp)
+        assert fragment_key(other, "cockpit", [True]) != key
+        plan.figures_stamp = "changed"
+        assert fragment_key(plan, "cockpit", [True]) != key
+        assert fragment_key(plan, "cockpit", [False]) != fragment_key(plan, "cockpit", [True])
+
+
+def test_the_reviewers_matrix_is_live_and_never_served_to_staff(plan, people, client, cached):
+    url = reverse("dashboard:report-matrix") + "?kind=projects"
+    client.force_login(people["reviewer"])
+    reviewer_page = client.get(url).content.decode()
+    assert 'data-testid="remind"' in reviewer_page and "csrfmiddlewaretoken" in reviewer_page
+    client.force_login(people["staff_own"])
+    staff_page = client.get(url).content.decode()
+    assert 'data-testid="remind"' not in staff_page
+    client.force_login(people["reviewer"])
+    assert 'data-testid="remind"' in client.get(url).content.decode()
+
+
+def test_filters_and_pages_each_have_their_own_table(plan, people, client, cached):
+    client.force_login(people["staff_own"])
+    url = reverse("projects:project-list")
+    everything = client.get(url).content.decode()
+    completed = client.get(url + "?status=completed").content.decode()
+    assert everything.count("<tr data-lagging") == 25  # a full page
+    assert completed.count("<tr data-lagging") == 0  # none is completed yet
+
+
+def test_an_approved_report_shows_in_the_approved_figures(plan, people, client, cached):
+    client.force_login(people["leader"])  # reads approved figures by default
+    url = reverse("dashboard:home")
+    with committed():
+        report = project_report(plan, people, percent=100)
+    submitted = figures_part(client.get(url).content.decode())
+    with committed():
+        review_approve(report=report, user=people["reviewer"], seen_token=token(report))
+    assert ProjectUpdate.objects.get(pk=report.pk).review_state == ReviewState.APPROVED
+    approved = figures_part(client.get(url).content.decode())
+    assert approved != submitted  # the task's progress from approved reports moved
+    assert figures_part(client.get(url).content.decode()) == approved

@@ -23,6 +23,7 @@ from indicators.charts import SafeJSONView
 from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
+from plan.figures_cache import INDICATORS, cached
 from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Responsibility, ReviewState, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
@@ -322,7 +323,10 @@ class CockpitFigures:
 
     @cached_property
     def indicator_counts(self):
-        return cockpit.indicator_counts(self.indicators)
+        # Cached on their own: the headline holding them is rendered again after every project
+        # or task report, which leaves the indicators (and their fragment) as they were.
+        return cached(self.plan, "cockpit-indicator-counts", [INDICATORS], [self.approved],
+                      lambda: cockpit.indicator_counts(self.indicators))  # fmt: skip
 
     @cached_property
     def in_trouble(self):

@@ -7,6 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
-        from plan.figures_cache import watch_app
+        from plan.figures_cache import INDICATORS, watch_app
 
-        watch_app(self)  # a write to any of its models stales the cached figures
+        domains = (INDICATORS,)  # every model here: indicators, targets, revisions, values
+        watch_app(self, {model.__name__: domains for model in self.get_models()})

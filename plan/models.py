@@ -61,16 +61,13 @@ class Plan(models.Model):
         default=False,
         help_text=_("Set while generated demo data is loaded; every page then says so."),
     )
-    figures_stamp = models.CharField(
-        _("figures stamp"),
-        max_length=32,
-        default=figures_cache.new_stamp,
-        editable=False,
-        help_text=_(
-            "Changes after every write to the plan's data: cached figures older than "
-            "it are stale (plan.figures_cache)."
-        ),
-    )
+    # Changed after every write to the plan's data of one domain: cached figures keyed on an
+    # older stamp are stale (plan.figures_cache).
+    projects_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp,
+                                      editable=False)  # fmt: skip
+    tasks_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp, editable=False)
+    indicators_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp,
+                                        editable=False)  # fmt: skip
     report_due_days = models.PositiveSmallIntegerField(
         _("days to report"),
         default=10,

@@ -7,6 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Key projects")
 
     def ready(self):
-        from plan.figures_cache import watch_app
+        from plan.figures_cache import PROJECTS, watch_app
 
-        watch_app(self)  # a write to any of its models stales the cached figures
+        # Project reports and projects stale the project figures; annexes are the structure.
+        watch_app(self, {"Project": (PROJECTS,), "ProjectUpdate": (PROJECTS,),
+                         "ProjectImport": (PROJECTS,)})  # fmt: skip

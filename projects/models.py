@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.figures_cache import figures_changed
+from plan.figures_cache import PROJECTS, figures_changed
 from plan.models import Column, Plan, Reviewable, ReviewState, Unit
 from plan.periods import reporting_period
 from plan.warnings import Colour, blue_days, in_blue_window
@@ -341,7 +341,7 @@ class Project(models.Model):
             Project.objects.filter(pk=self.pk).update(
                 approved_status=status, approved_percent=percent
             )
-            figures_changed()
+            figures_changed(PROJECTS)
             self.approved_status, self.approved_percent = status, percent
 
 

@@ -12,11 +12,21 @@ from django.urls import reverse
 from django.utils import translation
 
 from dashboard.demo import load_demo, remove_demo
-from plan.figures_cache import CACHE_ALIAS, _change_stamps, figures_changed, fragment_key
+from plan.figures_cache import (
+    CACHE_ALIAS,
+    DOMAINS,
+    INDICATORS,
+    PROJECTS,
+    STAMP_CHANGES,
+    TASKS,
+    figures_changed,
+    fragment_key,
+    stamp_field,
+)
 from plan.models import Plan, ReviewState
 from plan.review import review_approve, token
 from projects.models import Project, ProjectStatus, ProjectUpdate
-from tests.plan.test_review import project_report
+from tests.plan.test_review import indicator_value, project_report
 
 
 @pytest.fixture
@@ -31,7 +41,7 @@ def run_pending_stamp_changes():
     """The fixtures' writes would have committed before the test starts, and their stamp change
     with them; under the test's one transaction it is still pending, and a later write in the
     same transaction would not register another (one per transaction). Run it now."""
-    pending = [c for c in connection.run_on_commit if c[1] is _change_stamps]
+    pending = [c for c in connection.run_on_commit if c[1] in STAMP_CHANGES.values()]
     connection.run_on_commit[:] = [c for c in connection.run_on_commit if c not in pending]
     for _sids, func, _robust in pending:
         func()
@@ -58,7 +68,8 @@ def figures_part(page: str) -> str:
 
 
 def stamp(plan) -> str:
-    return Plan.objects.values_list("figures_stamp", flat=True).get(pk=plan.pk)
+    fields = [stamp_field(domain) for domain in DOMAINS]
+    return dict(zip(DOMAINS, Plan.objects.values_list(*fields).get(pk=plan.pk), strict=True))
 
 
 def test_a_committed_report_changes_the_stamp_once(
@@ -68,10 +79,13 @@ def test_a_committed_report_changes_the_stamp_once(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         project_report(plan, people)  # saves the report and its project: several writes
     assert stamp(plan) == before  # not before the commit
-    stamps = [c for c in callbacks if c.__name__ == "_change_stamps"]
-    assert len(stamps) == 1, callbacks  # one UPDATE per transaction, however many writes
+    stamps = [c for c in callbacks if c in STAMP_CHANGES.values()]
+    # One UPDATE per transaction, however many writes, and only for the project figures.
+    assert stamps == [STAMP_CHANGES[PROJECTS]], callbacks
     stamps[0]()
-    assert stamp(plan) != before
+    after = stamp(plan)
+    assert after[PROJECTS] != before[PROJECTS]
+    assert {d: after[d] for d in (TASKS, INDICATORS)} == {d: before[d] for d in (TASKS, INDICATORS)}
 
 
 def test_a_rolled_back_write_leaves_the_stamp(plan, people):
@@ -96,7 +110,8 @@ def test_a_write_outside_a_transaction_changes_the_stamp_at_once():
     project = Project.objects.filter(annex__plan=plan).first()
     project.name += "（改）"
     project.save()
-    assert stamp(plan) != before
+    assert stamp(plan)[PROJECTS] != before[PROJECTS]
+    assert stamp(plan)[INDICATORS] == before[INDICATORS]
 
 
 @pytest.mark.parametrize("write", ["approve", "demo", "remove demo", "by hand"])
@@ -117,7 +132,9 @@ def test_writes_that_send_no_signal_change_the_stamp(plan, people, write):
         else:  # a bulk write of our own code says so itself
             Project.objects.filter(annex__plan=plan).update(status=ProjectStatus.COMPLETED)
             figures_changed()
-    assert stamp(plan) != before
+    after = stamp(plan)
+    changed = {domain for domain in DOMAINS if after[domain] != before[domain]}
+    assert changed == ({PROJECTS} if write == "approve" else set(DOMAINS))
 
 
 def test_the_cockpit_is_served_from_the_cache_until_a_report_commits(plan, people, client, cached):
@@ -146,12 +163,35 @@ def test_a_fragment_is_kept_per_language_and_per_plan(plan, people, client, cach
     chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     assert "projects completed" in english and "projects completed" not in chinese
     with translation.override("en"):
-        key = fragment_key(plan, "cockpit", [True])
-        other = Plan(pk=plan.pk + 1, figures_stamp=plan.figures_stamp)
-        assert fragment_key(other, "cockpit", [True]) != key
-        plan.figures_stamp = "changed"
-        assert fragment_key(plan, "cockpit", [True]) != key
-        assert fragment_key(plan, "cockpit", [False]) != fragment_key(plan, "cockpit", [True])
+        key = fragment_key(plan, "cockpit", DOMAINS, [True])
+        other = Plan(
+            pk=plan.pk + 1, **{stamp_field(d): getattr(plan, stamp_field(d)) for d in DOMAINS}
+        )
+        assert fragment_key(other, "cockpit", DOMAINS, [True]) != key
+        assert fragment_key(plan, "cockpit", DOMAINS, [False]) != key
+        assert fragment_key(plan, "cockpit", [PROJECTS], [True]) != key
+        # A fragment of the indicators does not see a new stamp of the projects.
+        indicators = fragment_key(plan, "indicator-table", [INDICATORS], [True])
+        plan.projects_stamp = "changed"
+        assert fragment_key(plan, "cockpit", DOMAINS, [True]) != key
+        assert fragment_key(plan, "indicator-table", [INDICATORS], [True]) == indicators
+
+
+def test_a_project_report_leaves_the_indicator_table_cached(plan, people, client, cached):
+    client.force_login(people["staff_own"])
+    url = reverse("indicators:indicator-list")
+    with CaptureQueriesContext(connection) as live:
+        client.get(url)
+    with committed():
+        project_report(plan, people)
+    with CaptureQueriesContext(connection) as after_report:
+        client.get(url)
+    assert len(after_report) < len(live) - 2, (len(after_report), len(live))
+    with committed():
+        indicator_value(plan, people)
+    with CaptureQueriesContext(connection) as after_value:
+        client.get(url)
+    assert len(after_value) == len(live)
 
 
 def test_the_reviewers_matrix_is_live_and_never_served_to_staff(plan, people, client, cached):

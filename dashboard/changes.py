@@ -9,17 +9,20 @@ can become newly lagging without a report, because the straight line moved on.
 Indicators are yearly: an indicator changed when the status (``indicators.progress.status``) of
 its latest value up to the period's year differs from that of the value before it.
 
-One query for the projects (four correlated subqueries), three for the indicators, two for the
-returned reports, whatever the plan's size; the lists are cut at ``LIMIT`` rows.
+One query for the projects' states (two correlated subqueries, plain rows), one for the projects
+the lists show, three for the indicators, two for the returned reports, whatever the plan's
+size; the lists are cut at ``LIMIT`` rows.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from indicators.models import Indicator
 from indicators.progress import STATUS_LABELS
 from indicators.selectors import progress_of, with_progress_data
+from plan.figures_cache import INDICATORS, cached
 from plan.models import Plan, ReviewState, TaskReport
 from plan.periods import Period
 from projects.models import Project, ProjectStatus, ProjectUpdate
@@ -30,13 +33,14 @@ LIMIT = 100  # rows per list; the page says when there are more
 
 @dataclass
 class ProjectChange:
-    project: Project
+    project_id: int
     was_status: str | None  # None: no report up to the previous period
     was_percent: int | None
     now_status: str | None
     now_percent: int | None
     lagging_before: bool
     lagging_now: bool
+    project: Project | None = None  # filled in for the rows a list shows (``with_projects``)
 
     # Before its first report a project counts as not started at 0%, so a first report that
     # says just that is no change.
@@ -107,38 +111,58 @@ def _up_to(period: Period) -> Q:
     return Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter)
 
 
+def _state(packed: str | None) -> tuple[str | None, int | None]:
+    """A report's ``status:percent`` as packed by ``project_changes``' query."""
+    if packed is None:
+        return None, None
+    status, percent = packed.rsplit(":", 1)
+    return status, int(percent)
+
+
 def project_changes(plan: Plan, period: Period) -> list[ProjectChange]:
     """Every project of ``plan`` with its state at the end of ``period`` and of the one before
-    (one query)."""
+    (one query, of plain rows: at 10,000 projects, building a model instance a project was
+    most of the page's time; ``with_projects`` fetches the ones the page shows)."""
     previous = period.previous()
 
-    def latest(up_to: Period, name: str):
+    def latest(up_to: Period):
+        # Status and percent in one subquery (two index probes a project instead of four).
         reports = ProjectUpdate.objects.filter(_up_to(up_to), project=OuterRef("pk"))
-        return Subquery(reports.order_by("-year", "-quarter").values(name)[:1])
-
-    projects = (
-        Project.objects.filter(annex__plan=plan)
-        .for_list()
-        .annotate(
-            was_status=latest(previous, "status"),
-            was_percent=latest(previous, "percent_complete"),
-            now_status=latest(period, "status"),
-            now_percent=latest(period, "percent_complete"),
+        packed = Concat("status", Value(":"), Cast("percent_complete", CharField()),
+                        output_field=CharField())  # fmt: skip
+        return Subquery(
+            reports.order_by("-year", "-quarter").annotate(packed=packed).values("packed")[:1]
         )
+
+    rows = (
+        Project.objects.filter(annex__plan=plan)
+        .order_by("annex__number", "order")
+        .annotate(was=latest(previous), now=latest(period))
+        .values_list("pk", "planned_start", "planned_end", "was", "now")
     )
-    rows = []
-    for p in projects:
+    changes = []
+    for pk, start, end, was, now in rows:
+        (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
 
-        def lags(status, percent, day, p=p):
+        def lags(status, percent, day, start=start, end=end):
             return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
-                              start=p.planned_start, end=p.planned_end, today=day)  # fmt: skip
+                              start=start, end=end, today=day)  # fmt: skip
 
-        rows.append(ProjectChange(
-            p, p.was_status, p.was_percent, p.now_status, p.now_percent,
-            lagging_before=lags(p.was_status, p.was_percent, previous.last_day),
-            lagging_now=lags(p.now_status, p.now_percent, period.last_day),
+        changes.append(ProjectChange(
+            pk, was_status, was_percent, now_status, now_percent,
+            lagging_before=lags(was_status, was_percent, previous.last_day),
+            lagging_now=lags(now_status, now_percent, period.last_day),
         ))  # fmt: skip
-    return rows
+    return changes
+
+
+def with_projects(lists: list[Bounded]) -> None:
+    """Put the full projects (with unit and annex) into the rows the lists show (one query)."""
+    shown = [row for rows in lists for row in rows.rows]
+    projects = Project.objects.filter(pk__in={row.project_id for row in shown}).for_list()
+    by_pk = {project.pk: project for project in projects}
+    for row in shown:
+        row.project = by_pk[row.project_id]
 
 
 def indicator_changes(plan: Plan, period: Period) -> list[IndicatorChange]:
@@ -158,7 +182,7 @@ def indicator_changes(plan: Plan, period: Period) -> list[IndicatorChange]:
 
 
 def changes(plan: Plan, period: Period) -> Changes:
-    """What changed in ``period`` against the period before it (six queries)."""
+    """What changed in ``period`` against the period before it (seven queries)."""
     projects = project_changes(plan, period)
     in_period = {"year": period.year, "quarter": period.quarter,
                  "review_state": ReviewState.RETURNED}  # fmt: skip
@@ -172,22 +196,25 @@ def changes(plan: Plan, period: Period) -> Changes:
         .select_related("task", "unit")
         .order_by("task__number", "unit__sort_order")
     )
+    changed = bounded(
+        [c for c in projects if c.now_status and (c.status_changed or c.percent_changed)]
+    )
+    newly_lagging = bounded([c for c in projects if c.lagging_now and not c.lagging_before])
+    newly_completed = bounded([
+        c for c in projects
+        if c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
+    ])  # fmt: skip
+    with_projects([changed, newly_lagging, newly_completed])
     return Changes(
         period=period,
         previous=period.previous(),
-        changed=bounded(
-            [c for c in projects if c.now_status and (c.status_changed or c.percent_changed)]
-        ),
-        newly_lagging=bounded([c for c in projects if c.lagging_now and not c.lagging_before]),
-        newly_completed=bounded(
-            [
-                c
-                for c in projects
-                if c.now_status == ProjectStatus.COMPLETED
-                and c.was_status != ProjectStatus.COMPLETED
-            ]
-        ),  # fmt: skip
-        indicators=bounded(indicator_changes(plan, period)),
+        changed=changed,
+        newly_lagging=newly_lagging,
+        newly_completed=newly_completed,
+        # Cached on their own (plan.figures_cache): after a project report, the commonest
+        # write, the page is rendered again but its indicators have not changed.
+        indicators=cached(plan, "changes-indicators", [INDICATORS], [period],
+                          lambda: bounded(indicator_changes(plan, period))),  # fmt: skip
         returned_project_reports=bounded(list(returned_updates[: LIMIT + 1])),
         returned_task_reports=bounded(list(returned_reports[: LIMIT + 1])),
     )

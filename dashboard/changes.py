@@ -141,6 +141,7 @@ def project_changes(plan: Plan, period: Period) -> list[ProjectChange]:
         .values_list("pk", "planned_start", "planned_end", "was", "now")
     )
     changes = []
+    was_day, now_day = previous.last_day, period.last_day
     for pk, start, end, was, now in rows:
         (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
 
@@ -150,8 +151,8 @@ def project_changes(plan: Plan, period: Period) -> list[ProjectChange]:
 
         changes.append(ProjectChange(
             pk, was_status, was_percent, now_status, now_percent,
-            lagging_before=lags(was_status, was_percent, previous.last_day),
-            lagging_now=lags(now_status, now_percent, period.last_day),
+            lagging_before=lags(was_status, was_percent, was_day),
+            lagging_now=lags(now_status, now_percent, now_day),
         ))  # fmt: skip
     return changes
 
@@ -176,7 +177,11 @@ def indicator_changes(plan: Plan, period: Period) -> list[IndicatorChange]:
         ]  # fmt: skip
         if len(years) >= 2 and years[-1].status != years[-2].status:
             before, now = years[-2], years[-1]
-            changes.append(IndicatorChange(indicator, before.year, before.status, now.year,
+            # The page shows the indicator's name and link: a bare copy goes into the cache
+            # (plan.figures_cache), without the values, targets and plan fetched with it.
+            bare = Indicator(pk=indicator.pk, plan_id=indicator.plan_id, code=indicator.code,
+                             name=indicator.name)  # fmt: skip
+            changes.append(IndicatorChange(bare, before.year, before.status, now.year,
                                            now.status))  # fmt: skip
     return changes
 
@@ -213,8 +218,13 @@ def changes(plan: Plan, period: Period) -> Changes:
         newly_completed=newly_completed,
         # Cached on their own (plan.figures_cache): after a project report, the commonest
         # write, the page is rendered again but its indicators have not changed.
-        indicators=cached(plan, "changes-indicators", [INDICATORS], [period],
-                          lambda: bounded(indicator_changes(plan, period))),  # fmt: skip
+        indicators=cached(
+            plan,
+            "changes-indicators",
+            [INDICATORS],
+            [period],
+            lambda: bounded(indicator_changes(plan, period)),
+        ),  # fmt: skip
         returned_project_reports=bounded(list(returned_updates[: LIMIT + 1])),
         returned_task_reports=bounded(list(returned_reports[: LIMIT + 1])),
     )

@@ -19,6 +19,10 @@ old stamp is what that stamp stood for, and no write holds a lock on the plan ro
 transaction runs. A write outside any transaction changes the stamp at once. If a process dies
 between a commit and the stamp's change, the fragments stay stale at most until they expire.
 
+Signals, against the house habit of no side effects in signals, because a missed change would
+show stale figures: a service, the admin, the Excel import and ``loaddata`` all save through
+the ORM, and the handler sees every one of them. It changes no data of the domain.
+
 Each worker keeps its own cache (``CACHES["figures"]``, in memory): the stamps come from the
 database, so the workers agree on what is stale without sharing a cache server.
 """

@@ -61,13 +61,20 @@ class Plan(models.Model):
         default=False,
         help_text=_("Set while generated demo data is loaded; every page then says so."),
     )
-    # Changed after every write to the plan's data of one domain: cached figures keyed on an
-    # older stamp are stale (plan.figures_cache).
-    projects_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp,
-                                      editable=False)  # fmt: skip
-    tasks_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp, editable=False)
-    indicators_stamp = models.CharField(max_length=32, default=figures_cache.new_stamp,
-                                        editable=False)  # fmt: skip
+    # Changed after every committed write to the plan's data of one domain: cached figures
+    # keyed on an older stamp are stale (plan.figures_cache).
+    projects_stamp = models.CharField(
+        _("project figures stamp"), max_length=32, default=figures_cache.new_stamp,
+        editable=False, help_text=_("Changes after each change to the projects or their reports."),
+    )  # fmt: skip
+    tasks_stamp = models.CharField(
+        _("task figures stamp"), max_length=32, default=figures_cache.new_stamp, editable=False,
+        help_text=_("Changes after each change to the task reports."),
+    )  # fmt: skip
+    indicators_stamp = models.CharField(
+        _("indicator figures stamp"), max_length=32, default=figures_cache.new_stamp,
+        editable=False, help_text=_("Changes after each change to the indicators or values."),
+    )  # fmt: skip
     report_due_days = models.PositiveSmallIntegerField(
         _("days to report"),
         default=10,

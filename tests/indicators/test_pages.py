@@ -40,7 +40,7 @@ def count(client, url):
 
 
 @pytest.mark.parametrize(
-    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 8), ("indicator-detail", 8),
+    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 9), ("indicator-detail", 8),
                          ("indicator-chart", 6), ("evaluation", 14)],
 )  # fmt: skip
 def test_query_count_is_pinned_at_two_sizes(client, people, plan, page, pinned):
@@ -62,3 +62,25 @@ def test_query_count_is_pinned_at_two_sizes(client, people, plan, page, pinned):
     )
     large = count(client, urls[page])
     assert (small, large) == (pinned, pinned)
+
+
+@pytest.mark.parametrize("status", ["", "behind"])
+def test_the_indicator_table_pages_in_order_and_keeps_its_filters(client, people, plan, status):
+    """Without a status filter only the page's indicators are judged; with one, all are, and
+    the pages hold the ones that match. The page links keep the filters."""
+    client.force_login(people["staff_own"])
+    grow_indicators(plan, 120)
+    url = reverse("indicators:indicator-list") + (f"?status={status}" if status else "")
+    first, second = client.get(url), client.get(url + ("&" if status else "?") + "page=2")
+    rows = first.context["rows"] + second.context["rows"]
+    assert len(first.context["rows"]) == 50
+    if status:
+        assert {row.status for row in rows} == {status}
+        assert f"status={status}&amp;page=2" in first.content.decode()
+    else:
+        assert (
+            first.context["page_obj"].paginator.count == Indicator.objects.filter(plan=plan).count()
+        )
+    ordered = Indicator.objects.filter(plan=plan).order_by("order", "code")
+    expected = [i.pk for i in ordered if not status or i.pk in {r.indicator.pk for r in rows}]
+    assert [row.indicator.pk for row in rows] == expected[:100]

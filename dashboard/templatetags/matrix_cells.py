@@ -72,3 +72,24 @@ def matrix_cell(cell, unit_name):
         f'data-colour="{colour}"><a href="{escape(cell.url)}" '
         f'title="{period} · {escape(unit_name)}">{"".join(html)}</a></td>'
     )
+
+
+@register.simple_tag
+def matrix_row(row):
+    """A matrix row's cells after the ``<tr>``: the unit, its cells (``matrix_cell``), its
+    totals and review totals, as ``includes/matrix.html`` lays them out (the reminder cell, for
+    reviewers, stays in the template)."""
+    name = row.unit.name
+    totals, review = row.totals, row.review_totals
+    received = totals["submitted"] + totals["late"]
+    overdue = totals["overdue"]
+    cells = "".join(matrix_cell(cell, name) for cell in row.cells)
+    # Every varying part is escaped here or in matrix_cell; the counts are integers.
+    return mark_safe(  # nosec B308 B703
+        f'<th scope="row"><a href="{escape(row.unit.get_absolute_url())}">{escape(name)}</a></th>'
+        f"{cells}"
+        f'<td class="num">{int(received)}</td><td class="num">{int(totals["late"])}</td>'
+        f'<td class="num{" text-bad" if overdue else ""}">{int(overdue)}</td>'
+        f'<td class="num">{int(review.get("approved") or 0)}</td>'
+        f'<td class="num">{int(review.get("returned") or 0)}</td>'
+    )

@@ -133,7 +133,7 @@ def test_matrix_cells_carry_the_worst_colour_of_their_reports(client, people, ma
     assert {r.cells[3].colour for r in tasks.context["matrix"].rows} == {"blue"}
 
 
-def test_cockpit_counts_colours_and_marks_the_lagging_projects(client, people, marked, today):
+def test_cockpit_counts_colours_and_marks_the_lagging_projects(client, people, marked, today, plan):
     today(D(2026, 1, 5))
     client.force_login(people["leader"])
     # Every report as submitted (none is approved here): the lagging list shows project b.
@@ -148,6 +148,9 @@ def test_cockpit_counts_colours_and_marks_the_lagging_projects(client, people, m
     )  # fmt: skip
     lagging = {p.pk: p.colour for p in response.context["lagging_projects"]}
     assert lagging[marked["red"].pk] == "red" and lagging[marked["lagging"].pk] == "yellow"
+    # The list judges its colours in Python: the same as the SQL of the table and the counts.
+    in_sql = dict(Project.objects.with_colour(plan, D(2026, 1, 5)).values_list("pk", "colour"))
+    assert lagging == {pk: in_sql[pk] for pk in lagging}
     reports = response.context["completeness"]["projects"].colours
     assert reports == {"red": 0, "yellow": 1, "blue": total - 4}
     text = response.text

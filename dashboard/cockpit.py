@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
 from plan.models import Plan, Responsibility, ReviewState, TaskReport
-from plan.periods import Period, ReportState
+from plan.periods import Period, ReportState, reporting_period
 from plan.warnings import Colour, blue_days, in_blue_window
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from projects.progress import rollup_from_sums
@@ -92,17 +92,23 @@ def project_figures(
     projects = Project.objects.filter(annex__plan=plan)
     extra = {f"colour_{c}": Count("pk", filter=Q(colour=c)) for c in Colour.MARKED}
     if period is not None:
-        projects = projects.annotate(
-            period_report=FilteredRelation(
-                "updates", condition=Q(updates__year=period.year, updates__quarter=period.quarter)
+        # The colours join the reporting period's reports already (``with_colour``): for that
+        # period, count on the same join rather than join the same rows twice.
+        joined = "colour_report"
+        if period != reporting_period(today, plan.start_year, plan.end_year):
+            joined = "period_report"
+            projects = projects.annotate(
+                period_report=FilteredRelation(
+                    "updates",
+                    condition=Q(updates__year=period.year, updates__quarter=period.quarter),
+                )
             )
-        )
-        late = Q(period_report__submitted_at__gte=_late_from(plan, period))
-        returned = Q(period_report__review_state=ReviewState.RETURNED)
+        late = Q(**{f"{joined}__submitted_at__gte": _late_from(plan, period)})
+        returned = Q(**{f"{joined}__review_state": ReviewState.RETURNED})
         extra.update(
-            reported=Count("period_report"),
-            reported_late=Count("period_report", filter=late),
-            reported_returned=Count("period_report", filter=returned),
+            reported=Count(joined),
+            reported_late=Count(joined, filter=late),
+            reported_returned=Count(joined, filter=returned),
         )
     counts, sums = Counter(), {}
     rows = projects.task_status_sums(today, approved=approved, colour_plan=plan)

@@ -198,7 +198,7 @@ CACHES = {
     "figures": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "figures",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FIGURES_CACHE_ENTRIES", "200"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FIGURES_CACHE_ENTRIES", "100"))},
     },
 }
 

@@ -24,6 +24,7 @@ from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
 from plan.figures_cache import INDICATORS, cached
+from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Responsibility, ReviewState, Task, TaskReport, TaskSummary, Unit
 from plan.periods import Period, report_state
@@ -446,18 +447,26 @@ class ChangesView(PlanPageMixin, TemplateView):
 class CockpitChartView(PlanPageMixin, FiguresMixin, SafeJSONView):
     """JSON for one of the cockpit's charts (the page passes its ``figures`` choice on)."""
 
+    # What each chart reads (plan.figures_cache): each cockpit view asks for all three.
+    CHARTS = {"project-status": [PROJECT_FIGURES], "task-progress": [PROJECT_FIGURES],
+              "indicator-completion": [INDICATORS]}  # fmt: skip
+
     def get_context_data(self, **kwargs):
         chart = self.kwargs["chart"]
+        if chart not in self.CHARTS:
+            raise Http404("no such chart")
         approved = self.approved_only
+        return cached(self.plan, f"chart-{chart}", self.CHARTS[chart], [approved],
+                      partial(self.chart, chart, approved))  # fmt: skip
+
+    def chart(self, chart, approved) -> dict:
         if chart == "project-status":
             counts = cockpit.project_counts(self.plan, self.today, approved)
             return cockpit.project_status_chart(counts)
         if chart == "task-progress":
             return cockpit.task_progress_chart(self.tasks_with_rollups(approved=approved))
-        if chart == "indicator-completion":
-            rows = cockpit.indicator_progress(self.plan, approved=approved)
-            return cockpit.indicator_completion_chart(rows)
-        raise Http404("no such chart")
+        rows = cockpit.indicator_progress(self.plan, approved=approved)
+        return cockpit.indicator_completion_chart(rows)
 
 
 class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):

@@ -227,3 +227,18 @@ def test_an_approved_report_shows_in_the_approved_figures(plan, people, client, 
     approved = figures_part(client.get(url).content.decode())
     assert approved != submitted  # the task's progress from approved reports moved
     assert figures_part(client.get(url).content.decode()) == approved
+
+
+def test_the_cockpit_charts_follow_a_committed_report(plan, people, client, cached):
+    client.force_login(people["leader"])
+    url = reverse("dashboard:cockpit-chart", args=["task-progress"]) + "?figures=all"
+    before = client.get(url).json()
+    with CaptureQueriesContext(connection) as hit:
+        assert client.get(url).json() == before
+    with committed():
+        project_report(plan, people, percent=90)  # project 1 of task 1: from 0% to 90%
+    after = client.get(url).json()
+    assert after["values"] != before["values"]
+    with CaptureQueriesContext(connection) as live:
+        client.get(url)
+    assert len(hit) == len(live) < 8  # served from the cache, before and after

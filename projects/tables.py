@@ -88,5 +88,6 @@ class ProjectTable(tables.Table):
             "is_lagging", "colour",
         )  # fmt: skip
         attrs = {"class": "table", "data-testid": "project-table"}
+        template_name = "projects/project_table.html"  # its rows written in Python
         empty_text = _("No projects match these filters.")
         row_attrs = {"data-lagging": lambda record: "1" if record.is_lagging else "0"}

@@ -189,9 +189,9 @@ SESSION_COOKIE_HTTPONLY = True
 # its due date (plan.warnings).
 WARNING_BLUE_DAYS = int(os.environ.get("DJANGO_WARNING_BLUE_DAYS", "10"))
 
-# Cached figures (plan.figures_cache): plan-wide fragments of the cockpit, the report matrix, the
-# indicator table and the changes page, kept in each worker's memory until the plan's data
-# changes or they are this old. 0 renders them live on every request.
+# Cached figures (plan.figures_cache): plan-wide fragments of the cockpit and its chart JSON, the
+# project table, the report matrix, the indicator table and the changes page, kept in each
+# worker's memory until the plan's data changes or they are this old. 0 renders them live.
 FIGURES_CACHE_SECONDS = int(os.environ.get("DJANGO_FIGURES_CACHE_SECONDS", "600"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -26,7 +26,7 @@ from plan.figures_cache import (
 from plan.models import Plan, ReviewState
 from plan.review import review_approve, token
 from projects.models import Project, ProjectStatus, ProjectUpdate
-from tests.plan.test_review import indicator_value, project_report
+from tests.plan.test_review import indicator_value, project_report, task_report
 
 
 @pytest.fixture
@@ -242,3 +242,25 @@ def test_the_cockpit_charts_follow_a_committed_report(plan, people, client, cach
     with CaptureQueriesContext(connection) as live:
         client.get(url)
     assert len(hit) == len(live) < 8  # served from the cache, before and after
+
+
+def test_a_task_report_stales_the_task_matrix_and_leaves_the_project_table(
+    plan, people, client, cached
+):
+    client.force_login(people["staff_own"])
+    matrix = reverse("dashboard:report-matrix") + "?kind=tasks"
+    table = reverse("projects:project-list")
+    counts = {}
+    for url in (matrix, table):
+        with CaptureQueriesContext(connection) as live:
+            client.get(url)
+        with CaptureQueriesContext(connection) as hit:
+            client.get(url)
+        counts[url] = len(live), len(hit)
+        assert len(hit) < len(live), url
+    with committed():
+        task_report(plan, people)
+    for url, expected in ((matrix, counts[matrix][0]), (table, counts[table][1])):
+        with CaptureQueriesContext(connection) as after:
+            client.get(url)
+        assert len(after) == expected, url

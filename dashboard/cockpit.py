@@ -13,7 +13,7 @@ from indicators.selectors import progress_of, with_progress_data
 from plan.models import Plan, Responsibility, ReviewState, TaskReport
 from plan.periods import Period, ReportState, reporting_period
 from plan.warnings import Colour, blue_days, in_blue_window
-from projects.models import Project, ProjectStatus, ProjectUpdate
+from projects.models import COLOUR_REPORT, Project, ProjectStatus, ProjectUpdate
 from projects.progress import rollup_from_sums
 
 
@@ -94,7 +94,7 @@ def project_figures(
     if period is not None:
         # The colours join the reporting period's reports already (``with_colour``): for that
         # period, count on the same join rather than join the same rows twice.
-        joined = "colour_report"
+        joined = COLOUR_REPORT
         if period != reporting_period(today, plan.start_year, plan.end_year):
             joined = "period_report"
             projects = projects.annotate(

@@ -112,6 +112,11 @@ def _lag_expression(today, approved: bool = False):
     )
 
 
+# The join ``with_colour`` names for each project's report of the reporting period; a query that
+# counts those reports too (the cockpit's) reuses it instead of joining the same rows again.
+COLOUR_REPORT = "colour_report"
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
         """Projects with what a list row shows, in plan order, in a fixed number of queries."""
@@ -146,12 +151,12 @@ class ProjectQuerySet(models.QuerySet):
         due = plan.due_date(period)
         queryset = self if "is_lagging" in self.query.annotations else self.with_lag(today)
         queryset = queryset.annotate(
-            colour_report=models.FilteredRelation(
+            **{COLOUR_REPORT: models.FilteredRelation(
                 "updates",
                 condition=models.Q(updates__year=period.year, updates__quarter=period.quarter),
-            )
-        )
-        missing = models.Q(colour_report__isnull=True)
+            )}
+        )  # fmt: skip
+        missing = models.Q(**{f"{COLOUR_REPORT}__isnull": True})
         red = models.Q(planned_end__lt=today) & ~models.Q(status=ProjectStatus.COMPLETED)
         if today > due:
             red |= missing
@@ -159,7 +164,7 @@ class ProjectQuerySet(models.QuerySet):
             (red, Colour.RED),
             (
                 models.Q(_lag_expression(today))
-                | models.Q(colour_report__review_state=ReviewState.RETURNED),
+                | models.Q(**{f"{COLOUR_REPORT}__review_state": ReviewState.RETURNED}),
                 Colour.YELLOW,
             ),
         ]

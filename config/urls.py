@@ -16,6 +16,7 @@ def favicon(request):
 
 urlpatterns = [
     path("", include("dashboard.urls")),
+    path("", include("supervision.urls")),
     path("plan/", include("dashboard.plan_urls")),
     path("projects/", include("projects.urls")),
     path("indicators/", include("indicators.urls")),

@@ -15,16 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Observation, Target
-from plan.models import (
-    Evidence,
-    ReminderNotice,
-    ReopenRequest,
-    TaskReport,
-    TaskSummary,
-    Unit,
-    UnitMembership,
-)
+from plan.models import Unit, UnitMembership
 from projects.models import Project, ProjectUpdate
+from supervision.models import Evidence, ReminderNotice, ReopenRequest, TaskReport, TaskSummary
 
 
 @dataclass(frozen=True)
@@ -50,12 +43,12 @@ def _sources() -> list[Source]:
         Source("task-report", _("task report"), TaskReport.history.model, "unit_id",
                ("task", "unit"),
                lambda r: f"{r.task.short_title} · {r.unit.name} {r.year}Q{r.quarter}",
-               lambda r: reverse("plan:task-report-detail", args=[r.id])),
+               lambda r: reverse("supervision:task-report-detail", args=[r.id])),
         Source("task-summary", _("task summary"), TaskSummary.history.model, None, ("task",),
                lambda r: f"{r.task.short_title} {r.year}Q{r.quarter}",
                lambda r: reverse("plan:task-detail", args=[r.task.number])),
         Source("evidence", _("evidence file"), Evidence.history.model, "unit_id", (),
-               lambda r: r.name, lambda r: reverse("plan:evidence-download", args=[r.id])),
+               lambda r: r.name, lambda r: reverse("supervision:evidence-download", args=[r.id])),
         Source("indicator", _("indicator"), Indicator.history.model, "responsible_unit_id", (),
                lambda r: r.name, lambda r: reverse("indicators:indicator-detail", args=[r.id])),
         Source("target", _("target"), Target.history.model, "indicator__responsible_unit_id",
@@ -74,10 +67,10 @@ def _sources() -> list[Source]:
                lambda r: reverse("admin:auth_user_change", args=[r.id])),
         Source("reopen", _("reopening"), ReopenRequest.history.model, "unit_id", ("unit",),
                lambda r: f"{r.unit.name} {r.year}Q{r.quarter} · {r.subject}",
-               lambda r: reverse("dashboard:reopen-list") + f"#reopen-{r.id}"),
+               lambda r: reverse("supervision:reopen-list") + f"#reopen-{r.id}"),
         Source("reminder", _("reminder (催办)"), ReminderNotice.history.model, "unit_id",
                ("unit",), lambda r: f"{r.unit.name} {r.year}Q{r.quarter}",
-               lambda r: reverse("dashboard:unit-period-reports",
+               lambda r: reverse("supervision:unit-period-reports",
                                  args=[r.unit_id, f"{r.year}Q{r.quarter}"])),
     ]  # fmt: skip
 

@@ -23,10 +23,11 @@ from indicators.models import Indicator
 from indicators.progress import STATUS_LABELS
 from indicators.selectors import progress_of, with_progress_data
 from plan.figures_cache import INDICATORS, cached
-from plan.models import Plan, ReviewState, TaskReport
+from plan.models import Plan
 from plan.periods import Period
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from projects.progress import is_lagging
+from supervision.models import ReviewState, TaskReport
 
 LIMIT = 100  # rows per list; the page says when there are more
 

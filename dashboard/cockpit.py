@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
-from plan.models import Plan, Responsibility, ReviewState, TaskReport
+from plan.models import Plan, Responsibility
 from plan.periods import Period, ReportState, reporting_period
-from plan.warnings import Colour, blue_days, in_blue_window
 from projects.models import COLOUR_REPORT, Project, ProjectStatus, ProjectUpdate
 from projects.progress import rollup_from_sums
+from supervision.colours import Colour, blue_days, in_blue_window
+from supervision.models import ReviewState, TaskReport
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Completeness:
 
     @property
     def colours(self) -> dict[str, int]:
-        """This period's reports by the three colours (plan.warnings): red overdue, yellow
+        """This period's reports by the three colours (supervision.colours): red overdue, yellow
         returned, blue due soon."""
         return {Colour.RED: self.overdue, Colour.YELLOW: self.returned,
                 Colour.BLUE: self.due_soon}  # fmt: skip

@@ -20,29 +20,26 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Observation, Target
 from indicators.services import target_revise
-from plan.cycle import reminder_notice_send, reopen_grant, reopen_request_submit
-from plan.evidence import evidence_add
 from plan.figures_cache import figures_changed
-from plan.models import (
+from plan.models import Plan, Responsibility, Unit, UnitMembership
+from plan.periods import Period
+from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
+from projects.models import Project, ProjectStatus, ProjectUpdate
+from projects.services import ReportInput, project_update_submit
+from supervision.cycle import reminder_notice_send, reopen_grant, reopen_request_submit
+from supervision.evidence import evidence_add
+from supervision.models import (
     Evidence,
-    Plan,
     ReminderLog,
     ReminderNotice,
     ReopenRequest,
     ReopenScope,
-    Responsibility,
     ReviewState,
     TaskReport,
     TaskReportStatus,
     TaskSummary,
-    Unit,
-    UnitMembership,
 )
-from plan.periods import Period
-from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
-from plan.review import review_return, snapshot, token
-from projects.models import Project, ProjectStatus, ProjectUpdate
-from projects.services import ReportInput, project_update_submit
+from supervision.review import review_return, snapshot, token
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_PERIOD = (2022, 4)

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Plan, Reviewable, Unit
+from plan.models import Plan, Unit
+from supervision.models import Reviewable
 
 
 class Indicator(models.Model):

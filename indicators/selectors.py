@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from plan.models import ReviewState
+from supervision.models import ReviewState
 
 from .models import Indicator, Observation, Target
 from .progress import Course, Status, completion, expected, status

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plan.cycle import require_open
-from plan.models import ReopenScope
 from plan.periods import value_period
 from plan.permissions import can_report_on, is_administrator
-from plan.review import mark_resubmitted
-from plan.services import locked_at_version, save_first
+from supervision.cycle import require_open
+from supervision.models import ReopenScope
+from supervision.review import mark_resubmitted
+from supervision.services import locked_at_version, save_first
 
 from .models import Indicator, Observation, Target, TargetRevision
 

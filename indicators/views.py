@@ -13,13 +13,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from plan import permissions
-from plan.cycle import closing
 from plan.mixins import CurrentPlanMixin, FiguresMixin
-from plan.models import ReopenScope, ReviewState, Unit
+from plan.models import Unit
 from plan.periods import Period, value_period
-from plan.review import returned_context
-from plan.services import StaleVersion
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
+from supervision.cycle import closing
+from supervision.models import ReopenScope, ReviewState
+from supervision.review import returned_context
+from supervision.services import StaleVersion
 
 from .charts import SafeJSONView, indicator_chart
 from .forms import ValueForm

@@ -2,23 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    Column,
-    Evidence,
-    Plan,
-    ReminderLog,
-    ReminderNotice,
-    ReopenRequest,
-    Responsibility,
-    Safeguard,
-    Task,
-    TaskReport,
-    TaskSummary,
-    Unit,
-    UnitMembership,
-)
+from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
 from .permissions import ADMINISTRATOR
 
 User = get_user_model()
@@ -140,26 +125,6 @@ admin.site.unregister(User)
 admin.site.register(User, UserWithUnitsAdmin)
 
 
-@admin.register(TaskReport)
-class TaskReportAdmin(SimpleHistoryAdmin):
-    list_display = ["task", "unit", "year", "quarter", "status", "submitted_by", "submitted_at",
-                    "revised_at", "is_demo"]  # fmt: skip
-    list_filter = ["task__plan", "year", "quarter", "status", "task", "unit", "is_demo"]
-    search_fields = ["unit__name", "task__short_title", "progress", "figures", "problems"]
-    list_select_related = ["task", "unit", "submitted_by"]
-    autocomplete_fields = ["unit", "submitted_by"]
-    readonly_fields = ["version"]
-
-
-@admin.register(TaskSummary)
-class TaskSummaryAdmin(SimpleHistoryAdmin):
-    list_display = ["task", "year", "quarter", "written_by", "written_at", "is_demo"]
-    list_filter = ["task__plan", "year", "quarter", "task", "is_demo"]
-    search_fields = ["task__short_title", "summary"]
-    list_select_related = ["task", "written_by"]
-    readonly_fields = ["version"]
-
-
 class ReadOnlyMixin:
     """For rows that only a service writes: the admin shows them (and their history) but adds,
     changes and deletes none, so that the record stays whole."""
@@ -172,45 +137,3 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    """Rows written by the reporting cycle's services only (plan.cycle, send_reminders, the
-    evidence pages), with their history."""
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
-    """Evidence files, read-only: files come in through the report pages, where their content
-    is checked, and leave only by being marked removed (the stored file stays)."""
-
-    list_display = ["name", "unit", "content_type", "object_id", "size", "media_type",
-                    "uploaded_by", "uploaded_at", "removed_at"]  # fmt: skip
-    list_filter = ["content_type", "unit", "removed_at"]
-    search_fields = ["name", "unit__name"]
-    list_select_related = ["unit", "content_type", "uploaded_by"]
-
-
-@admin.register(ReopenRequest)
-class ReopenRequestAdmin(ReadOnlyAdmin):
-    list_display = ["unit", "year", "quarter", "scope", "subject", "state", "requested_by",
-                    "requested_at", "decided_by", "open_until"]  # fmt: skip
-    list_filter = ["plan", "state", "scope", "year", "quarter"]
-    search_fields = ["unit__name", "subject", "reason", "decision_comment"]
-    list_select_related = ["unit", "requested_by", "decided_by"]
-
-
-@admin.register(ReminderNotice)
-class ReminderNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["unit", "year", "quarter", "kind", "sent_by", "sent_at"]
-    list_filter = ["plan", "year", "quarter"]
-    search_fields = ["unit__name"]
-    list_select_related = ["unit", "sent_by"]
-
-
-@admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["user", "day", "items", "sent_at"]
-    list_filter = ["day"]
-    search_fields = ["user__username"]
-    list_select_related = ["user"]

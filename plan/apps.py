@@ -14,7 +14,5 @@ class PlanConfig(AppConfig):
         # After each app's migrations (its permissions exist by then): administrators may do
         # everything, in the admin too. Not limited to one sender: apps after plan add theirs.
         post_migrate.connect(signals.grant_administrators, dispatch_uid="grant_administrators")
-        # Task reports and what hangs on them; everything else here is the plan's structure.
-        reports = ("TaskReport", "TaskSummary", "ReopenRequest", "ReminderNotice", "ReminderLog",
-                   "Evidence")  # fmt: skip
-        figures_cache.watch_app(self, dict.fromkeys(reports, (figures_cache.TASKS,)))
+        # Everything here is the plan's structure: a change stales every figure.
+        figures_cache.watch_app(self, {})

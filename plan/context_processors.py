@@ -5,7 +5,6 @@ from django.utils.functional import SimpleLazyObject
 
 from . import permissions
 from .selectors import current_plan
-from .warnings import blue_days
 
 
 def site(request):
@@ -19,7 +18,6 @@ def site(request):
         "user_can_review": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.can_review(user)
         ),
-        "warning_days": blue_days(),  # the blue window of the three colours (plan.warnings)
         "user_can_report": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.reportable_unit_ids(user) != frozenset()
         ),

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plan.models import Task, Unit
-from plan.warnings import Colour
 from plan.widgets import FastSelect
+from supervision.colours import Colour
 
 from .models import Annex, Project, ProjectStatus
 

@@ -4,7 +4,7 @@ read the input, carry the version the user saw, and put the service's messages o
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plan.forms import EvidenceField
+from supervision.forms import EvidenceField
 
 from .models import Project, ProjectStatus, ProjectUpdate
 from .progress import Period, plan_periods

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.figures_cache import PROJECTS, figures_changed
-from plan.models import Column, Plan, Reviewable, ReviewState, Unit
+from plan.models import Column, Plan, Unit
 from plan.periods import reporting_period
-from plan.warnings import Colour, blue_days, in_blue_window
+from supervision.colours import Colour, blue_days, in_blue_window
+from supervision.models import Reviewable, ReviewState
 
 from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
@@ -331,6 +332,11 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
+    @property
+    def reference_label(self) -> str:
+        """The annex number, the row in it and the name ("2-3 name"); reads ``annex``."""
+        return f"{self.annex.number}-{self.order} {self.name}"
+
     def refresh_approved(self) -> None:
         """Bring ``approved_status``/``approved_percent`` up to the latest approved report
         (none: not started, 0). Saved with ``update()``: not a change by a user, not a version."""
@@ -397,7 +403,7 @@ class ProjectUpdate(Reviewable):
 
     history = HistoricalRecords()
     # Not a column: lets the project page prefetch every report's files in one query.
-    evidence = GenericRelation("plan.Evidence")
+    evidence = GenericRelation("supervision.Evidence")
 
     class Meta:
         verbose_name = _("progress report")
@@ -430,7 +436,7 @@ class ProjectUpdate(Reviewable):
         return self.project.unit_id
 
     def after_review(self) -> None:
-        """Called by ``plan.review`` after each transition: the project's approved state."""
+        """Called by ``supervision.review`` after each transition: the project's approved state."""
         self.project.refresh_approved()
 
     def get_absolute_url(self):

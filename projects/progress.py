@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plan.periods import Period, plan_periods, reporting_period
-from plan.warnings import Colour, obligation_colour, worst
+from supervision.colours import Colour, obligation_colour, worst
 
 __all__ = [
     "LAG_TOLERANCE", "Colour", "Period", "Rollup", "expected_percent", "is_lagging",

@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plan.cycle import require_open
-from plan.models import ReopenScope
 from plan.permissions import require_report_on
-from plan.review import mark_resubmitted
-from plan.services import validate_period
+from supervision.cycle import require_open
+from supervision.models import ReopenScope
+from supervision.review import mark_resubmitted
+from supervision.services import validate_period
 
 from .models import Project, ProjectStatus, ProjectUpdate
 from .progress import Period

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from plan.warnings import colour_mark
+from supervision.colours import colour_mark
 
 from .models import Project
 

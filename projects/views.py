@@ -16,14 +16,14 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
-from plan.cycle import closing
-from plan.evidence import evidence_add, evidence_prefetch
 from plan.mixins import CurrentPlanMixin
-from plan.models import ReopenScope, ReviewState
 from plan.periods import Period
-from plan.review import returned_context
 from plan.spreadsheets import file_name, xlsx_response
-from plan.views import EvidencePageView
+from supervision.cycle import closing
+from supervision.evidence import evidence_add, evidence_prefetch
+from supervision.models import ReopenScope, ReviewState
+from supervision.review import returned_context
+from supervision.views import EvidencePageView
 
 from . import imports
 from .exports import annexes_workbook

@@ -52,6 +52,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "plan",
+    "supervision",
     "projects",
     "indicators",
     "dashboard",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plan.context_processors.site",
+                "supervision.context_processors.cycle",
             ],
         },
     },
@@ -186,7 +188,7 @@ SESSION_TOUCH_SECONDS = 60  # see plan.middleware.SessionIdleTimeoutMiddleware
 SESSION_COOKIE_HTTPONLY = True
 
 # Three-colour supervision (三色督办): a report not yet in shows blue from this many days before
-# its due date (plan.warnings).
+# its due date (supervision.colours).
 WARNING_BLUE_DAYS = int(os.environ.get("DJANGO_WARNING_BLUE_DAYS", "10"))
 
 # Cached figures (plan.figures_cache): plan-wide fragments of the cockpit and its chart JSON, the

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator, Observation, Target
-from plan.models import Responsibility, ReviewState, TaskReport
+from plan.models import Responsibility
 from projects.models import Project, ProjectUpdate
+from supervision.models import ReviewState, TaskReport
 from tests.conftest import grow_plan
 
 D = dt.date

@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from dashboard.demo import DEMO_USERS
-from dashboard.reporting import task_matrix
 from indicators.models import Indicator, Observation
-from plan.models import Plan, TaskReport, TaskSummary
+from plan.models import Plan
 from projects.models import Project, ProjectStatus, ProjectUpdate
+from supervision.models import TaskReport, TaskSummary
+from supervision.reporting import task_matrix
 
 
 def demo_state():
@@ -148,8 +149,8 @@ def test_demo_reports_are_in_every_review_state(plan):
 
 
 def test_demo_runs_the_whole_cycle_and_takes_it_all_out_again(plan, settings, tmp_path):
-    from plan.models import Evidence, ReminderNotice, ReopenRequest
     from plan.periods import Period
+    from supervision.models import Evidence, ReminderNotice, ReopenRequest
 
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", stdout=io.StringIO())

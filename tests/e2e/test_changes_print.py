@@ -8,9 +8,10 @@ import re
 import pytest
 from django.core.management import call_command
 
-from plan.models import Plan, ReviewState
+from plan.models import Plan
 from plan.permissions import LEADER
 from projects.models import Project, ProjectUpdate
+from supervision.models import ReviewState
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from plan.models import Evidence, Plan, Unit
+from plan.models import Plan, Unit
 from plan.periods import reporting_period
 from plan.permissions import STAFF
+from supervision.models import Evidence
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 

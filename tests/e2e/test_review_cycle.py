@@ -13,7 +13,7 @@ from plan.permissions import LEADER, REVIEWER, STAFF
 from projects.models import Project, ProjectUpdate
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
-from tests.plan.test_evidence import PDF
+from tests.supervision.test_evidence import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,10 +23,11 @@ from plan.figures_cache import (
     fragment_key,
     stamp_field,
 )
-from plan.models import Plan, ReviewState
-from plan.review import review_approve, token
+from plan.models import Plan
 from projects.models import Project, ProjectStatus, ProjectUpdate
-from tests.plan.test_review import indicator_value, project_report, task_report
+from supervision.models import ReviewState
+from supervision.review import review_approve, token
+from tests.supervision.test_review import indicator_value, project_report, task_report
 
 
 @pytest.fixture
@@ -195,7 +196,7 @@ def test_a_project_report_leaves_the_indicator_table_cached(plan, people, client
 
 
 def test_the_reviewers_matrix_is_live_and_never_served_to_staff(plan, people, client, cached):
-    url = reverse("dashboard:report-matrix") + "?kind=projects"
+    url = reverse("supervision:report-matrix") + "?kind=projects"
     client.force_login(people["reviewer"])
     reviewer_page = client.get(url).content.decode()
     assert 'data-testid="remind"' in reviewer_page and "csrfmiddlewaretoken" in reviewer_page
@@ -248,7 +249,7 @@ def test_a_task_report_stales_the_task_matrix_and_leaves_the_project_table(
     plan, people, client, cached
 ):
     client.force_login(people["staff_own"])
-    matrix = reverse("dashboard:report-matrix") + "?kind=tasks"
+    matrix = reverse("supervision:report-matrix") + "?kind=tasks"
     table = reverse("projects:project-list")
     counts = {}
     for url in (matrix, table):

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from plan.models import ReviewState
 from plan.periods import reporting_period
 from projects.models import Project, ProjectUpdate
 from projects.progress import Colour, project_colour
+from supervision.models import ReviewState
 from tests.factories import AnnexFactory, ProjectFactory
 
 D = dt.date

@@ -362,6 +362,6 @@ def test_indicator_table_and_matrix_export(staff, plan):
     book = workbook(staff.get(reverse("indicators:indicator-export")))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:2] == ("代码", "指标") and len(rows) == 1 + 5
-    matrix = workbook(staff.get(reverse("dashboard:report-export"), {"kind": "tasks"}))
+    matrix = workbook(staff.get(reverse("supervision:report-export"), {"kind": "tasks"}))
     rows = list(matrix.active.iter_rows(values_only=True))
     assert rows[0][0] == "单位" and len(rows) == 1 + 25

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators.models import Indicator, Observation
-from plan.models import TaskReport, Unit
+from plan.models import Unit
 from plan.periods import reporting_period
 from projects.models import Project, ProjectUpdate
+from supervision.models import TaskReport
 
 EXAMPLES = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
@@ -68,7 +69,7 @@ def test_project_report_form(staff, plan, percent, investment, progress, status)
 def test_task_report_form(staff, plan, progress, figures, status):
     unit = Unit.objects.get(name="市科技局")
     TaskReport.objects.all().delete()
-    url = reverse("plan:task-report", args=[3, unit.pk, str(period_of(plan))])
+    url = reverse("supervision:task-report", args=[3, unit.pk, str(period_of(plan))])
     response = staff.post(url, {"version": 0, "status": status, "progress": progress,
                                 "figures": figures})  # fmt: skip
     assert response.status_code in (200, 302)
@@ -121,7 +122,7 @@ def test_markup_in_names_and_texts_is_escaped_on_every_page_and_in_json(client, 
              reverse("plan:unit-list"), reverse("plan:unit-detail", args=[unit.pk]),
              reverse("projects:project-list"), reverse("projects:annex-detail", args=[1]),
              project.get_absolute_url(), reverse("projects:my-projects"),
-             reverse("dashboard:report-matrix") + "?kind=projects", reverse("plan:evaluation"),
+             reverse("supervision:report-matrix") + "?kind=projects", reverse("plan:evaluation"),
              reverse("indicators:indicator-list"), indicator.get_absolute_url()]  # fmt: skip
     escaped = html.escape(markup, quote=True).replace("&#x27;", "&#39;")
     shown = 0

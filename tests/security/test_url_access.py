@@ -12,11 +12,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Target
-from plan.evidence import evidence_add
-from plan.models import ReopenRequest, Responsibility, TaskReport, Unit
+from plan.models import Responsibility, Unit
 from plan.periods import reporting_period
-from plan.review import token as review_token
 from projects.models import Project, ProjectImport, ProjectUpdate
+from supervision.evidence import evidence_add
+from supervision.models import ReopenRequest, TaskReport
+from supervision.review import token as review_token
 
 User = get_user_model()
 ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin", "reviewer"]
@@ -110,32 +111,32 @@ def matrix(plan, o):
     return {
         "dashboard:home": ([], {"get": (READ, None)}),
         "dashboard:cockpit-chart": (["task-progress"], {"get": (READ, None)}),
-        "dashboard:report-matrix": ([], {"get": (READ, None)}),
-        "dashboard:report-export": ([], {"get": (READ, None)}),
+        "supervision:report-matrix": ([], {"get": (READ, None)}),
+        "supervision:report-export": ([], {"get": (READ, None)}),
         "indicators:indicator-export": ([], {"get": (READ, None)}),
         "dashboard:audit": ([], {"get": (ADMIN_ONLY, None)}),
-        "dashboard:review-queue": ([], {"get": (REVIEW_PAGE, None)}),
-        "dashboard:review-detail": (["task", o["report"].pk], {
+        "supervision:review-queue": ([], {"get": (REVIEW_PAGE, None)}),
+        "supervision:review-detail": (["task", o["report"].pk], {
             "get": (REVIEW_PAGE, None),
             "post": (REVIEW_WRITE, lambda: {"action": "approve", "approve-token": review_token(
                 TaskReport.objects.get(pk=o["report"].pk))}),
         }),
         "dashboard:audit-export": ([], {"get": (ADMIN_ONLY, None)}),
-        "dashboard:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
+        "supervision:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),
         "plan:evaluation": ([], {"get": (READ, None)}),
         "plan:changes": ([], {"get": (READ, None)}),
         "plan:task-list": ([], {"get": (READ, None)}),
         "plan:task-detail": ([3], {"get": (READ, None)}),
-        "plan:task-report": ([3, unit.pk, p], {"get": (OWN_PAGE, None),
+        "supervision:task-report": ([3, unit.pk, p], {"get": (OWN_PAGE, None),
                                                "post": (OWN_WRITE, task_form)}),
-        "plan:task-summary": ([1, p], {"get": (LEAD_PAGE, None),
+        "supervision:task-summary": ([1, p], {"get": (LEAD_PAGE, None),
                                        "post": (OWN_WRITE, {"version": 0, "summary": "走查"})}),
-        "plan:task-report-detail": ([o["report"].pk], {"get": (READ, None)}),
-        "plan:task-report-evidence": ([o["report"].pk], {
+        "supervision:task-report-detail": ([o["report"].pk], {"get": (READ, None)}),
+        "supervision:task-report-evidence": ([o["report"].pk], {
             "get": (READ, None), "post": (OWN_WRITE, lambda: {"files": pdf_upload()})}),
-        "plan:evidence-download": ([o["evidence"].pk], {"get": (READ, None)}),
-        "plan:evidence-remove": ([o["evidence"].pk], {"post": (OWN_WRITE, {})}),
+        "supervision:evidence-download": ([o["evidence"].pk], {"get": (READ, None)}),
+        "supervision:evidence-remove": ([o["evidence"].pk], {"post": (OWN_WRITE, {})}),
         "plan:unit-list": ([], {"get": (READ, None)}),
         "plan:unit-detail": ([unit.pk], {"get": (READ, None)}),
         "projects:project-list": ([], {"get": (READ, None)}),
@@ -160,16 +161,16 @@ def matrix(plan, o):
                                  "note": ""}),
         }),
         "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
-        "dashboard:reopen-list": ([], {"get": (READ, None)}),
-        "dashboard:reopen-request": ([], {
+        "supervision:reopen-list": ([], {"get": (READ, None)}),
+        "supervision:reopen-request": ([], {
             "get": (UNIT_STAFF, None),
             # No period of the walked plan is closed: the form refuses and stores nothing.
             "post": (UNIT_STAFF, {"unit": unit.pk, "period": p, "scope": "period",
                                   "reason": "走查"}),
         }),
-        "dashboard:reopen-decide": ([o["reopen"].pk], {"post": (REVIEW_WRITE, {
+        "supervision:reopen-decide": ([o["reopen"].pk], {"post": (REVIEW_WRITE, {
             f"r{o['reopen'].pk}-action": "grant", f"r{o['reopen'].pk}-days": 7})}),
-        "dashboard:reminder-notice": ([], {"post": (REVIEW_WRITE, {
+        "supervision:reminder-notice": ([], {"post": (REVIEW_WRITE, {
             "unit": unit.pk, "period": p, "kind": "tasks", "year": p[:4]})}),
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),

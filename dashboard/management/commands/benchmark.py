@@ -79,7 +79,7 @@ class Command(BaseCommand):
             ("project table, filtered", staff_client,
              reverse("projects:project-list") + "?status=lagging&sort=-percent_complete"),
             ("project page", staff_client, project.get_absolute_url()),
-            ("reporting matrix", staff_client, reverse("dashboard:report-matrix") + "?year=2025"),
+            ("reporting matrix", staff_client, reverse("supervision:report-matrix") + "?year=2025"),
             ("what changed", staff_client, reverse("plan:changes")),
             ("indicator table", staff_client, reverse("indicators:indicator-list")),
             ("indicator page", staff_client, indicator.get_absolute_url()),

@@ -21,18 +21,11 @@ from django.db import connection, transaction
 
 from indicators.models import Indicator, Observation, Target, TargetRevision
 from plan.figures_cache import figures_changed
-from plan.models import (
-    Column,
-    Plan,
-    Responsibility,
-    Task,
-    TaskReport,
-    Unit,
-    UnitMembership,
-)
+from plan.models import Column, Plan, Responsibility, Task, Unit, UnitMembership
 from plan.periods import Period, due_date
 from plan.permissions import STAFF
 from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
+from supervision.models import TaskReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNITS, USERS, INDICATORS = 200, 1000, 500

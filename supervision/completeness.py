@@ -1,0 +1,146 @@
+"""Who has reported and who is late: the completeness matrix, as pure arithmetic.
+
+The caller says what each unit owes (``obligations``: unit id -> keys such as task or project
+ids) and what has come in (``submissions``: (unit id, key, period) -> first submission date, a
+reference to the report and, optionally, its review state and whether it was edited after an
+approval); this module works out each cell, row and column. It runs no query, so
+a page's query count does not depend on how many units or periods the matrix has. A matrix is
+not changed once built, so its cells, rows and totals compute their counts once (a page reads
+each several times).
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from plan.periods import Period, ReportState, report_state
+
+from .colours import Colour, blue_days, obligation_colour, worst
+
+
+@dataclass
+class Item:
+    """One expected report: what it is about, where it stands, and the report if any."""
+
+    key: Hashable
+    state: str
+    ref: object = None
+    review: str | None = None  # submitted / approved / returned, for a report that came in
+    edited: bool = False  # changed by its unit after an approval
+    colour: str = Colour.NONE  # three-colour supervision (supervision.colours)
+
+
+@dataclass
+class Cell:
+    unit: object
+    period: Period
+    items: list[Item] = field(default_factory=list)
+
+    @cached_property
+    def counts(self) -> Counter:
+        return Counter(item.state for item in self.items)
+
+    @cached_property
+    def state(self) -> str | None:
+        """The worst state in the cell (overdue before late before not due before submitted)."""
+        states = {item.state for item in self.items}
+        return next((s for s in ReportState.ORDER if s in states), None)
+
+    @cached_property
+    def colour(self) -> str:
+        """The most urgent colour in the cell (red before yellow before blue)."""
+        return worst(item.colour for item in self.items)
+
+    @property
+    def received(self) -> int:
+        counts = self.counts
+        return counts[ReportState.SUBMITTED] + counts[ReportState.LATE]
+
+    @cached_property
+    def review_counts(self) -> Counter:
+        """Reports in the cell by review state, plus ``"edited"`` for those edited after an
+        approval."""
+        counts = Counter(item.review for item in self.items if item.review)
+        counts["edited"] = sum(item.edited for item in self.items)
+        return counts
+
+
+@dataclass
+class Row:
+    unit: object
+    cells: list[Cell]
+
+    @cached_property
+    def totals(self) -> Counter:
+        return sum((cell.counts for cell in self.cells), Counter())
+
+    @cached_property
+    def review_totals(self) -> Counter:
+        return sum((cell.review_counts for cell in self.cells), Counter())
+
+
+@dataclass
+class Matrix:
+    periods: list[Period]
+    rows: list[Row]
+
+    @cached_property
+    def period_totals(self) -> list[Counter]:
+        return [
+            sum((row.cells[i].counts for row in self.rows), Counter())
+            for i in range(len(self.periods))
+        ]
+
+    @cached_property
+    def totals(self) -> Counter:
+        return sum((row.totals for row in self.rows), Counter())
+
+    @cached_property
+    def review_totals(self) -> Counter:
+        return sum((row.review_totals for row in self.rows), Counter())
+
+
+def build_matrix(
+    *,
+    units: Iterable,
+    periods: list[Period],
+    obligations: dict[int, list[Hashable]],
+    submissions: dict[tuple[int, Hashable, Period], tuple],
+    due_dates: dict[Period, dt.date],
+    today: dt.date,
+    returned: frozenset | set = frozenset(),
+    days: int | None = None,
+) -> Matrix:
+    """A row for every unit that owes anything, a cell for every period, an item for every
+    expected report. ``units`` are objects with a ``pk``, in the order the rows should take.
+    ``returned`` holds the (unit id, key, period) of reports the reviewer returned; ``days`` is
+    the blue window of the three colours (default: the setting)."""
+    days = blue_days() if days is None else days
+    rows = []
+    for unit in units:
+        keys = obligations.get(unit.pk)
+        if not keys:
+            continue
+        cells = []
+        for period in periods:
+            cell = Cell(unit, period)
+            for key in keys:
+                submitted_on, ref, *review = submissions.get((unit.pk, key, period), (None, None))
+                review_state, edited = (*review, None, False)[:2]
+                due = due_dates[period]
+                colour = obligation_colour(
+                    submitted=submitted_on is not None,
+                    returned=review_state == "returned" or (unit.pk, key, period) in returned,
+                    due=due,
+                    today=today,
+                    days=days,
+                )
+                state = report_state(submitted_on, due, today)
+                cell.items.append(
+                    Item(key, state, ref, review=review_state, edited=bool(edited), colour=colour)
+                )
+            cells.append(cell)
+        rows.append(Row(unit, cells))
+    return Matrix(periods, rows)

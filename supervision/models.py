@@ -1,0 +1,470 @@
+"""How the coordinating office supervises the plan (督办): the review states every report carries,
+the units' task reports and the lead units' summaries, reopening requests for closed periods,
+reviewers' reminders (催办) and the e-mails sent, and evidence files (佐证材料).
+
+These tables were created by the ``plan`` app and keep its table names (``db_table``): the move to
+this app changed no row (migration ``supervision 0001``).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from plan.models import Plan, Task, Unit, evidence_upload_to
+from plan.periods import Period
+
+
+class ReviewState(models.TextChoices):
+    """Where a report stands with the coordinating office (审核). There is no draft state: a
+    report is written in one sitting and submitted; a returned one goes back to its unit."""
+
+    SUBMITTED = "submitted", pgettext_lazy("review state", "submitted")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class Reviewable(models.Model):
+    """The review fields every report carries (project reports, task reports, indicator values).
+
+    Transitions happen only in ``supervision.review``; the model's history records each one with
+    who, when and the comment. ``returned_values`` keeps the report as it was when it was
+    returned, so that the reviewer sees what the unit changed before resubmitting.
+    """
+
+    review_state = models.CharField(
+        _("review state"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+        db_index=True,
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    returned_fields = models.JSONField(_("fields the comment is about"), default=list, blank=True)
+    returned_values = models.JSONField(_("values when returned"), default=dict, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    edited_after_approval = models.BooleanField(
+        _("edited after approval"),
+        default=False,
+        help_text=_("The unit changed the report after it had been approved."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self) -> bool:
+        return self.review_state == ReviewState.APPROVED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.review_state == ReviewState.RETURNED
+
+
+class TaskReportStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    LAGGING = "lagging", _("lagging")
+    COMPLETED = "completed", _("completed")
+
+
+class TaskReport(Reviewable):
+    """One unit's quarterly report on one task it shares (任务进展填报)."""
+
+    REPORTED_FIELDS = ("status", "progress", "figures", "problems", "next_steps")
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="task_reports", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    status = models.CharField(
+        _("self-assessed status"), max_length=16, choices=TaskReportStatus.choices
+    )
+    progress = models.TextField(_("work done"))
+    figures = models.TextField(
+        _("figures achieved"), blank=True, help_text=_("e.g. 新认定国家高新技术企业35家")
+    )
+    problems = models.TextField(_("problems met"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_reports",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(
+        _("first submitted at"), help_text=_("Timeliness is judged on this.")
+    )
+    revised_at = models.DateTimeField(_("last revised at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords(table_name="plan_historicaltaskreport")
+    # Not a column: lets a page prefetch the files of many reports in one query.
+    evidence = GenericRelation("Evidence")
+
+    class Meta:
+        db_table = "plan_taskreport"
+        verbose_name = _("task report")
+        verbose_name_plural = _("task reports")
+        ordering = ["task", "-year", "-quarter", "unit__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "year", "quarter"], name="unique_task_report_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="task_report_quarter_1_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"])]
+
+    def __str__(self):
+        return f"{self.task} · {self.unit} · {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:task-report-detail", args=[self.pk])
+
+    def get_evidence_url(self):
+        return reverse("supervision:task-report-evidence", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class TaskSummary(models.Model):
+    """The lead unit's summary of a task for one period (牵头单位汇总)."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="summaries", verbose_name=_("task")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    summary = models.TextField(_("summary"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_summaries",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords(table_name="plan_historicaltasksummary")
+
+    class Meta:
+        db_table = "plan_tasksummary"
+        verbose_name = _("task summary")
+        verbose_name_plural = _("task summaries")
+        ordering = ["task", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "year", "quarter"], name="unique_task_summary_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} · {self.period}"
+
+    def get_absolute_url(self):
+        return self.task.get_absolute_url()
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class ReopenScope(models.TextChoices):
+    """What a reopening covers, always for one unit and one period."""
+
+    PERIOD = "period", _("the unit's whole period")
+    TASK = "task", _("one task (report and summary)")
+    PROJECT = "project", _("one project")
+    INDICATOR = "indicator", _("one indicator")
+
+
+class ReopenState(models.TextChoices):
+    OPEN = "open", _("waiting for a decision")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+    EXPIRED = "expired", _("expired")
+
+
+class ReopenRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        """Requests no reviewer has decided yet, oldest first."""
+        return self.filter(state=ReopenState.OPEN).order_by("requested_at", "pk")
+
+    def in_force(self, today):
+        """Granted reopenings that have not expired on ``today``."""
+        return self.filter(state=ReopenState.GRANTED, open_until__gte=today)
+
+
+class ReopenRequest(models.Model):
+    """A unit's request to change reports of a closed period (申请重新开放), and the decision.
+
+    Scoped to one unit and one period, and to one task, project or indicator or to the unit's
+    whole period. ``object_id`` is not a foreign key because projects and indicators live in apps
+    that ``plan`` does not import; ``subject`` keeps what it was called when asked. Every step is
+    saved through the model, so the history (and the audit trail) records who, when and why.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reopen_requests", verbose_name=_("plan")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reopen_requests", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    scope = models.CharField(
+        _("scope"), max_length=12, choices=ReopenScope.choices, default=ReopenScope.PERIOD
+    )
+    object_id = models.PositiveIntegerField(
+        _("object"), null=True, blank=True, help_text=_("The task, project or indicator reopened.")
+    )
+    subject = models.CharField(
+        _("subject"), max_length=300, help_text=_("What is reopened, as named when asked.")
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reopen_requests",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReopenState.choices, default=ReopenState.OPEN,
+        db_index=True,
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("reviewer's comment"), blank=True)
+    open_until = models.DateField(
+        _("open until"), null=True, blank=True, help_text=_("The last day the grant allows edits.")
+    )
+
+    objects = ReopenRequestQuerySet.as_manager()
+    history = HistoricalRecords(table_name="plan_historicalreopenrequest")
+
+    class Meta:
+        db_table = "plan_reopenrequest"
+        verbose_name = _("reopening request")
+        verbose_name_plural = _("reopening requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "year", "quarter", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="reopen_quarter_1_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period} · {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:reopen-list") + f"#reopen-{self.pk}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class ReminderNotice(models.Model):
+    """A reviewer's reminder (催办) to a unit about one period's missing reports.
+
+    It shows on the to-do of the unit's staff and goes into their next reminder e-mail.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reminder_notices", verbose_name=_("plan")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="reminder_notices", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    kind = models.CharField(
+        _("kind of report"), max_length=12, blank=True, help_text=_("tasks or projects")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reminder_notices",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    history = HistoricalRecords(table_name="plan_historicalremindernotice")
+
+    class Meta:
+        db_table = "plan_remindernotice"
+        verbose_name = _("reminder notice")
+        verbose_name_plural = _("reminder notices")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:report-matrix")
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent to one person: what it listed (``fingerprint``) and when, so
+    that a second run on the same day sends nothing for a state already sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+        verbose_name=_("user"),
+    )
+    day = models.DateField(_("day"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    items = models.PositiveIntegerField(_("items listed"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        db_table = "plan_reminderlog"
+        verbose_name = _("reminder e-mail")
+        verbose_name_plural = _("reminder e-mails")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["user", "day"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.day}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:home")
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def active(self):
+        """Files still attached: removed ones stay in the table and in storage for the record."""
+        return self.filter(removed_at__isnull=True)
+
+    def for_report(self, report):
+        """Files of one report (any model: a project report, a task report, a value)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(report)), object_id=report.pk
+        )
+
+    def for_list(self):
+        """What a list of files shows: who uploaded and who removed, in one query."""
+        return self.select_related("uploaded_by", "removed_by").order_by("uploaded_at", "pk")
+
+
+class Evidence(models.Model):
+    """A file attached to a report as evidence (佐证材料): checked by its content, stored under a
+    random name through the default storage, downloaded only through the dashboard."""
+
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        verbose_name=_("kind of report"),
+        help_text=_("Which kind of report the file belongs to."),
+    )
+    object_id = models.PositiveBigIntegerField(
+        _("report id"), help_text=_("The report the file belongs to.")
+    )
+    report = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("unit"),
+        help_text=_("The unit whose staff may add and remove the report's files."),
+    )
+    file = models.FileField(
+        _("stored file"),
+        upload_to=evidence_upload_to,
+        max_length=200,
+        help_text=_("Stored under a random name; never served from a public path."),
+    )
+    name = models.CharField(
+        _("file name"), max_length=120, help_text=_("The name the file was uploaded with.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    media_type = models.CharField(
+        _("media type"), max_length=100, help_text=_("Found from the file's content.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_uploaded",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_removed",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(
+        _("removed at"),
+        null=True,
+        blank=True,
+        help_text=_("A removed file leaves the report but stays in storage and in the history."),
+    )
+
+    history = HistoricalRecords(table_name="plan_historicalevidence")
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "plan_evidence"
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("supervision:evidence-download", args=[self.pk])

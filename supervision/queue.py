@@ -1,0 +1,132 @@
+"""Reads for the coordinating office's review (审核): the queue across every registered kind of
+report, one report with what the reviewer needs, and its review timeline.
+
+The transitions themselves are ``supervision.review``'s; this module only finds and describes
+reports, of any kind in ``supervision.registry``.
+"""
+
+from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from plan.periods import Period
+
+from . import registry
+from .models import ReviewState
+
+
+class _Kinds:
+    """The registered kinds by key, read at call time (apps register in ``ready()``)."""
+
+    def __getitem__(self, key):
+        found = registry.kind(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key):
+        return registry.kind(key) is not None
+
+    def __iter__(self):
+        return iter([k.key for k in registry.kinds()])
+
+    def values(self):
+        return registry.kinds()
+
+
+KINDS = _Kinds()
+
+
+def get_report(kind_key: str, pk: int):
+    """The report of kind ``kind_key`` (404 if there is none), with what its page shows."""
+    kind = registry.kind(kind_key)
+    if kind is None:
+        raise Http404("no such kind of report")
+    report = kind.model.objects.select_related(*kind.related, "reviewed_by").filter(pk=pk).first()
+    if report is None:
+        raise Http404("no such report")
+    return report
+
+
+def describe(report) -> dict:
+    """What a page says about a report of any kind: its subject, unit, period and links."""
+    kind = registry.kind_of_model(type(report))
+    return {"kind": kind, **kind.describe(report)}
+
+
+def reported_values(report) -> list[tuple[str, str, bool]]:
+    """``(label, value shown, the reviewer's comment is about it)`` for each reported field."""
+    rows = []
+    for name in type(report).REPORTED_FIELDS:
+        field = type(report)._meta.get_field(name)
+        display = getattr(report, f"get_{name}_display", None)
+        value = display() if field.choices and display else getattr(report, name)
+        shown = "" if value in (None, "") else str(value)
+        rows.append((str(field.verbose_name), shown, name in report.returned_fields))
+    return rows
+
+
+def review_timeline(report) -> list:
+    """Every saved version of the report, oldest first: each submission, resubmission and review
+    step with who, when, the state it left the report in and the comment (one query)."""
+    return list(
+        report.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+
+
+def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
+    """One kind's rows of the queue as uniform values (for a UNION)."""
+    filters = {"review_state__in": states}
+    if unit_id:
+        filters[kind.unit_id_path] = unit_id
+    if unit_ids is not None:
+        filters[f"{kind.unit_id_path}__in"] = unit_ids
+    if period is not None:
+        filters.update(year=period.year, quarter=period.quarter)
+    return (
+        kind.model.objects.filter(**filters)
+        .order_by()
+        .values("pk", "year", "review_state", "edited_after_approval")
+        .annotate(
+            kind=Value(kind.key, output_field=CharField()),
+            q=Coalesce(kind.quarter_expression(), Value(0), output_field=IntegerField()),
+            subject=F(kind.subject_name),
+            subject_id=F(kind.subject_ref),
+            unit_name=F(f"{kind.unit_path}__name"),
+            unit_pk=F(kind.unit_id_path),
+            at=kind.submitted(),
+            comment=F("review_comment"),
+            returned=F("returned_values"),
+        )
+    )
+
+
+def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None, unit_ids=None):
+    """Reports in ``states`` across the kinds asked for, newest submission first: one UNION
+    query (plus the paginator's count)."""
+    chosen = [registry.kind(k) for k in kinds] if kinds else registry.kinds()
+    parts = []
+    for kind in chosen:
+        rows = _queue_rows(kind, states, unit_id, period, unit_ids)
+        if plan is not None:
+            rows = rows.filter(**{kind.plan_path: plan})
+        parts.append(rows)
+    first, *rest = parts
+    return (
+        first.union(*rest, all=True).order_by("-at", "kind", "pk")
+        if rest
+        else first.order_by("-at", "pk")
+    )
+
+
+def returned_to(unit_ids, plan) -> list[dict]:
+    """Reports returned to these units and not yet resubmitted, each with the URL of the form
+    that revises it (one query)."""
+    rows = list(review_queue(states=(ReviewState.RETURNED,), plan=plan, unit_ids=unit_ids))
+    for row in rows:
+        period = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
+        row["period"] = period
+        kind = registry.kind(row["kind"])
+        row["kind_label"] = kind.label
+        row["url"] = kind.revise_url(row)
+    return rows

@@ -1,0 +1,250 @@
+"""Reminders (催办): what a staff member's units owe, as one digest e-mail per person per run,
+and the reviewers' one-click notices from the report matrix.
+
+A digest lists, for the current plan: reports due within ``within_days``; reports overdue in
+periods still open (when the plan's periods never close, only the current reporting period's,
+so that a digest does not list every quarter since the plan began); reports a reviewer returned
+that wait for the unit; and reviewers' notices sent since the start of the previous day. Each
+sent digest is logged with a fingerprint of its items: a run does not send a person a digest
+whose items were already sent to them that day, but a changed state (a report returned, a new
+notice, a report in) the same day sends an updated digest with the complete list.
+"""
+
+import datetime as dt
+import hashlib
+import smtplib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from plan import permissions
+from plan.periods import Period, reporting_period
+from supervision.models import ReminderLog, ReminderNotice, ReviewState
+
+from . import registry
+from .reporting import todo_for
+
+DUE_SOON, OVERDUE, RETURNED, NOTICE = "due_soon", "overdue", "returned", "notice"
+NOTICE_DAYS_ON_TODO = 14
+
+
+def matrix_context(user, plan, matrix, period: Period) -> dict:
+    """What the report matrix needs for its reminder buttons (one query for reviewers, none
+    for others): whether the user may remind, the period preselected, and each row's latest
+    notice (``row.last_notice``)."""
+    if not permissions.can_review(user) or not matrix.rows:
+        return {"can_remind": False}
+    years = {p.year for p in matrix.periods}
+    last = dict(
+        ReminderNotice.objects.filter(plan=plan, year__in=years)
+        .values("unit_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("unit_id", "last")
+    )
+    for row in matrix.rows:
+        row.last_notice = last.get(row.unit.pk)
+    chosen = period if period in matrix.periods else matrix.periods[-1]
+    return {"can_remind": True, "remind_period": chosen}
+
+
+def todo_notices(unit_ids, plan, today: dt.date) -> list:
+    """Reviewers' notices to the units of the last two weeks, newest first (one query)."""
+    since = _start_of(today - dt.timedelta(days=NOTICE_DAYS_ON_TODO))
+    return list(
+        ReminderNotice.objects.filter(plan=plan, unit_id__in=unit_ids, sent_at__gte=since)
+        .select_related("unit", "sent_by")
+        .order_by("-sent_at")[:10]
+    )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    section: str
+    text: str
+    url: str
+    key: str  # what identifies the item and its state, for the fingerprint
+
+
+@dataclass
+class Digest:
+    items: list[DigestItem] = field(default_factory=list)
+
+    def section(self, name: str) -> list[DigestItem]:
+        return [item for item in self.items if item.section == name]
+
+    @property
+    def fingerprint(self) -> str:
+        keys = "\n".join(sorted(item.key for item in self.items))
+        return hashlib.sha256(keys.encode()).hexdigest()
+
+
+def _periods(plan, today: dt.date, within_days: int) -> list[tuple[Period, str]]:
+    """The periods whose missing reports a digest lists, with the section they go in."""
+    current = Period.containing(today)
+    latest = reporting_period(today, plan.start_year, plan.end_year)
+    chosen = []
+    for period in plan.reporting_periods:
+        if period > current:
+            break
+        due = plan.due_date(period)
+        if today <= due <= today + dt.timedelta(days=within_days):
+            chosen.append((period, DUE_SOON))
+        elif (
+            due < today
+            and not plan.is_closed(period, today)
+            and (plan.close_after_days or period == latest)
+        ):
+            chosen.append((period, OVERDUE))
+    return chosen
+
+
+def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest:
+    """Everything ``unit_ids`` owe on ``today``, as digest items with absolute links."""
+    base = settings.SITE_URL.rstrip("/")
+    items = []
+    for period, section in _periods(plan, today, within_days):
+        todo = todo_for(user, unit_ids, plan, period)
+        due = todo.due.isoformat()
+        for r in todo.task_reports:
+            args = [r.task.number, r.unit_id, str(period)]
+            items.append(DigestItem(section, _(
+                "%(period)s report on task %(task)s for %(unit)s (due %(due)s)") % {
+                "period": period, "task": r.task, "unit": r.unit.name, "due": due},
+                base + reverse("supervision:task-report", args=args),
+                f"{section}:task:{r.task_id}:{r.unit_id}:{period}"))  # fmt: skip
+        for r in todo.summaries:
+            items.append(DigestItem(section, _(
+                "%(period)s lead unit's summary of task %(task)s (due %(due)s)") % {
+                "period": period, "task": r.task, "due": due},
+                base + reverse("supervision:task-summary", args=[r.task.number, str(period)]),
+                f"{section}:summary:{r.task_id}:{period}"))  # fmt: skip
+        for kind, subjects in todo.owed:
+            for s in subjects:
+                items.append(DigestItem(
+                    section, kind.digest_text(s, period, due), base + kind.report_url(s, period),
+                    f"{section}:{kind.key}:{s.pk}:{period}"))  # fmt: skip
+    # Reports returned to the units, of every registered kind.
+    for kind in registry.kinds():
+        returned = kind.model.objects.filter(
+            **{kind.plan_path: plan, f"{kind.unit_id_path}__in": unit_ids},
+            review_state=ReviewState.RETURNED,
+        ).select_related(*kind.related)
+        for report in returned:
+            items.append(_returned(base, kind.returned_text(report), report, kind.key))
+    since = _start_of(today - dt.timedelta(days=1))
+    notices = ReminderNotice.objects.filter(plan=plan, unit_id__in=unit_ids, sent_at__gte=since)
+    for n in notices.select_related("unit", "sent_by").order_by("sent_at"):
+        items.append(DigestItem(NOTICE, _(
+            "%(who)s of the coordinating office reminded %(unit)s of the %(period)s reports on "
+            "%(day)s.") % {"who": n.sent_by.get_full_name() or n.sent_by.username,
+                           "unit": n.unit.name, "period": n.period,
+                           "day": timezone.localtime(n.sent_at).strftime("%Y-%m-%d %H:%M")},
+            base + reverse("supervision:unit-period-reports", args=[n.unit_id, str(n.period)]),
+            f"notice:{n.pk}"))  # fmt: skip
+    return Digest(items)
+
+
+def _returned(base, what, report, kind) -> DigestItem:
+    text = _("%(what)s, returned: %(comment)s") % {"what": what, "comment": report.review_comment}
+    stamp = report.reviewed_at.isoformat() if report.reviewed_at else ""
+    return DigestItem(RETURNED, text, base + report.get_absolute_url(),
+                      f"returned:{kind}:{report.pk}:{stamp}")  # fmt: skip
+
+
+def recipients():
+    """Active unit staff (填报员) who belong to at least one unit."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=permissions.STAFF,
+                        unit_memberships__isnull=False)
+        .distinct()
+        .order_by("username")
+    )  # fmt: skip
+
+
+@dataclass
+class RunResult:
+    sent: list = field(default_factory=list)  # (user, number of items, update?)
+    unchanged: list = field(default_factory=list)  # users whose digest was already sent today
+    without_email: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (user, error): not logged, so tried next run
+    nothing_owed: int = 0
+
+
+def send_digests(*, plan, today: dt.date, within_days: int, dry_run: bool = False) -> RunResult:
+    """Send each staff member one digest of what their units owe, unless the same digest went
+    to them today; log each one sent. ``dry_run`` decides and reports without sending."""
+    result = RunResult()
+    by_units: dict[frozenset, Digest] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in recipients():
+            units = permissions.unit_ids(user)
+            if units not in by_units:
+                by_units[units] = digest_for(user, units, plan, today, within_days)
+            digest = by_units[units]
+            if not digest.items:
+                result.nothing_owed += 1
+                continue
+            sent_today = list(
+                ReminderLog.objects.filter(user=user, day=today).values_list(
+                    "fingerprint", flat=True
+                )
+            )
+            if digest.fingerprint in sent_today:
+                result.unchanged.append(user)
+                continue
+            if not user.email:
+                result.without_email.append(user)
+                continue
+            update = bool(sent_today)
+            if not dry_run:
+                try:
+                    _send(user, digest, plan, today, update)
+                except (OSError, smtplib.SMTPException) as error:
+                    # One unreachable mailbox must not stop everyone else's reminder.
+                    result.failed.append((user, error))
+                    continue
+                ReminderLog.objects.create(
+                    user=user, day=today, fingerprint=digest.fingerprint,
+                    items=len(digest.items), sent_at=timezone.now(),
+                )  # fmt: skip
+            result.sent.append((user, len(digest.items), update))
+    return result
+
+
+def _send(user, digest: Digest, plan, today, update: bool) -> None:
+    sections = [
+        (_("Due soon"), digest.section(DUE_SOON)),
+        (_("Overdue"), digest.section(OVERDUE)),
+        (_("Returned by a reviewer: waiting for your unit"), digest.section(RETURNED)),
+        (_("Reminders from the coordinating office"), digest.section(NOTICE)),
+    ]
+    context = {
+        "user": user, "plan": plan, "today": today, "update": update,
+        "sections": [(title, items) for title, items in sections if items],
+        "count": len(digest.items), "site_url": settings.SITE_URL.rstrip("/"),
+    }  # fmt: skip
+    if update:
+        subject = _("[Reminder, updated] %(count)s items for your unit(s) · %(plan)s")
+    else:
+        subject = _("[Reminder] %(count)s items for your unit(s) · %(plan)s")
+    message = EmailMultiAlternatives(
+        subject=subject % {"count": len(digest.items), "plan": plan.title[:40]},
+        body=render_to_string("supervision/email/digest.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("supervision/email/digest.html", context), "text/html"
+    )
+    message.send()

@@ -1,0 +1,183 @@
+"""Selectors for the reporting cycle: who owes which reports, and what has come in.
+
+Each function runs a fixed number of queries (``values_list`` rows, no per-unit queries) and
+hands the rows to ``supervision.completeness``, so the matrix page costs the same for 25 units or
+200. Task reports are this app's own; the kinds with one report per subject and quarter (project
+reports) come from ``supervision.registry``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from plan.models import Plan, Responsibility, Task, Unit
+from plan.periods import Period
+from supervision.completeness import Matrix, build_matrix
+from supervision.models import TaskReport, TaskSummary
+
+from . import registry
+from .queue import returned_to
+
+TASKS = "tasks"  # the task reports' matrix; other matrices are the registered kinds'
+PROJECTS = "projects"  # the project kind's matrix key (projects.report_kind)
+
+
+def _periods_filter(periods: list[Period]) -> dict:
+    return {"year__gte": periods[0].year, "year__lte": periods[-1].year}
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def task_matrix(
+    plan: Plan, periods: list[Period], today: dt.date, task: Task | None = None
+) -> Matrix:
+    """Units down, periods across: each unit owes a report on every task it shares."""
+    responsibilities = Responsibility.objects.filter(task__plan=plan)
+    reports = TaskReport.objects.filter(task__plan=plan, **_periods_filter(periods))
+    if task is not None:
+        responsibilities = responsibilities.filter(task=task)
+        reports = reports.filter(task=task)
+    obligations: dict[int, list[int]] = {}
+    for unit_id, task_id in responsibilities.order_by("task__number").values_list(
+        "unit_id", "task_id"
+    ):
+        obligations.setdefault(unit_id, []).append(task_id)
+    submissions = {
+        (unit_id, task_id, Period(year, quarter)): (_local_date(at), pk, review, edited)
+        for unit_id, task_id, year, quarter, at, pk, review, edited in reports.values_list(
+            "unit_id", "task_id", "year", "quarter", "submitted_at", "pk", "review_state",
+            "edited_after_approval",
+        )
+    }  # fmt: skip
+    units = Unit.objects.filter(pk__in=responsibilities.values("unit_id")).order_by(
+        "sort_order", "name"
+    )
+    return build_matrix(
+        units=units,
+        periods=periods,
+        obligations=obligations,
+        submissions=submissions,
+        due_dates={p: plan.due_date(p) for p in periods},
+        today=today,
+    )
+
+
+def subject_matrix(
+    kind, plan: Plan, periods: list[Period], today: dt.date, task: Task | None = None
+) -> Matrix:
+    """Units down, periods across: each unit owes a report on every subject of ``kind`` it
+    answers for (every project, every quarter)."""
+    subjects = kind.subjects(plan, task)
+    obligations: dict[int, list[int]] = {}
+    for unit_id, subject_id in subjects.values_list("unit_id", "pk"):
+        obligations.setdefault(unit_id, []).append(subject_id)
+    subject = kind.subject_field
+    reports = kind.model.objects.filter(
+        **{f"{subject}__in": subjects.order_by()}, **_periods_filter(periods)
+    ).order_by()
+    submissions = {
+        (unit_id, subject_id, Period(year, quarter)): (_local_date(at), subject_id, review, edited)
+        for unit_id, subject_id, year, quarter, at, review, edited in reports.values_list(
+            f"{subject}__unit_id", f"{subject}_id", "year", "quarter", "submitted_at",
+            "review_state", "edited_after_approval",
+        )
+    }  # fmt: skip
+    units = Unit.objects.filter(pk__in=subjects.order_by().values("unit_id")).order_by(
+        "sort_order", "name"
+    )
+    return build_matrix(
+        units=units,
+        periods=periods,
+        obligations=obligations,
+        submissions=submissions,
+        due_dates={p: plan.due_date(p) for p in periods},
+        today=today,
+    )
+
+
+def matrix_for(key: str, plan: Plan, periods: list[Period], today: dt.date, task=None) -> Matrix:
+    """The matrix of ``key``: ``TASKS``, or a registered kind's ``matrix_key``."""
+    kind = registry.matrix_kind(key)
+    if kind is None:
+        return task_matrix(plan, periods, today, task)
+    return subject_matrix(kind, plan, periods, today, task)
+
+
+def owed_subjects(kind, plan: Plan, unit_ids, period: Period):
+    """Subjects of ``kind`` of the units with no report for ``period`` (one query)."""
+    in_period = {"year": period.year, "quarter": period.quarter}
+    reported = kind.model.objects.filter(**{kind.subject_field: OuterRef("pk")}, **in_period)
+    return (
+        kind.subjects(plan)
+        .filter(unit_id__in=unit_ids)
+        .exclude(Exists(reported))
+        .select_related("unit", *kind.subject_related)
+    )
+
+
+@dataclass
+class ToDo:
+    """What a staff member's units still owe for one period."""
+
+    period: Period
+    due: dt.date
+    task_reports: list  # Responsibility rows without a report
+    summaries: list  # lead Responsibility rows without a summary
+    owed: list  # (kind, subjects without a report) for each registered kind with subjects
+    returned: list = field(default_factory=list)  # reports returned to the units, any period
+    notices: list = field(default_factory=list)  # reviewers' reminders (催办) to the units
+    closed_on: dt.date | None = None  # the period is closed for reporting since this day
+
+    @property
+    def count(self) -> int:
+        owed = len(self.task_reports) + len(self.summaries)
+        owed += sum(len(subjects) for _kind, subjects in self.owed)
+        return owed + len(self.returned)
+
+    @property
+    def owed_lines(self) -> list[dict]:
+        """One to-do line per kind that has owed subjects: its text, link and subjects."""
+        return [
+            {"text": kind.owed_text(len(subjects)), "url": kind.owed_url(), "subjects": subjects}
+            for kind, subjects in self.owed
+            if subjects
+        ]
+
+    def owed_of(self, key: str) -> list:
+        """The subjects of the kind ``key`` still owing a report (e.g. ``"project"``)."""
+        return next((subjects for kind, subjects in self.owed if kind.key == key), [])
+
+
+def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
+    """The reports ``user``'s units have not yet submitted for ``period``, and those returned
+    to them by the reviewers (owed task reports and summaries together in one query, one per
+    registered kind with subjects, e.g. projects, and one for the returned reports)."""
+    in_period = {"year": period.year, "quarter": period.quarter}
+    responsibilities = (
+        Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids)
+        .select_related("task", "unit")
+        .order_by("task__number", "order")
+    )
+    # Reports and lead summaries owed, in one query: each responsibility says which it owes.
+    owing = list(
+        responsibilities.annotate(
+            has_report=Exists(
+                TaskReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), **in_period)
+            ),
+            has_summary=Exists(TaskSummary.objects.filter(task=OuterRef("task"), **in_period)),
+        ).filter(Q(has_report=False) | Q(order=1, has_summary=False))
+    )
+    owed_reports = [r for r in owing if not r.has_report]
+    owed_summaries = [r for r in owing if r.order == 1 and not r.has_summary]
+    return ToDo(
+        period=period,
+        due=plan.due_date(period),
+        task_reports=list(owed_reports),
+        summaries=list(owed_summaries),
+        owed=[(k, list(owed_subjects(k, plan, unit_ids, period))) for k in registry.matrix_kinds()],
+        returned=returned_to(unit_ids, plan),
+    )

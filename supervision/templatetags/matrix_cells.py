@@ -1,0 +1,95 @@
+"""The report matrix's cells, written in Python: a unit-by-period matrix has hundreds of cells,
+and two template includes per cell were most of the page's time (200 units x 4 periods).
+
+The markup is that of ``includes/report_state.html`` and ``includes/colour.html``; the tests of
+the matrix read it through the same ``data-*`` attributes. The fixed pieces (a state's mark, a
+colour's mark, the review signs) are built once per language, so a cell escapes only what
+varies: its period, its unit's name and its link.
+"""
+
+from functools import cache
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from plan.periods import ReportState
+from supervision.colours import COLOUR_MARKS, colour_mark
+
+register = template.Library()
+
+STATES = {
+    ReportState.SUBMITTED: ("state-submitted", _("submitted on time"), "✓"),
+    ReportState.LATE: ("state-late", _("submitted late"), _("late")),
+    ReportState.OVERDUE: ("state-overdue", _("overdue"), _("missing")),
+    ReportState.NOT_DUE: ("state-not-due", _("not due yet"), "·"),
+}
+REVIEW_MARKS = [
+    ("approved", ' class="review-approved"', _("approved"), "✔"),
+    ("returned", ' class="review-returned"', _("returned"), "↩"),
+    ("submitted", ' class="review-submitted"', _("waiting for review"), "●"),
+    ("edited", "", _("edited after approval"), "✎"),
+]
+
+
+@cache
+def _pieces(language: str) -> dict:
+    """The fixed HTML of the cells, in ``language`` (the lazy strings resolve to it)."""
+    states = {
+        state: str(format_html('<span class="state {}" aria-label="{}">{}</span>', css, label,
+                               text))
+        for state, (css, label, text) in STATES.items()
+    }  # fmt: skip
+    review = [(key, f"<span{css} title=\"{escape(title)}\">{sign}") for key, css, title, sign
+              in REVIEW_MARKS]  # fmt: skip
+    colours = {colour: f"<br>{colour_mark(colour)}" for colour in COLOUR_MARKS}
+    return {"states": states, "review": review, "colours": colours}
+
+
+@register.simple_tag
+def matrix_cell(cell, unit_name):
+    """One ``<td>`` of the matrix: the worst state, the count when the cell holds several
+    reports, the review marks and the colour."""
+    pieces = _pieces(get_language())
+    several = len(cell.items) > 1
+    html = [pieces["states"].get(cell.state, "")]
+    if several:
+        html.append(f' <span class="small">{cell.received}/{len(cell.items)}</span>')
+    review = cell.review_counts
+    if review["approved"] or review["returned"] or review["submitted"]:
+        html.append('<span class="review-marks small" data-testid="review-marks">')
+        for key, opening in pieces["review"]:
+            if review[key]:
+                html.append(f"{opening}{review[key] if several else ''}</span>")
+        html.append("</span>")
+    html.append(pieces["colours"].get(cell.colour, ""))
+    period, state, colour = escape(cell.period), escape(cell.state), escape(cell.colour)
+    # Every varying part is escaped above or here.
+    return mark_safe(  # nosec B308 B703
+        f'<td class="center cell cell-{state}" data-period="{period}" data-state="{state}" '
+        f'data-colour="{colour}"><a href="{escape(cell.url)}" '
+        f'title="{period} · {escape(unit_name)}">{"".join(html)}</a></td>'
+    )
+
+
+@register.simple_tag
+def matrix_row(row):
+    """A matrix row's cells after the ``<tr>``: the unit, its cells (``matrix_cell``), its
+    totals and review totals, as ``includes/matrix.html`` lays them out (the reminder cell, for
+    reviewers, stays in the template)."""
+    name = row.unit.name
+    totals, review = row.totals, row.review_totals
+    received = totals["submitted"] + totals["late"]
+    overdue = totals["overdue"]
+    cells = "".join(matrix_cell(cell, name) for cell in row.cells)
+    # Every varying part is escaped here or in matrix_cell; the counts are integers.
+    return mark_safe(  # nosec B308 B703
+        f'<th scope="row"><a href="{escape(row.unit.get_absolute_url())}">{escape(name)}</a></th>'
+        f"{cells}"
+        f'<td class="num">{int(received)}</td><td class="num">{int(totals["late"])}</td>'
+        f'<td class="num{" text-bad" if overdue else ""}">{int(overdue)}</td>'
+        f'<td class="num">{int(review.get("approved") or 0)}</td>'
+        f'<td class="num">{int(review.get("returned") or 0)}</td>'
+    )

@@ -7,13 +7,12 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators")
 
     def ready(self):
+        from plan.figures_cache import INDICATORS, watch_app
         from supervision import registry
 
         from .report_kind import indicator_value_kind
 
-        # The supervision cycle reaches this app's reports through the registry.
+        # The supervision cycle reaches this app's values through the registry.
         registry.register(indicator_value_kind())
-        from plan.figures_cache import INDICATORS, watch_app
-
         domains = (INDICATORS,)  # every model here: indicators, targets, revisions, values
         watch_app(self, {model.__name__: domains for model in self.get_models()})

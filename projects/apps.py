@@ -7,14 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Key projects")
 
     def ready(self):
+        from plan.figures_cache import PROJECTS, watch_app
         from supervision import registry
 
         from .report_kind import project_report_kind
 
         # The supervision cycle reaches this app's reports through the registry.
         registry.register(project_report_kind())
-        from plan.figures_cache import PROJECTS, watch_app
-
         # Project reports and projects stale the project figures; annexes are the structure.
         watch_app(self, {"Project": (PROJECTS,), "ProjectUpdate": (PROJECTS,),
                          "ProjectImport": (PROJECTS,)})  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from plan import permissions
+from plan.figures_cache import DOMAINS
 from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
@@ -62,6 +63,9 @@ class ReportMatrixView(CurrentPlanMixin, TemplateView):
         )  # fmt: skip
         context.update(reminders.matrix_context(self.request.user, self.plan, matrix, self.period))
         context["figures_live"] = context["can_remind"]
+        # The figures stamps the cached matrix depends on: its kind's, or all for a kind of
+        # report that has no stamp of its own.
+        context["figures_domains"] = kind if kind in DOMAINS else "all"
         return context
 
 

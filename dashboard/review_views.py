@@ -28,6 +28,7 @@ from plan.review import (
     review_unapprove,
     token,
 )
+from plan.textlimits import limit_form_fields
 
 from . import review
 
@@ -97,6 +98,10 @@ class ApproveForm(forms.Form):
         label=gettext_lazy("Approve only if evidence is attached"), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "plan.Reviewable", {"comment": "review_comment"})
+
 
 class ReturnForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
@@ -113,6 +118,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, "plan.Reviewable", {"comment": "review_comment"})
         self.fields["about"].choices = [
             (name, type(report)._meta.get_field(name).verbose_name)
             for name in type(report).REPORTED_FIELDS
@@ -126,6 +132,10 @@ class UnapproveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "plan.Reviewable", {"reason": "review_comment"})
 
 
 ACTIONS = {"approve": ApproveForm, "return": ReturnForm, "unapprove": UnapproveForm}

@@ -19,6 +19,7 @@ from plan.periods import value_period
 from plan.permissions import can_report_on, is_administrator
 from plan.review import mark_resubmitted
 from plan.services import locked_at_version, save_first
+from plan.textlimits import LIMITS, too_long
 
 from .models import Indicator, Observation, Target, TargetRevision
 
@@ -109,6 +110,10 @@ def validate_value(indicator: Indicator, data: ValueInput, today: dt.date) -> No
             errors.setdefault("rank", []).append(_("A rank is a whole number from 1."))
     elif not data.text.strip():
         errors.setdefault("text", []).append(_("Describe where the indicator stands."))
+    for name, maximum in LIMITS["indicators.Observation"].items():
+        text = getattr(data, name) or ""
+        if len(text) > maximum:
+            errors.setdefault(name, []).append(too_long(maximum, len(text)))
     if errors:
         raise ValidationError(errors)
 

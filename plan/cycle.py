@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from .models import Plan, ReminderNotice, ReopenRequest, ReopenScope, ReopenState, Unit
 from .periods import Period
 from .permissions import can_report_on, can_review
+from .textlimits import change_reason, clip, limit, require_within
 
 GRANT_DAYS_DEFAULT = 7
 GRANT_DAYS_MAX = 60
@@ -117,13 +118,17 @@ def reopen_request_submit(
         errors["period"] = _("The same request is already waiting for a reviewer.")
     if errors:
         raise ValidationError(errors)
+    require_within("plan.ReopenRequest", reason=reason.strip())
     row = ReopenRequest(
         plan=plan, unit=unit, year=period.year, quarter=period.quarter, scope=scope,
-        object_id=object_id if scope != ReopenScope.PERIOD else None, subject=subject[:300],
+        object_id=object_id if scope != ReopenScope.PERIOD else None,
+        subject=clip(subject, limit("plan.ReopenRequest", "subject")),
         reason=reason.strip(), requested_by=user, requested_at=timezone.now(),
     )  # fmt: skip
     row._history_user = user
-    row._change_reason = _("requested: %(reason)s") % {"reason": row.reason}
+    # The history's reason column holds 100 characters: a shortened copy; the reason is in full
+    # in the row's own field.
+    row._change_reason = change_reason(_("requested: %(reason)s") % {"reason": row.reason})
     row.save()
     return row
 
@@ -170,11 +175,15 @@ def reopen_refuse(*, request_id: int, user, comment: str) -> ReopenRequest:
 
 
 def _decide(row, user, comment, what) -> ReopenRequest:
+    require_within(
+        "plan.ReopenRequest", {"decision_comment": "comment"}, decision_comment=comment.strip()
+    )
     row.decided_by = user
     row.decided_at = timezone.now()
     row.decision_comment = comment.strip()
     row._history_user = user
-    row._change_reason = f"{what}: {row.decision_comment}" if row.decision_comment else what
+    reason = f"{what}: {row.decision_comment}" if row.decision_comment else what
+    row._change_reason = change_reason(reason)  # the comment is in full in decision_comment
     row.save()
     return row
 
@@ -189,7 +198,7 @@ def reopen_expire(*, today=None) -> int:
     count = 0
     for row in rows:
         row.state = ReopenState.EXPIRED
-        row._change_reason = _("expired after %(day)s") % {"day": row.open_until}
+        row._change_reason = change_reason(_("expired after %(day)s") % {"day": row.open_until})
         row.save()
         count += 1
     return count
@@ -212,7 +221,7 @@ def reminder_notice_send(*, plan: Plan, unit: Unit, period: Period, kind: str, u
         sent_by=user, sent_at=timezone.now(),
     )  # fmt: skip
     notice._history_user = user
-    notice._change_reason = _("reminder for %(period)s") % {"period": period}
+    notice._change_reason = change_reason(_("reminder for %(period)s") % {"period": period})
     notice.save()
     return notice
 

@@ -8,8 +8,9 @@ PNG, JPEG, GIF or WebP image, an Office Open XML document (.docx/.xlsx/.pptx, a 
 the content, so that the file opens in the right program when downloaded. Anything else (a
 program, a web page, a script, an archive) is refused with a message saying so.
 
-The name the user gave is kept for display and download only, shortened to ``NAME_MAX``
-characters (the extension kept); the file is stored under a random name, so a name such as
+The name the user gave is kept for display and download only, and it is the only copy of it:
+a name over ``NAME_MAX`` characters (the column's length) is refused with a message asking for
+a shorter one, never cut. The file is stored under a random name, so a name such as
 ``../../x.pdf`` never reaches the storage path. Sizes are limited per file and per report
 (``EVIDENCE_MAX_FILE_BYTES``, ``EVIDENCE_MAX_REPORT_BYTES``; removed files do not count).
 
@@ -33,8 +34,9 @@ from django.utils.translation import gettext_lazy
 
 from .models import Evidence
 from .permissions import can_report_on
+from .textlimits import limit
 
-NAME_MAX = 100
+NAME_MAX = limit("plan.Evidence", "name")
 
 OOXML = "application/vnd.openxmlformats-officedocument."
 OLE_TYPES = {
@@ -122,16 +124,19 @@ def _ooxml_kind(upload) -> str | None:
 
 
 def display_name(raw: str) -> str:
-    """The uploader's name for display: refused if it holds a path or control characters,
-    shortened to ``NAME_MAX`` characters keeping its extension."""
+    """The uploader's name for display: refused if it holds a path or control characters, or
+    is longer than ``NAME_MAX`` characters (it is the only copy of the name: never cut)."""
     name = (raw or "").strip()
     if not name or name in {".", ".."} or "/" in name or "\\" in name:
         raise ValidationError(_("The file name must be a plain name, without folders."))
     if any(not char.isprintable() for char in name):
         raise ValidationError(_("The file name holds characters that cannot be shown."))
     if len(name) > NAME_MAX:
-        suffix = PurePosixPath(name).suffix[:8]
-        name = name[: NAME_MAX - len(suffix) - 1] + "…" + suffix
+        raise ValidationError(
+            _("The file name has %(length)s characters; at most %(max)s are kept. Rename the "
+              "file with a shorter name and upload it again.")
+            % {"length": len(name), "max": NAME_MAX}
+        )  # fmt: skip
     return name
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from .evidence import has_evidence
 from .models import ReviewState
 from .permissions import require_review
+from .textlimits import require_within
 
 
 class ReportChanged(Exception):
@@ -107,6 +108,7 @@ def review_approve(*, report, user, seen_token: str, comment: str = "", require_
     """Approve a submitted report. With ``require_evidence``, a report without any evidence file
     is refused with a message (the reviewer asked for evidence before approving)."""
     require_review(user, report)
+    require_within("plan.Reviewable", {"review_comment": "comment"}, review_comment=comment.strip())
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.SUBMITTED:
         _refuse(_("Only a submitted report can be approved; this one is %(state)s.")
@@ -136,6 +138,7 @@ def review_return(*, report, user, seen_token: str, comment: str, fields=()):
         errors["fields"] = _("Unknown field: %(names)s.") % {"names": ", ".join(sorted(unknown))}
     if errors:
         raise ValidationError(errors)
+    require_within("plan.Reviewable", {"review_comment": "comment"}, review_comment=comment)
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.SUBMITTED:
         _refuse(_("Only a submitted report can be returned; this one is %(state)s.")
@@ -157,6 +160,7 @@ def review_unapprove(*, report, user, seen_token: str, reason: str):
         raise ValidationError(
             {"reason": _("Say why the approval is undone: the reason is required.")}
         )
+    require_within("plan.Reviewable", {"review_comment": "reason"}, review_comment=reason)
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.APPROVED:
         _refuse(_("Only an approved report can have its approval undone; this one is %(state)s.")

@@ -18,6 +18,7 @@ from .models import ReopenScope, Responsibility, TaskReport, TaskSummary
 from .periods import Period
 from .permissions import can_report_on
 from .review import mark_resubmitted
+from .textlimits import require_within
 
 
 class StaleVersion(Exception):
@@ -103,6 +104,8 @@ def task_report_submit(
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
     task = responsibility.task
     today = today or timezone.localdate()
+    require_within("plan.TaskReport", **{n: getattr(data, n) for n in TaskReport.REPORTED_FIELDS
+                                        if n != "status"})  # fmt: skip
     validate_period(task.plan, period, today)
     require_open(plan=task.plan, unit_id=responsibility.unit_id, period=period,
                  scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip
@@ -149,6 +152,7 @@ def task_summary_submit(
         raise PermissionDenied(_("Only staff of the lead unit may write the task's summary."))
     task = lead.task
     today = today or timezone.localdate()
+    require_within("plan.TaskSummary", summary=summary)
     validate_period(task.plan, period, today)
     require_open(plan=task.plan, unit_id=lead.unit_id, period=period,
                  scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip

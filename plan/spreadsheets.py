@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from .textlimits import EXCEL_CELL, clip
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
@@ -29,7 +31,7 @@ def safe_cell(sheet, value):
         value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
     cell = WriteOnlyCell(sheet, value=None if isinstance(value, str) else value)
     if isinstance(value, str):
-        cell.value = value
+        cell.value = clip(value, EXCEL_CELL)  # never more than a cell holds
         cell.data_type = "s"  # assigned as a str, openpyxl would take "=..." for a formula
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True  # stays text even after someone edits it in Excel

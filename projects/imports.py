@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plan.periods import Period
 from plan.permissions import can_report_on
+from plan.textlimits import limit, too_long
 
 from .excel import KEY_HEADER, parse_key
 from .models import Project, ProjectStatus
@@ -51,6 +52,15 @@ COLUMNS = {
     "完成进度": ("percent_complete", "percent"),
     "最新进展": ("latest_progress", "text"),
     "存在问题": ("latest_problems", "text"),
+}
+# Text columns -> the limit of the field they land in (plan.textlimits): a longer cell is refused
+# with its sheet, row and column, like any other bad cell.
+TEXT_LIMITS = {
+    "builder": limit("projects.Project", "builder"),
+    "location": limit("projects.Project", "location"),
+    "content": limit("projects.Project", "content"),
+    "latest_progress": limit("projects.ProjectUpdate", "progress"),
+    "latest_problems": limit("projects.ProjectUpdate", "problems"),
 }
 REPORT_FIELDS = ["status", "percent_complete", "investment_completed", "latest_progress",
                  "latest_problems"]  # fmt: skip
@@ -327,6 +337,9 @@ def _compare(preview, project, sheet_title, row_number, values, period, today):
             continue
         try:
             parsed = PARSERS[kind](cell.value, getattr(cell, "number_format", None))
+            maximum = TEXT_LIMITS.get(field_name)
+            if maximum is not None and len(parsed) > maximum:
+                raise CellError(too_long(maximum, len(parsed)))
         except CellError as error:
             column = get_column_letter(cell.column) if getattr(cell, "column", None) else header
             preview.errors.append(RowError(sheet_title, row_number, f"{header}（{column}）",

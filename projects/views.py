@@ -23,6 +23,7 @@ from plan.models import ReopenScope, ReviewState
 from plan.periods import Period
 from plan.review import returned_context
 from plan.spreadsheets import file_name, xlsx_response
+from plan.textlimits import clip, limit
 from plan.views import EvidencePageView
 
 from . import imports
@@ -390,8 +391,11 @@ class ImportView(CurrentPlanMixin, View):
             except imports.BadFile as error:
                 form.add_error("file", str(error))
             else:
+                # The name only labels the preview (the rows are what is imported): a copy,
+                # shortened to its column rather than refused.
+                name = clip(upload.name, limit("projects.ProjectImport", "file_name"))
                 pending = ProjectImport.objects.create(
-                    user=request.user, file_name=upload.name[:200], year=self.period.year,
+                    user=request.user, file_name=name, year=self.period.year,
                     quarter=self.period.quarter, preview=preview.to_json(),
                 )  # fmt: skip
                 return redirect(pending)

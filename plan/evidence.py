@@ -20,6 +20,7 @@ project). Removing a file only marks it removed: the row, its history and the st
 """
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import ooxml
 from .models import Evidence
 from .permissions import can_report_on
 from .textlimits import limit
@@ -63,11 +65,6 @@ ACCEPTED = gettext_lazy(
     "PDF, PNG, JPEG, GIF, WebP, Word (.doc/.docx), Excel (.xls/.xlsx), PowerPoint (.ppt/.pptx), "
     "WPS (.wps/.et/.dps)"
 )
-OOXML_MAIN_PARTS = {
-    "word/document.xml": "docx",
-    "xl/workbook.xml": "xlsx",
-    "ppt/presentation.xml": "pptx",
-}
 PROGRAM_STARTS = (b"\x7fELF", b"MZ", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
 
 
@@ -105,22 +102,22 @@ def _kind_from_content(upload) -> str | None:
 
 
 def _ooxml_kind(upload) -> str | None:
-    """docx/xlsx/pptx for a zip holding the parts of one; None for any other zip or a macro."""
+    """docx/xlsx/pptx for a zip holding the parts of one (``plan.ooxml``); None for any other
+    zip; refused (``ValidationError``) for a zip bomb or a document with macros, judged by the
+    package's declared content types and its parts' bytes, not by their names."""
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        return ooxml.inspect(upload).kind
+    except ooxml.ZipTooLarge as error:
+        raise ValidationError(
+            _("The document unpacks to far more than any document: it is not accepted.")
+        ) from error
+    except ooxml.HoldsMacros as error:
+        raise ValidationError(
+            _("Documents with macros are not accepted: save it without them.")
+        ) from error
+    except (ooxml.NotOoxml, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+            NotImplementedError, zlib.error):  # fmt: skip
         return None
-    finally:
-        upload.seek(0)
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationError(_("Documents with macros are not accepted: save it without them."))
-    for part, kind in OOXML_MAIN_PARTS.items():
-        if part in names:
-            return kind
-    return None
 
 
 def display_name(raw: str) -> str:

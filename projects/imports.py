@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plan.periods import Period
 from plan.permissions import can_report_on
+from plan.spreadsheets import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED, ZipTooLarge, check_zip
 from plan.textlimits import limit, too_long
 
 from .excel import KEY_HEADER, parse_key
@@ -36,8 +37,8 @@ from .services import (
     validate_report,
 )
 
-MAX_ENTRIES = 500  # parts in the zip container
-MAX_UNZIPPED = 200 * 1024 * 1024  # bytes once unpacked: more is a zip bomb, not an annex table
+MAX_ENTRIES = ZIP_MAX_ENTRIES  # parts in the zip container
+MAX_UNZIPPED = ZIP_MAX_UNPACKED  # bytes once unpacked: more is a zip bomb, not an annex table
 
 # header -> (field, parser name)
 COLUMNS = {
@@ -127,13 +128,13 @@ def open_workbook(content: bytes):
               "password-protected file?). Save it as .xlsx and upload again.")
         )  # fmt: skip
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries = archive.infolist()
-            unpacked = sum(entry.file_size for entry in entries)
+        check_zip(content, max_entries=MAX_ENTRIES, max_unpacked=MAX_UNZIPPED)
     except zipfile.BadZipFile as error:
         raise BadFile(_("The workbook is damaged or incomplete.")) from error
-    if len(entries) > MAX_ENTRIES or unpacked > MAX_UNZIPPED:
-        raise BadFile(_("The workbook unpacks to far more than any annex table: refused."))
+    except ZipTooLarge as error:
+        raise BadFile(
+            _("The workbook unpacks to far more than any annex table: refused.")
+        ) from error
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from plan import permissions
+from plan.evidence_cycle import evidence_changes_since_review
 from plan.mixins import CurrentPlanMixin
 from plan.models import ReviewState, Unit
 from plan.periods import Period
@@ -174,6 +175,10 @@ class ReviewDetailView(CurrentPlanMixin, View):
             # Indicator values carry no files; project and task reports do.
             "accepts_files": hasattr(report, "evidence"),
             "files": list(report.evidence.active().for_list())
+            if hasattr(report, "evidence")
+            else [],
+            # Files added or removed since the last review step: part of what changed.
+            "file_changes": evidence_changes_since_review(report)
             if hasattr(report, "evidence")
             else [],
         }

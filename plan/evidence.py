@@ -17,6 +17,8 @@ a shorter one, never cut. The file is stored under a random name, so a name such
 Any report model works: the unit whose staff may change its files is the report's own
 ``unit_id``, or that of the object its ``evidence_owner`` property names (a project report's
 project). Removing a file only marks it removed: the row, its history and the stored file stay.
+Files follow their report through the cycle (``plan.evidence_cycle``): refused in a closed
+period unless reopened, and a change to an approved report's files sends it back for review.
 """
 
 import zipfile
@@ -214,6 +216,9 @@ def evidence_add(*, report, user, uploads) -> list[Evidence]:
     checked = [item if isinstance(item, CheckedFile) else check_upload(item) for item in uploads]
     if not checked:
         return []
+    from .evidence_cycle import evidence_changed, require_evidence_open  # review imports us
+
+    require_evidence_open(report)
     type(report).objects.select_for_update().filter(pk=report.pk).first()
     limit = settings.EVIDENCE_MAX_REPORT_BYTES
     total = stored_bytes(report) + sum(item.size for item in checked)
@@ -237,6 +242,8 @@ def evidence_add(*, report, user, uploads) -> list[Evidence]:
             row._history_user = user
             row.save()
             rows.append(row)
+        evidence_changed(report, user, _("files added: %(names)s")
+                         % {"names": ", ".join(row.name for row in rows)})  # fmt: skip
     except Exception:
         # The rows roll back with the transaction; the files written so far go too.
         for name in stored:
@@ -250,12 +257,17 @@ def evidence_remove(*, evidence: Evidence, user) -> Evidence:
     """Take a file off its report. The row, its history and the stored file are kept."""
     if not can_report_on(user, evidence):
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
+    from .evidence_cycle import evidence_changed, require_evidence_open  # review imports us
+
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.removed_at is None:
+        report = evidence.report
+        require_evidence_open(report)
         evidence.removed_at = timezone.now()
         evidence.removed_by = user
         evidence._history_user = user
         evidence.save(update_fields=["removed_at", "removed_by"])
+        evidence_changed(report, user, _("file removed: %(name)s") % {"name": evidence.name})
     return evidence
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.figures_cache import PROJECTS, figures_changed
-from plan.models import Column, Plan, Reviewable, ReviewState, Unit
+from plan.models import Column, Plan, ReopenScope, Reviewable, ReviewState, Unit
 from plan.periods import reporting_period
 from plan.warnings import Colour, blue_days, in_blue_window
 
@@ -443,6 +443,10 @@ class ProjectUpdate(Reviewable):
     def evidence_owner(self):
         """Whose staff may add and remove this report's files: the project's unit."""
         return self.project
+
+    def reopen_target(self):
+        """``(plan, scope, object_id)``: the reopening that covers this report and its files."""
+        return self.project.annex.plan, ReopenScope.PROJECT, self.project_id
 
     @property
     def period(self) -> Period:

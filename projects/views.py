@@ -310,7 +310,7 @@ class UpdateEvidenceView(CurrentPlanMixin, EvidencePageView):
 
     def get_report(self):
         return get_object_or_404(
-            ProjectUpdate.objects.select_related("project__unit"),
+            ProjectUpdate.objects.select_related("project__unit", "project__annex__plan"),
             pk=self.kwargs["pk"],
             project__annex__plan=self.plan,
         )

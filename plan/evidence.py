@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import ooxml
+from .evidence_cycle import evidence_changed, require_evidence_open
 from .models import Evidence
 from .permissions import can_report_on
 from .textlimits import limit
@@ -216,8 +217,6 @@ def evidence_add(*, report, user, uploads) -> list[Evidence]:
     checked = [item if isinstance(item, CheckedFile) else check_upload(item) for item in uploads]
     if not checked:
         return []
-    from .evidence_cycle import evidence_changed, require_evidence_open  # review imports us
-
     require_evidence_open(report)
     type(report).objects.select_for_update().filter(pk=report.pk).first()
     limit = settings.EVIDENCE_MAX_REPORT_BYTES
@@ -257,8 +256,6 @@ def evidence_remove(*, evidence: Evidence, user) -> Evidence:
     """Take a file off its report. The row, its history and the stored file are kept."""
     if not can_report_on(user, evidence):
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
-    from .evidence_cycle import evidence_changed, require_evidence_open  # review imports us
-
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.removed_at is None:
         report = evidence.report

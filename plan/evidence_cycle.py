@@ -16,12 +16,12 @@ Each report model says which reopening covers it with ``reopen_target()``:
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cycle import require_open
 from .models import Evidence, ReviewState
-from .review import mark_resubmitted
 from .textlimits import change_reason
 
 
@@ -40,6 +40,8 @@ def evidence_changed(report, user, what: str) -> None:
     report goes back to *submitted*, marked as edited after approval, with ``what`` in its
     history. Other states are left as they are (a submitted report is still waiting; a returned
     one goes back when its unit resubmits it)."""
+    from .review import mark_resubmitted  # review imports this module (evidence_stamp)
+
     current = type(report).objects.select_for_update().get(pk=report.pk)
     if current.review_state != ReviewState.APPROVED:
         return
@@ -53,6 +55,16 @@ def evidence_changed(report, user, what: str) -> None:
         after()  # a project report: the project's approved state moves back
     report.review_state = current.review_state
     report.edited_after_approval = current.edited_after_approval
+
+
+def evidence_stamp(report) -> str:
+    """Changes whenever a file is added to or removed from ``report`` (one query): part of what
+    the reviewer saw (``plan.review.token``), so approving a report whose files changed since the
+    page was opened is refused as a changed report."""
+    seen = Evidence.objects.for_report(report).aggregate(
+        n=Count("pk"), added=Max("uploaded_at"), removed=Max("removed_at")
+    )
+    return "|".join(str(seen[key]) for key in ("n", "added", "removed"))
 
 
 @dataclass(frozen=True)

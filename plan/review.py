@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .evidence import has_evidence
+from .evidence_cycle import evidence_stamp
 from .models import ReviewState
 from .permissions import require_review
 from .textlimits import require_within
@@ -43,7 +44,9 @@ def token(report) -> str:
     version = getattr(report, "version", "")
     stamp = saved.isoformat() if saved else ""
     reviewed = report.reviewed_at.isoformat() if report.reviewed_at else ""
-    return f"{report.review_state}|{version}|{stamp}|{reviewed}"
+    # A file added or removed is a change to the report too (indicator values have none).
+    files = evidence_stamp(report) if hasattr(report, "evidence") else ""
+    return f"{report.review_state}|{version}|{stamp}|{reviewed}|{files}"
 
 
 def snapshot(report) -> dict[str, str]:

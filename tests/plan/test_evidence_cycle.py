@@ -172,3 +172,19 @@ def test_the_review_page_lists_files_added_and_removed_since_the_last_review(cli
         ("新增材料.pdf", True), ("验收记录.pdf", False)
     ]  # fmt: skip
     assert 'data-testid="file-changes"' in page.text and "新增材料.pdf" in page.text
+
+
+def test_approving_a_report_whose_files_changed_since_the_page_was_opened_is_refused(
+    client, people
+):
+    report = project_report(OPEN)
+    staff, reviewer = people["staff_own"], people["reviewer"]
+    client.force_login(reviewer)
+    url = reverse("dashboard:review-detail", args=["project", report.pk])
+    seen = client.get(url).context["forms"]["approve"].initial["token"]
+    evidence_add(report=report, user=staff, uploads=[pdf("后补材料.pdf")])
+    response = client.post(url, {"action": "approve", "approve-token": seen})
+    assert response.status_code == 409
+    report.refresh_from_db()
+    assert report.review_state == ReviewState.SUBMITTED
+    assert "后补材料.pdf" in response.text  # the page now shows the file

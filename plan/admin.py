@@ -20,6 +20,7 @@ from .models import (
     UnitMembership,
 )
 from .permissions import ADMINISTRATOR
+from .textlimits import TextLimitsAdmin
 
 User = get_user_model()
 
@@ -141,7 +142,7 @@ admin.site.register(User, UserWithUnitsAdmin)
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(SimpleHistoryAdmin):
+class TaskReportAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = ["task", "unit", "year", "quarter", "status", "submitted_by", "submitted_at",
                     "revised_at", "is_demo"]  # fmt: skip
     list_filter = ["task__plan", "year", "quarter", "status", "task", "unit", "is_demo"]
@@ -152,7 +153,7 @@ class TaskReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskSummary)
-class TaskSummaryAdmin(SimpleHistoryAdmin):
+class TaskSummaryAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = ["task", "year", "quarter", "written_by", "written_at", "is_demo"]
     list_filter = ["task__plan", "year", "quarter", "task", "is_demo"]
     search_fields = ["task__short_title", "summary"]

@@ -82,29 +82,54 @@ def change_reason(text: str) -> str:
     return clip(text, CHANGE_REASON)
 
 
+def limit_field(field, maximum: int) -> None:
+    """Give one form field a limit, and say it: ``max_length`` (checked by the form, the
+    message on the field), the widget's ``maxlength`` (the browser stops there) and the limit
+    added to the help text."""
+    from django.core.validators import MaxLengthValidator
+
+    field.max_length = maximum
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(maximum))
+    field.widget.attrs["maxlength"] = str(maximum)
+    said = limit_help(maximum)
+    field.help_text = f"{field.help_text} {said}" if field.help_text else said
+
+
 def limit_form_fields(form, model: str, fields: dict[str, str] | None = None) -> None:
-    """Give ``form``'s text fields the limits of ``model``'s fields, and say them on the form.
+    """Give ``form``'s text fields the limits of ``model``'s fields (``limit_field``).
 
     ``fields`` maps form field names to model field names where they differ (a form's
     ``comment`` is the model's ``review_comment``); by default every form field named like a
-    limited model field gets its limit. Sets ``max_length`` (checked by the form, the message on
-    the field), the widget's ``maxlength`` (the browser stops there) and adds the limit to the
-    help text.
+    limited model field gets its limit.
     """
-    from django.core.validators import MaxLengthValidator
-
     names = fields if fields is not None else {name: name for name in LIMITS[model]}
     for form_name, model_name in names.items():
         field = form.fields.get(form_name)
-        if field is None:
-            continue
-        maximum = limit(model, model_name)
-        field.max_length = maximum
-        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-        field.validators.append(MaxLengthValidator(maximum))
-        field.widget.attrs["maxlength"] = str(maximum)
-        said = limit_help(maximum)
-        field.help_text = f"{field.help_text} {said}" if field.help_text else said
+        if field is not None:
+            limit_field(field, limit(model, model_name))
+
+
+def model_limit(model_class, name: str) -> int | None:
+    """The limit of field ``name`` of ``model_class`` (or of the review fields every report
+    carries), or ``None`` when the table has none."""
+    from .models import Reviewable  # the models do not import this module: no cycle
+
+    own = LIMITS.get(model_class._meta.label, {}).get(name)
+    if own is None and issubclass(model_class, Reviewable):
+        own = LIMITS["plan.Reviewable"].get(name)
+    return own
+
+
+class TextLimitsAdmin:
+    """A ``ModelAdmin`` mixin: the admin's forms keep the same limits as the dashboard's."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        maximum = model_limit(self.model, db_field.name)
+        if field is not None and maximum is not None:
+            limit_field(field, maximum)
+        return field
 
 
 def too_long(maximum: int, length: int) -> str:

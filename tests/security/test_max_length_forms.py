@@ -12,6 +12,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -359,3 +360,35 @@ def test_login_username_at_its_limit_and_one_past(client, db):
     assert "_auth_user_id" not in client.session
     response = client.post(login, {"username": name, "password": "pass-for-tests-1"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+# ---- the admin's forms keep the same limits ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model_label", "fields"),
+    [
+        ("projects.Project", ["content", "builder"]),
+        ("projects.ProjectUpdate", ["progress", "problems", "next_steps", "review_comment"]),
+        ("plan.TaskReport", ["progress", "figures", "review_comment"]),
+        ("plan.TaskSummary", ["summary"]),
+        ("indicators.Observation", ["note", "text", "review_comment"]),
+    ],
+)
+def test_the_admins_change_forms_refuse_text_past_the_limit(rf, people, model_label, fields):
+    from django.apps import apps
+    from django.contrib import admin
+
+    from plan.textlimits import model_limit
+
+    model = apps.get_model(model_label)
+    request = rf.get("/")
+    request.user = people["admin"]
+    form_class = admin.site._registry[model].get_form(request)
+    for name in fields:
+        maximum = model_limit(model, name)
+        field = form_class.base_fields[name]
+        assert field.max_length == maximum, name
+        field.clean(text(maximum))
+        with pytest.raises(ValidationError, match=str(maximum)):
+            field.clean(text(maximum + 1))

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .login import AdminLoginForm
 from .models import (
     Column,
     Evidence,
@@ -215,3 +216,7 @@ class ReminderLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["day"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
+
+
+# The admin's login refuses over-long user names like the dashboard's (plan.login).
+admin.site.login_form = AdminLoginForm

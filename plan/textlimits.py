@@ -12,9 +12,10 @@ has to go:
   source 200, a qualitative value 300), so a form refuses what the column would refuse
   (PostgreSQL enforces ``varchar(n)``; SQLite does not, so the limit must not rest on it).
 
-Forms set ``max_length`` from here and say it (``help_text``: "最多 2000 字"), the Excel import
-refuses a longer cell with its sheet, row, column and the limit, and the export never writes
-more than a cell holds. A text that is only a *copy* of text kept in full elsewhere (the
+Forms (the admin's too: ``TextLimitsAdmin``) and the services that write these fields check
+them. Forms set ``max_length`` from here and say it (``help_text``: "最多 2000 字"), the Excel
+import refuses a longer cell with its sheet, row, column and the limit, and the export never
+writes more than a cell holds. A text that is only a *copy* of text kept in full elsewhere (the
 history's change reason, a request's subject) is shortened with ``clip`` instead of refused.
 
 The table is keyed by ``"app_label.Model"`` and field name; tests walk it to submit every form
@@ -113,11 +114,12 @@ def limit_form_fields(form, model: str, fields: dict[str, str] | None = None) ->
 def model_limit(model_class, name: str) -> int | None:
     """The limit of field ``name`` of ``model_class`` (or of the review fields every report
     carries), or ``None`` when the table has none."""
-    from .models import Reviewable  # the models do not import this module: no cycle
-
-    own = LIMITS.get(model_class._meta.label, {}).get(name)
-    if own is None and issubclass(model_class, Reviewable):
-        own = LIMITS["plan.Reviewable"].get(name)
+    # By the model's name, not its app label: the table's keys stay right when a model moves
+    # to another app (the supervision models are leaving ``plan``).
+    by_name = {key.rpartition(".")[2]: fields for key, fields in LIMITS.items()}
+    own = by_name.get(model_class.__name__, {}).get(name)
+    if own is None and any(base.__name__ == "Reviewable" for base in model_class.__mro__):
+        own = by_name["Reviewable"].get(name)
     return own
 
 

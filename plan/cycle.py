@@ -19,10 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plan.textlimits import change_reason, clip, limit, require_within
+
 from .models import Plan, ReminderNotice, ReopenRequest, ReopenScope, ReopenState, Unit
 from .periods import Period
 from .permissions import can_report_on, can_review
-from .textlimits import change_reason, clip, limit, require_within
 
 GRANT_DAYS_DEFAULT = 7
 GRANT_DAYS_MAX = 60

@@ -35,11 +35,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import ooxml
+from plan import ooxml
+from plan.textlimits import limit
+
 from .evidence_cycle import evidence_changed, require_evidence_open
 from .models import Evidence
 from .permissions import can_report_on
-from .textlimits import limit
 
 NAME_MAX = limit("plan.Evidence", "name")
 

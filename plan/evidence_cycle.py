@@ -12,6 +12,10 @@
 
 Each report model says which reopening covers it with ``reopen_target()``:
 ``(plan, scope, object_id)``.
+
+This is supervision code: it imports the cycle, the review and the evidence models relatively,
+so it moves with them (``plan/`` -> ``supervision/``); what stays in ``plan`` is imported by its
+absolute name.
 """
 
 from dataclasses import dataclass
@@ -20,9 +24,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plan.textlimits import change_reason
+
 from .cycle import require_open
 from .models import Evidence, ReviewState
-from .textlimits import change_reason
 
 
 def require_evidence_open(report, today=None) -> None:

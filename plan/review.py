@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plan.textlimits import require_within
+
 from .evidence import has_evidence
 from .evidence_cycle import evidence_stamp
 from .models import ReviewState
 from .permissions import require_review
-from .textlimits import require_within
 
 
 class ReportChanged(Exception):

@@ -182,9 +182,9 @@ def backup_restore(source: Path, *, force: bool = False) -> Summary:
     """Restore the backup ``source`` into this database and the default storage.
 
     Refuses (``BackupError``) a damaged backup before touching anything, and a database that
-    holds data unless ``force`` (then it is emptied first: ``flush``). Rows and files go in
-    together: if a file cannot be written, the database is rolled back and the files written so
-    far are removed."""
+    holds data unless ``force`` (then it is emptied first: ``flush``). Emptying, rows and files
+    go in together: if anything fails, the database is rolled back (its old data kept) and the
+    files written so far are removed."""
     try:
         archive = tarfile.open(source, "r:gz")  # noqa: SIM115 - closed by the with below
     except (OSError, tarfile.TarError) as error:
@@ -195,17 +195,18 @@ def backup_restore(source: Path, *, force: bool = False) -> Summary:
             verify(archive, manifest)
         except (OSError, EOFError, tarfile.TarError, zlib.error) as error:
             raise BackupError(f"{source} is damaged: {error}") from error
-        if database_holds_data():
-            if not force:
-                raise BackupError(
-                    "the database already holds data; restore into an empty (freshly migrated) "
-                    "database, or pass --force to replace everything in it"
-                )
-            call_command("flush", interactive=False, verbosity=0)
+        holds_data = database_holds_data()
+        if holds_data and not force:
+            raise BackupError(
+                "the database already holds data; restore into an empty (freshly migrated) "
+                "database, or pass --force to replace everything in it"
+            )
         files = [e for e in manifest["members"] if e["name"].startswith(FILES)]
         written = []
         try:
             with transaction.atomic(), tempfile.TemporaryDirectory() as scratch:
+                if holds_data:  # emptied in the same transaction: a failure keeps the old data
+                    call_command("flush", interactive=False, verbosity=0)
                 for name in DUMPS:  # the groups first: users refer to them by name
                     dump = Path(scratch) / name
                     dump.write_bytes(archive.extractfile(name).read())
@@ -213,6 +214,9 @@ def backup_restore(source: Path, *, force: bool = False) -> Summary:
                 for entry in files:
                     name = entry["name"][len(FILES) :]
                     if default_storage.exists(name):
+                        with default_storage.open(name, "rb") as handle:
+                            if _sha256(handle)[0] == entry["sha256"]:
+                                continue  # the very file is there already: kept as it is
                         if not force:
                             raise BackupError(f"{name} is already in the file store")
                         default_storage.delete(name)

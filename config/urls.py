@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from plan.login import LoginForm
+
 
 @login_not_required
 def favicon(request):
@@ -20,7 +22,11 @@ urlpatterns = [
     path("plan/", include("dashboard.plan_urls")),
     path("projects/", include("projects.urls")),
     path("indicators/", include("indicators.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plan.admin import ReadOnlyMixin
+from plan.textlimits import TextLimitsAdmin
 
 from .models import Indicator, Observation, Target, TargetRevision
 from .services import target_revise
@@ -97,7 +98,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(SimpleHistoryAdmin):
+class ObservationAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = [
         "indicator",
         "year",

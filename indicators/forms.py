@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.textlimits import limit_form_fields
+
 from .models import Indicator
 from .services import ValueInput
 
@@ -37,6 +39,7 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, "indicators.Observation")
         plan = indicator.plan
         # Years beyond the plan are offered too, so the service can say why they are refused.
         self.fields["year"].choices = [

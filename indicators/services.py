@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plan.periods import value_period
 from plan.permissions import can_report_on, is_administrator
+from plan.textlimits import LIMITS, too_long
 from supervision.cycle import require_open
 from supervision.models import ReopenScope
 from supervision.review import mark_resubmitted
@@ -109,6 +110,10 @@ def validate_value(indicator: Indicator, data: ValueInput, today: dt.date) -> No
             errors.setdefault("rank", []).append(_("A rank is a whole number from 1."))
     elif not data.text.strip():
         errors.setdefault("text", []).append(_("Describe where the indicator stands."))
+    for name, maximum in LIMITS["Observation"].items():
+        text = getattr(data, name) or ""
+        if len(text) > maximum:
+            errors.setdefault(name, []).append(too_long(maximum, len(text)))
     if errors:
         raise ValidationError(errors)
 

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .login import AdminLoginForm
 from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
 from .permissions import ADMINISTRATOR
 
@@ -137,3 +138,7 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admin's login refuses over-long user names like the dashboard's (plan.login).
+admin.site.login_form = AdminLoginForm

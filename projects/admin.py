@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plan.textlimits import TextLimitsAdmin
+
 from .models import Annex, Project, ProjectImport, ProjectUpdate
 
 
@@ -13,7 +15,7 @@ class AnnexAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "annex",
@@ -38,7 +40,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(SimpleHistoryAdmin):
+class ProjectUpdateAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = [
         "project",
         "year",

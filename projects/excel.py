@@ -9,6 +9,7 @@ import xlsxwriter
 from django.utils import timezone
 
 from plan.spreadsheets import FORMULA_STARTS
+from plan.textlimits import EXCEL_CELL, clip
 
 # ---------------------------------------------------------------------------------------------
 # Annex tables as official-looking 附表 workbooks (XlsxWriter, constant memory).
@@ -133,7 +134,8 @@ class AnnexWorkbook:
                 sheet.write_datetime(row_index, index, dt.datetime.combine(value, dt.time()),
                                      f["date"])  # fmt: skip
             else:
-                text = str(value)
+                # A cell holds 32,767 characters: older text than today's limits is cut, marked.
+                text = clip(str(value), EXCEL_CELL)
                 style = "quoted" if text.startswith(FORMULA_STARTS) else (
                     "key" if column.kind == "key" else "text")  # fmt: skip
                 sheet.write_string(row_index, index, text, f[style])

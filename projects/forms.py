@@ -4,6 +4,7 @@ read the input, carry the version the user saw, and put the service's messages o
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.textlimits import limit_form_fields
 from supervision.forms import EvidenceField
 
 from .models import Project, ProjectStatus, ProjectUpdate
@@ -57,6 +58,7 @@ class ReportForm(forms.Form):
         """``report``: an existing report of the project to revise (a returned one, say): the
         form opens on its period with its values, replacing it."""
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, "projects.ProjectUpdate")
         plan = project.annex.plan
         choices = [str(p) for p in plan_periods(plan.start_year, plan.end_year)]
         self.fields["period"].widget.choices = [(p, p) for p in reversed(choices)]
@@ -112,6 +114,7 @@ class ProjectEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, "projects.Project")
         self.fields["version"].initial = self.instance.version
 
     def clean(self):

@@ -23,6 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plan.periods import Period
 from plan.permissions import can_report_on
+from plan.spreadsheets import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED, ZipTooLarge, check_zip
+from plan.textlimits import limit, too_long
 
 from .excel import KEY_HEADER, parse_key
 from .models import Project, ProjectStatus
@@ -35,8 +37,8 @@ from .services import (
     validate_report,
 )
 
-MAX_ENTRIES = 500  # parts in the zip container
-MAX_UNZIPPED = 200 * 1024 * 1024  # bytes once unpacked: more is a zip bomb, not an annex table
+MAX_ENTRIES = ZIP_MAX_ENTRIES  # parts in the zip container
+MAX_UNZIPPED = ZIP_MAX_UNPACKED  # bytes once unpacked: more is a zip bomb, not an annex table
 
 # header -> (field, parser name)
 COLUMNS = {
@@ -51,6 +53,15 @@ COLUMNS = {
     "完成进度": ("percent_complete", "percent"),
     "最新进展": ("latest_progress", "text"),
     "存在问题": ("latest_problems", "text"),
+}
+# Text columns -> the limit of the field they land in (plan.textlimits): a longer cell is refused
+# with its sheet, row and column, like any other bad cell.
+TEXT_LIMITS = {
+    "builder": limit("projects.Project", "builder"),
+    "location": limit("projects.Project", "location"),
+    "content": limit("projects.Project", "content"),
+    "latest_progress": limit("projects.ProjectUpdate", "progress"),
+    "latest_problems": limit("projects.ProjectUpdate", "problems"),
 }
 REPORT_FIELDS = ["status", "percent_complete", "investment_completed", "latest_progress",
                  "latest_problems"]  # fmt: skip
@@ -117,13 +128,13 @@ def open_workbook(content: bytes):
               "password-protected file?). Save it as .xlsx and upload again.")
         )  # fmt: skip
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries = archive.infolist()
-            unpacked = sum(entry.file_size for entry in entries)
+        check_zip(content, max_entries=MAX_ENTRIES, max_unpacked=MAX_UNZIPPED)
     except zipfile.BadZipFile as error:
         raise BadFile(_("The workbook is damaged or incomplete.")) from error
-    if len(entries) > MAX_ENTRIES or unpacked > MAX_UNZIPPED:
-        raise BadFile(_("The workbook unpacks to far more than any annex table: refused."))
+    except ZipTooLarge as error:
+        raise BadFile(
+            _("The workbook unpacks to far more than any annex table: refused.")
+        ) from error
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
@@ -327,6 +338,9 @@ def _compare(preview, project, sheet_title, row_number, values, period, today):
             continue
         try:
             parsed = PARSERS[kind](cell.value, getattr(cell, "number_format", None))
+            maximum = TEXT_LIMITS.get(field_name)
+            if maximum is not None and len(parsed) > maximum:
+                raise CellError(too_long(maximum, len(parsed)))
         except CellError as error:
             column = get_column_letter(cell.column) if getattr(cell, "column", None) else header
             preview.errors.append(RowError(sheet_title, row_number, f"{header}（{column}）",

@@ -13,7 +13,7 @@ from plan.figures_cache import PROJECTS, figures_changed
 from plan.models import Column, Plan, Unit
 from plan.periods import reporting_period
 from supervision.colours import Colour, blue_days, in_blue_window
-from supervision.models import Reviewable, ReviewState
+from supervision.models import ReopenScope, Reviewable, ReviewState
 
 from .progress import LAG_TOLERANCE, Period, rollup_from_sums
 
@@ -449,6 +449,10 @@ class ProjectUpdate(Reviewable):
     def evidence_owner(self):
         """Whose staff may add and remove this report's files: the project's unit."""
         return self.project
+
+    def reopen_target(self):
+        """``(plan, scope, object_id)``: the reopening that covers this report and its files."""
+        return self.project.annex.plan, ReopenScope.PROJECT, self.project_id
 
     @property
     def period(self) -> Period:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import require_report_on
+from plan.textlimits import LIMITS, require_within, too_long
 from supervision.cycle import require_open
 from supervision.models import ReopenScope
 from supervision.review import mark_resubmitted
@@ -85,6 +86,10 @@ def validate_report(project: Project, data: ReportInput, today: dt.date) -> None
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    for name, maximum in LIMITS["ProjectUpdate"].items():
+        text = getattr(data, name) or ""
+        if len(text) > maximum:
+            add(name, too_long(maximum, len(text)))
     if not 0 <= data.percent_complete <= 100:
         add("percent_complete", _("Percent complete must be between 0 and 100."))
     if data.status == ProjectStatus.COMPLETED and data.percent_complete != 100:
@@ -203,6 +208,8 @@ def project_edit(*, project_id: int, user, expected_version: int, changes: dict)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    texts = {k: v for k, v in changes.items() if k in ("builder", "location", "content")}
+    require_within("projects.Project", **texts)
     project = _lock(project_id, user, expected_version)
     for field, value in changes.items():
         setattr(project, field, value)

@@ -19,6 +19,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
+from plan.textlimits import clip, limit
 from supervision.cycle import closing
 from supervision.evidence import evidence_add, evidence_prefetch
 from supervision.models import ReopenScope, ReviewState
@@ -309,7 +310,7 @@ class UpdateEvidenceView(CurrentPlanMixin, EvidencePageView):
 
     def get_report(self):
         return get_object_or_404(
-            ProjectUpdate.objects.select_related("project__unit"),
+            ProjectUpdate.objects.select_related("project__unit", "project__annex__plan"),
             pk=self.kwargs["pk"],
             project__annex__plan=self.plan,
         )
@@ -390,8 +391,11 @@ class ImportView(CurrentPlanMixin, View):
             except imports.BadFile as error:
                 form.add_error("file", str(error))
             else:
+                # The name only labels the preview (the rows are what is imported): a copy,
+                # shortened to its column rather than refused.
+                name = clip(upload.name, limit("projects.ProjectImport", "file_name"))
                 pending = ProjectImport.objects.create(
-                    user=request.user, file_name=upload.name[:200], year=self.period.year,
+                    user=request.user, file_name=name, year=self.period.year,
                     quarter=self.period.quarter, preview=preview.to_json(),
                 )  # fmt: skip
                 return redirect(pending)

@@ -6,12 +6,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from plan.admin import ReadOnlyMixin
+from plan.textlimits import TextLimitsAdmin
 
 from .models import Evidence, ReminderLog, ReminderNotice, ReopenRequest, TaskReport, TaskSummary
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(SimpleHistoryAdmin):
+class TaskReportAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = ["task", "unit", "year", "quarter", "status", "submitted_by", "submitted_at",
                     "revised_at", "is_demo"]  # fmt: skip
     list_filter = ["task__plan", "year", "quarter", "status", "task", "unit", "is_demo"]
@@ -22,7 +23,7 @@ class TaskReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskSummary)
-class TaskSummaryAdmin(SimpleHistoryAdmin):
+class TaskSummaryAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     list_display = ["task", "year", "quarter", "written_by", "written_at", "is_demo"]
     list_filter = ["task__plan", "year", "quarter", "task", "is_demo"]
     search_fields = ["task__short_title", "summary"]

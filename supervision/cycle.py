@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from plan.models import Plan, Unit
 from plan.periods import Period
 from plan.permissions import can_report_on, can_review
+from plan.textlimits import change_reason, clip, limit, require_within
 
 from .models import ReminderNotice, ReopenRequest, ReopenScope, ReopenState
 
@@ -119,13 +120,17 @@ def reopen_request_submit(
         errors["period"] = _("The same request is already waiting for a reviewer.")
     if errors:
         raise ValidationError(errors)
+    require_within("supervision.ReopenRequest", reason=reason.strip())
     row = ReopenRequest(
         plan=plan, unit=unit, year=period.year, quarter=period.quarter, scope=scope,
-        object_id=object_id if scope != ReopenScope.PERIOD else None, subject=subject[:300],
+        object_id=object_id if scope != ReopenScope.PERIOD else None,
+        subject=clip(subject, limit("supervision.ReopenRequest", "subject")),
         reason=reason.strip(), requested_by=user, requested_at=timezone.now(),
     )  # fmt: skip
     row._history_user = user
-    row._change_reason = _("requested: %(reason)s") % {"reason": row.reason}
+    # The history's reason column holds 100 characters: a shortened copy; the reason is in full
+    # in the row's own field.
+    row._change_reason = change_reason(_("requested: %(reason)s") % {"reason": row.reason})
     row.save()
     return row
 
@@ -172,11 +177,17 @@ def reopen_refuse(*, request_id: int, user, comment: str) -> ReopenRequest:
 
 
 def _decide(row, user, comment, what) -> ReopenRequest:
+    require_within(
+        "supervision.ReopenRequest",
+        {"decision_comment": "comment"},
+        decision_comment=comment.strip(),
+    )
     row.decided_by = user
     row.decided_at = timezone.now()
     row.decision_comment = comment.strip()
     row._history_user = user
-    row._change_reason = f"{what}: {row.decision_comment}" if row.decision_comment else what
+    reason = f"{what}: {row.decision_comment}" if row.decision_comment else what
+    row._change_reason = change_reason(reason)  # the comment is in full in decision_comment
     row.save()
     return row
 
@@ -191,7 +202,7 @@ def reopen_expire(*, today=None) -> int:
     count = 0
     for row in rows:
         row.state = ReopenState.EXPIRED
-        row._change_reason = _("expired after %(day)s") % {"day": row.open_until}
+        row._change_reason = change_reason(_("expired after %(day)s") % {"day": row.open_until})
         row.save()
         count += 1
     return count
@@ -214,7 +225,7 @@ def reminder_notice_send(*, plan: Plan, unit: Unit, period: Period, kind: str, u
         sent_by=user, sent_at=timezone.now(),
     )  # fmt: skip
     notice._history_user = user
-    notice._change_reason = _("reminder for %(period)s") % {"period": period}
+    notice._change_reason = change_reason(_("reminder for %(period)s") % {"period": period})
     notice.save()
     return notice
 

@@ -8,17 +8,21 @@ PNG, JPEG, GIF or WebP image, an Office Open XML document (.docx/.xlsx/.pptx, a 
 the content, so that the file opens in the right program when downloaded. Anything else (a
 program, a web page, a script, an archive) is refused with a message saying so.
 
-The name the user gave is kept for display and download only, shortened to ``NAME_MAX``
-characters (the extension kept); the file is stored under a random name, so a name such as
+The name the user gave is kept for display and download only, and it is the only copy of it:
+a name over ``NAME_MAX`` characters (the column's length) is refused with a message asking for
+a shorter one, never cut. The file is stored under a random name, so a name such as
 ``../../x.pdf`` never reaches the storage path. Sizes are limited per file and per report
 (``EVIDENCE_MAX_FILE_BYTES``, ``EVIDENCE_MAX_REPORT_BYTES``; removed files do not count).
 
 Any report model works: the unit whose staff may change its files is the report's own
 ``unit_id``, or that of the object its ``evidence_owner`` property names (a project report's
 project). Removing a file only marks it removed: the row, its history and the stored file stay.
+Files follow their report through the cycle (``supervision.evidence_cycle``): refused in a closed
+period unless reopened, and a change to an approved report's files sends it back for review.
 """
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -31,11 +35,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plan import ooxml
 from plan.permissions import can_report_on
+from plan.textlimits import limit
 
+from .evidence_cycle import evidence_changed, require_evidence_open
 from .models import Evidence
 
-NAME_MAX = 100
+NAME_MAX = limit("supervision.Evidence", "name")
 
 OOXML = "application/vnd.openxmlformats-officedocument."
 OLE_TYPES = {
@@ -62,11 +69,6 @@ ACCEPTED = gettext_lazy(
     "PDF, PNG, JPEG, GIF, WebP, Word (.doc/.docx), Excel (.xls/.xlsx), PowerPoint (.ppt/.pptx), "
     "WPS (.wps/.et/.dps)"
 )
-OOXML_MAIN_PARTS = {
-    "word/document.xml": "docx",
-    "xl/workbook.xml": "xlsx",
-    "ppt/presentation.xml": "pptx",
-}
 PROGRAM_STARTS = (b"\x7fELF", b"MZ", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
 
 
@@ -104,35 +106,38 @@ def _kind_from_content(upload) -> str | None:
 
 
 def _ooxml_kind(upload) -> str | None:
-    """docx/xlsx/pptx for a zip holding the parts of one; None for any other zip or a macro."""
+    """docx/xlsx/pptx for a zip holding the parts of one (``plan.ooxml``); None for any other
+    zip; refused (``ValidationError``) for a zip bomb or a document with macros, judged by the
+    package's declared content types and its parts' bytes, not by their names."""
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        return ooxml.inspect(upload).kind
+    except ooxml.ZipTooLarge as error:
+        raise ValidationError(
+            _("The document unpacks to far more than any document: it is not accepted.")
+        ) from error
+    except ooxml.HoldsMacros as error:
+        raise ValidationError(
+            _("Documents with macros are not accepted: save it without them.")
+        ) from error
+    except (ooxml.NotOoxml, zipfile.BadZipFile, OSError, EOFError, RuntimeError,
+            NotImplementedError, zlib.error):  # fmt: skip
         return None
-    finally:
-        upload.seek(0)
-    if "[Content_Types].xml" not in names:
-        return None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationError(_("Documents with macros are not accepted: save it without them."))
-    for part, kind in OOXML_MAIN_PARTS.items():
-        if part in names:
-            return kind
-    return None
 
 
 def display_name(raw: str) -> str:
-    """The uploader's name for display: refused if it holds a path or control characters,
-    shortened to ``NAME_MAX`` characters keeping its extension."""
+    """The uploader's name for display: refused if it holds a path or control characters, or
+    is longer than ``NAME_MAX`` characters (it is the only copy of the name: never cut)."""
     name = (raw or "").strip()
     if not name or name in {".", ".."} or "/" in name or "\\" in name:
         raise ValidationError(_("The file name must be a plain name, without folders."))
     if any(not char.isprintable() for char in name):
         raise ValidationError(_("The file name holds characters that cannot be shown."))
     if len(name) > NAME_MAX:
-        suffix = PurePosixPath(name).suffix[:8]
-        name = name[: NAME_MAX - len(suffix) - 1] + "…" + suffix
+        raise ValidationError(
+            _("The file name has %(length)s characters; at most %(max)s are kept. Rename the "
+              "file with a shorter name and upload it again.")
+            % {"length": len(name), "max": NAME_MAX}
+        )  # fmt: skip
     return name
 
 
@@ -213,6 +218,7 @@ def evidence_add(*, report, user, uploads) -> list[Evidence]:
     checked = [item if isinstance(item, CheckedFile) else check_upload(item) for item in uploads]
     if not checked:
         return []
+    require_evidence_open(report)
     type(report).objects.select_for_update().filter(pk=report.pk).first()
     limit = settings.EVIDENCE_MAX_REPORT_BYTES
     total = stored_bytes(report) + sum(item.size for item in checked)
@@ -236,6 +242,8 @@ def evidence_add(*, report, user, uploads) -> list[Evidence]:
             row._history_user = user
             row.save()
             rows.append(row)
+        evidence_changed(report, user, _("files added: %(names)s")
+                         % {"names": ", ".join(row.name for row in rows)})  # fmt: skip
     except Exception:
         # The rows roll back with the transaction; the files written so far go too.
         for name in stored:
@@ -251,10 +259,13 @@ def evidence_remove(*, evidence: Evidence, user) -> Evidence:
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.removed_at is None:
+        report = evidence.report
+        require_evidence_open(report)
         evidence.removed_at = timezone.now()
         evidence.removed_by = user
         evidence._history_user = user
         evidence.save(update_fields=["removed_at", "removed_by"])
+        evidence_changed(report, user, _("file removed: %(name)s") % {"name": evidence.name})
     return evidence
 
 

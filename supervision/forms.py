@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.textlimits import limit_form_fields
+
 from .evidence import check_upload
 from .models import TaskReportStatus
 from .services import TaskReportInput
@@ -66,6 +68,10 @@ class TaskReportForm(forms.Form):
     )
     evidence = EvidenceField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.TaskReport")
+
     def report_input(self) -> TaskReportInput:
         data = self.cleaned_data
         return TaskReportInput(
@@ -84,6 +90,10 @@ class TaskSummaryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Write the summary before saving.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.TaskSummary")
 
 
 class EvidenceForm(forms.Form):
@@ -109,6 +119,7 @@ class ReopenRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["period"].choices = [(str(p), str(p)) for p in periods]
+        limit_form_fields(self, "supervision.ReopenRequest", {"reason": "reason"})
 
 
 class ReopenDecisionForm(forms.Form):
@@ -125,3 +136,7 @@ class ReopenDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.ReopenRequest", {"comment": "decision_comment"})

@@ -148,6 +148,10 @@ class TaskReport(Reviewable):
     def get_evidence_url(self):
         return reverse("supervision:task-report-evidence", args=[self.pk])
 
+    def reopen_target(self):
+        """``(plan, scope, object_id)``: the reopening that covers this report and its files."""
+        return self.task.plan, ReopenScope.TASK, self.task_id
+
     @property
     def period(self) -> Period:
         return Period(self.year, self.quarter)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plan.permissions import require_review
+from plan.textlimits import require_within
 
 from .evidence import has_evidence
+from .evidence_cycle import evidence_stamp
 from .models import ReviewState
 
 
@@ -43,7 +45,9 @@ def token(report) -> str:
     version = getattr(report, "version", "")
     stamp = saved.isoformat() if saved else ""
     reviewed = report.reviewed_at.isoformat() if report.reviewed_at else ""
-    return f"{report.review_state}|{version}|{stamp}|{reviewed}"
+    # A file added or removed is a change to the report too (indicator values have none).
+    files = evidence_stamp(report) if hasattr(report, "evidence") else ""
+    return f"{report.review_state}|{version}|{stamp}|{reviewed}|{files}"
 
 
 def snapshot(report) -> dict[str, str]:
@@ -108,6 +112,9 @@ def review_approve(*, report, user, seen_token: str, comment: str = "", require_
     """Approve a submitted report. With ``require_evidence``, a report without any evidence file
     is refused with a message (the reviewer asked for evidence before approving)."""
     require_review(user, report)
+    require_within(
+        "supervision.Reviewable", {"review_comment": "comment"}, review_comment=comment.strip()
+    )
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.SUBMITTED:
         _refuse(_("Only a submitted report can be approved; this one is %(state)s.")
@@ -137,6 +144,7 @@ def review_return(*, report, user, seen_token: str, comment: str, fields=()):
         errors["fields"] = _("Unknown field: %(names)s.") % {"names": ", ".join(sorted(unknown))}
     if errors:
         raise ValidationError(errors)
+    require_within("supervision.Reviewable", {"review_comment": "comment"}, review_comment=comment)
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.SUBMITTED:
         _refuse(_("Only a submitted report can be returned; this one is %(state)s.")
@@ -158,6 +166,7 @@ def review_unapprove(*, report, user, seen_token: str, reason: str):
         raise ValidationError(
             {"reason": _("Say why the approval is undone: the reason is required.")}
         )
+    require_within("supervision.Reviewable", {"review_comment": "reason"}, review_comment=reason)
     current = _locked(report, seen_token)
     if current.review_state != ReviewState.APPROVED:
         _refuse(_("Only an approved report can have its approval undone; this one is %(state)s.")

@@ -20,6 +20,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.periods import Period
+from plan.textlimits import limit_form_fields
 from supervision.models import ReviewState
 from supervision.review import (
     ReportChanged,
@@ -31,6 +32,7 @@ from supervision.review import (
 )
 
 from . import queue as review
+from .evidence_cycle import evidence_changes_since_review
 
 QUEUE_STATES = {
     "waiting": (ReviewState.SUBMITTED,),
@@ -98,6 +100,10 @@ class ApproveForm(forms.Form):
         label=gettext_lazy("Approve only if evidence is attached"), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.Reviewable", {"comment": "review_comment"})
+
 
 class ReturnForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
@@ -114,6 +120,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.Reviewable", {"comment": "review_comment"})
         self.fields["about"].choices = [
             (name, type(report)._meta.get_field(name).verbose_name)
             for name in type(report).REPORTED_FIELDS
@@ -127,6 +134,10 @@ class UnapproveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_form_fields(self, "supervision.Reviewable", {"reason": "review_comment"})
 
 
 ACTIONS = {"approve": ApproveForm, "return": ReturnForm, "unapprove": UnapproveForm}
@@ -166,6 +177,10 @@ class ReviewDetailView(CurrentPlanMixin, View):
             "accepts_files": described["kind"].has_files,
             "files": list(report.evidence.active().for_list())
             if described["kind"].has_files
+            else [],
+            # Files added or removed since the last review step: part of what changed.
+            "file_changes": evidence_changes_since_review(report)
+            if hasattr(report, "evidence")
             else [],
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)

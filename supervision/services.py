@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from plan.models import Responsibility
 from plan.periods import Period
 from plan.permissions import can_report_on
+from plan.textlimits import require_within
 
 from .cycle import require_open
 from .models import ReopenScope, TaskReport, TaskSummary
@@ -105,6 +106,8 @@ def task_report_submit(
         raise PermissionDenied(_("Only staff of the responsible unit may change this."))
     task = responsibility.task
     today = today or timezone.localdate()
+    texts = {n: getattr(data, n) for n in TaskReport.REPORTED_FIELDS if n != "status"}
+    require_within("supervision.TaskReport", **texts)
     validate_period(task.plan, period, today)
     require_open(plan=task.plan, unit_id=responsibility.unit_id, period=period,
                  scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip
@@ -151,6 +154,7 @@ def task_summary_submit(
         raise PermissionDenied(_("Only staff of the lead unit may write the task's summary."))
     task = lead.task
     today = today or timezone.localdate()
+    require_within("supervision.TaskSummary", summary=summary)
     validate_period(task.plan, period, today)
     require_open(plan=task.plan, unit_id=lead.unit_id, period=period,
                  scope=ReopenScope.TASK, object_id=task.pk, today=today)  # fmt: skip

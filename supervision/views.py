@@ -24,6 +24,7 @@ from .evidence import (
     evidence_prefetch,
     evidence_remove,
 )
+from .evidence_cycle import require_evidence_open
 from .forms import EvidenceForm, TaskReportForm, TaskSummaryForm
 from .models import Evidence, ReopenScope, TaskReport, TaskSummary
 from .review import returned_context
@@ -241,12 +242,19 @@ class EvidencePageView(View):
     def render(self, report, form, status=200):
         files = Evidence.objects.for_report(report).for_list()
         manage = can_manage_evidence(self.request.user, report)
+        closed = None
+        if manage:
+            try:  # files follow their report: a closed period takes no file changes
+                require_evidence_open(report)
+            except ValidationError as error:
+                closed, manage = " ".join(error.messages), False
         context = {
             "report": report,
             "files": [f for f in files if f.removed_at is None],
             "removed": [f for f in files if f.removed_at is not None],
             "manage": manage,
             "form": form if manage else None,
+            "closed": closed,
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
@@ -262,7 +270,7 @@ class EvidencePageView(View):
                 rows = evidence_add(report=report, user=request.user,
                                     uploads=form.cleaned_data["files"])  # fmt: skip
             except ValidationError as error:
-                form.add_error("files", error)
+                form.add_error("files" if not hasattr(error, "error_dict") else None, error)
             else:
                 messages.success(request, _("%(n)s file(s) attached.") % {"n": len(rows)})
                 return redirect(report.get_evidence_url())
@@ -274,7 +282,7 @@ class TaskReportEvidenceView(CurrentPlanMixin, EvidencePageView):
 
     def get_report(self):
         return get_object_or_404(
-            TaskReport.objects.select_related("task", "unit"),
+            TaskReport.objects.select_related("task__plan", "unit"),
             pk=self.kwargs["pk"],
             task__plan=self.plan,
         )
@@ -307,8 +315,12 @@ class EvidenceRemoveView(View):
     def post(self, request, pk):
         evidence = get_object_or_404(Evidence, pk=pk, removed_at__isnull=True)
         permissions.require_report_on(request.user, evidence)
-        evidence_remove(evidence=evidence, user=request.user)
-        messages.success(request, _("“%(name)s” removed; it stays in the history.")
-                         % {"name": evidence.name})  # fmt: skip
         report = evidence.report
+        try:
+            evidence_remove(evidence=evidence, user=request.user)
+        except ValidationError as error:  # the report's period is closed
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("“%(name)s” removed; it stays in the history.")
+                             % {"name": evidence.name})  # fmt: skip
         return redirect(report.get_evidence_url() if report is not None else "dashboard:home")

@@ -180,12 +180,16 @@ def test_a_name_with_a_path_or_control_characters_is_refused_by_the_service(name
         display_name(name)
 
 
-def test_a_very_long_chinese_name_is_kept_shortened_with_its_extension(task_report, people):
-    name = "吉" * 300 + ".pdf"
+def test_a_long_chinese_name_is_kept_whole_up_to_the_limit_and_refused_past_it(task_report, people):
+    # The name is the only copy of what the file was called: kept whole, or refused, never cut.
+    name = "吉" * (NAME_MAX - 4) + ".pdf"
     (row,) = evidence_add(report=task_report, user=people["staff_own"], uploads=[upload(name, PDF)])
-    assert len(row.name) == NAME_MAX and row.name.endswith("….pdf")
-    assert row.name.startswith("吉" * 90)
+    assert row.name == name and len(row.name) == NAME_MAX
     assert "吉" not in row.file.name and len(row.file.name) < 80
+    with pytest.raises(ValidationError, match=str(NAME_MAX)):
+        evidence_add(report=task_report, user=people["staff_own"],
+                     uploads=[upload("吉" + name, PDF)])  # fmt: skip
+    assert Evidence.objects.count() == 1
 
 
 # --- Uploading through the pages -------------------------------------------------------------

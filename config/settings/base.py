@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside everything that answers a logged-in user: no cache keeps their pages.
+    "config.middleware.PrivateNoStoreMiddleware",
     # Every page but the login page needs a logged-in user (DESIGN.md: an intranet tool).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "plan.middleware.SessionIdleTimeoutMiddleware",

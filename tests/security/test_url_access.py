@@ -191,6 +191,12 @@ def url_names(patterns=None, namespace=""):
             yield f"{namespace}:{entry.name}" if namespace else entry.name
 
 
+def private_no_store(response) -> bool:
+    """A page for a logged-in user (or the login page) may be kept by no cache on the way."""
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
 def snapshot():
     """Row counts and versions of everything a write could touch, history included."""
     state = {}
@@ -228,6 +234,8 @@ def test_each_url_method_and_role_gets_its_answer_and_refusals_change_nothing(
                 response = client.post(url, data() if callable(data) else data)
             if response.status_code != expected[role]:
                 failures.append((name, method, response.status_code, expected[role]))
+            if (user is not None or name == "login") and not private_no_store(response):
+                failures.append((name, method, "cacheable", response.get("Cache-Control")))
             refused = response.status_code != 302
             if method == "post" and refused and snapshot() != before:
                 failures.append((name, method, "changed data while refusing"))

@@ -7,13 +7,15 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .login_limits import client_address
 from .middleware import mark_seen
 
 logger = logging.getLogger("dashboard.auth")
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+    """The client's address, through trusted proxies (the proxy's own address says nothing)."""
+    return (client_address(request) or "?") if request is not None else "?"
 
 
 # Django saves the user on every login to set last_login, which would add an empty "user

@@ -111,16 +111,26 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a login while the account or the address is locked out.
+    # First: refuses a login while the pair (user name, address) is locked out.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses an account, or an address, past its ceiling of failures (plan.login_limits).
+    "plan.login_limits.LoginCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failures for an account, or from an address, lock that one out for 15 minutes; a
-# successful login clears its count.
+# Five failures of one user name from one address lock that pair for 15 minutes; a successful
+# login clears its count. Locking on the name alone, or the address alone, would let anyone lock
+# out an account (or, behind a proxy, everyone) by failing on purpose.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Within the same window: an account is refused after this many failures from any addresses,
+# an address after this many for any accounts (password guessing and spraying).
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; nobody else's is.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "plan.login_limits.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

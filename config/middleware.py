@@ -1,5 +1,9 @@
 """Project-wide middleware that belongs to no one app: what every response must say."""
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 
@@ -23,3 +27,42 @@ class PrivateNoStoreMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 with a readable page to a request whose body is over
+    ``REQUEST_MAX_BODY_BYTES``, without reading it.
+
+    A declared ``Content-Length`` over the limit is refused at once; a multipart form is parsed
+    here, before any view, through ``RequestSizeLimitUploadHandler``, which stops at the limit.
+    The page is rendered without a request context (no query, no session), as the 503 page is.
+    The reverse proxy should refuse such bodies before they reach us: README, production.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .uploads import RequestBodyTooLarge
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.REQUEST_MAX_BODY_BYTES:
+            return too_large(request)
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.FILES  # noqa: B018 -- parse now, through the counting handler
+            except RequestBodyTooLarge:
+                return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request):
+    """The 413 page: what the limit is and what to do instead."""
+    megabytes = settings.REQUEST_MAX_BODY_BYTES // (1024 * 1024)
+    with translation.override(translation.get_language() or settings.LANGUAGE_CODE):
+        body = loader.get_template("413.html").render({"megabytes": megabytes})
+    # The rest of the body is never read; gunicorn's workers close the connection after it.
+    return HttpResponse(body, status=413)

@@ -61,6 +61,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,20 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MB = 1024 * 1024
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_FILE_MB", "20")) * MB
 EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_REPORT_MB", "100")) * MB
+# The largest Excel workbook an import accepts (projects.imports).
+PROJECT_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * MB
+# The largest request body any page needs: the most evidence one report may hold (one upload
+# cannot carry more), or the largest import, plus 1 MB for the form's own fields. A body over it
+# is refused while it comes in (config.uploads, config.middleware.RequestSizeLimitMiddleware).
+REQUEST_MAX_BODY_BYTES = (
+    int(os.environ.get("DJANGO_REQUEST_MAX_MB", "0")) * MB
+    or max(EVIDENCE_MAX_REPORT_BYTES, PROJECT_IMPORT_MAX_BYTES) + MB
+)
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.RequestSizeLimitUploadHandler",  # first: counts, and stops at the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

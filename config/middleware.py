@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
@@ -66,3 +68,21 @@ def too_large(request):
         body = loader.get_template("413.html").render({"megabytes": megabytes})
     # The rest of the body is never read; gunicorn's workers close the connection after it.
     return HttpResponse(body, status=413)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account an administrator created or reset sees only the password change page (and
+    may log out or switch language) until it has chosen its own password. The flag comes from
+    the session, set at login (``plan.signals``): no query per page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from plan.accounts import MUST_CHANGE_SESSION_KEY
+
+        if request.user.is_authenticated and request.session.get(MUST_CHANGE_SESSION_KEY):
+            allowed = {reverse("password_change"), reverse("logout"), reverse("set_language")}
+            if request.path not in allowed:
+                return redirect("password_change")
+        return self.get_response(request)

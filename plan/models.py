@@ -846,3 +846,6 @@ class Evidence(models.Model):
 
 
 register_history(get_user_model(), app="plan", excluded_fields=["password", "last_login"])
+
+# Account security (password history, forced password change) lives in its own module.
+from .accounts import AccountSecurity, PasswordHistory  # noqa: E402, F401

@@ -9,11 +9,15 @@ class PlanConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import figures_cache, signals
+        from . import audit_retention, figures_cache, signals
 
         # After each app's migrations (its permissions exist by then): administrators may do
         # everything, in the admin too. Not limited to one sender: apps after plan add theirs.
         post_migrate.connect(signals.grant_administrators, dispatch_uid="grant_administrators")
+        # Every table exists once plan's post_migrate runs (it follows the whole migrate): on
+        # PostgreSQL, guard every history table against UPDATE and DELETE.
+        post_migrate.connect(audit_retention.install_history_guard, sender=self,
+                             dispatch_uid="install_history_guard")  # fmt: skip
         # Task reports and what hangs on them; everything else here is the plan's structure.
         reports = ("TaskReport", "TaskSummary", "ReopenRequest", "ReminderNotice", "ReminderLog",
                    "Evidence")  # fmt: skip

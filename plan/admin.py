@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .accounts import AccountSecurity, PasswordHistory, password_change_require
-from .admin_roles import ADMIN_ROLES
+from .admin_roles import ADMIN_ROLES, GUARDED_ROLES
 from .history_admin import register_history_admins
 from .models import (
     Column,
@@ -116,10 +116,11 @@ class UserWithUnitsAdmin(UserAdmin):
 
     Separated duties (``plan.admin_roles``): the system administrator creates accounts, edits
     them and resets passwords but sees roles read-only; the security administrator changes
-    roles (groups) and nothing else on the page; nobody but a superuser touches a superuser's
-    account or the superuser flag. No one deletes a user (their history would lose its "who"):
-    untick "active" instead. An account an administrator creates, or whose password an
-    administrator sets, must choose its own password at its next login.
+    other users' roles (groups) and nothing else on the page; only a superuser touches a
+    superuser's account, a security or audit administrator's account, the superuser flag or
+    individual permissions. No one deletes a user (their history would lose its "who"): untick
+    "active" instead. An account an administrator creates, or whose password an administrator
+    sets, must choose its own password at its next login.
     """
 
     inlines = [UserMembershipInline]
@@ -137,8 +138,10 @@ class UserWithUnitsAdmin(UserAdmin):
             return ()
         readonly = {"is_staff"}  # follows the roles (save_related)
         if not request.user.is_superuser:
-            readonly.add("is_superuser")
-        if not can_assign_roles(request.user):
+            readonly.update(("is_superuser", "user_permissions"))
+        if not can_assign_roles(request.user) or (
+            obj.pk == request.user.pk and not request.user.is_superuser
+        ):
             readonly.update(self.ROLE_FIELDS)
         if not can_manage_accounts(request.user):
             readonly.update(self.ACCOUNT_FIELDS)
@@ -149,7 +152,11 @@ class UserWithUnitsAdmin(UserAdmin):
         return self.inlines if can_manage_accounts(request.user) else []
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_superuser or obj.groups.filter(name__in=GUARDED_ROLES).exists())
+        ):
             return False
         return super().has_change_permission(request, obj)
 

@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plan.history_admin import historical_models
-from plan.permissions import ADMINISTRATOR, AUDIT_ADMINISTRATOR, SECURITY_ADMINISTRATOR
+from plan.permissions import (
+    ADMINISTRATOR,
+    AUDIT_ADMINISTRATOR,
+    SECURITY_ADMINISTRATOR,
+    SYSTEM_ADMINISTRATOR,
+)
 from projects.models import Project
 from tests.factories import UserFactory
 
@@ -187,3 +192,41 @@ def test_no_one_but_a_superuser_changes_a_superusers_account(client, people, roo
     assert response.status_code == 403
     root.refresh_from_db()
     assert root.check_password("pass-for-tests-1") and root.username == "root"
+
+
+def test_the_security_administrator_cannot_give_themselves_a_role_or_change_a_role_group(
+    client, people
+):
+    me = people["secadmin"]
+    client.force_login(me)
+    url, data = user_form(client, me)
+    assert "groups" not in data
+    data["groups"] = [Group.objects.get(name=SYSTEM_ADMINISTRATOR).pk]
+    client.post(url, data)
+    assert list(me.groups.values_list("name", flat=True)) == [SECURITY_ADMINISTRATOR]
+    group = Group.objects.get(name=SECURITY_ADMINISTRATOR)
+    response = client.post(reverse("admin:auth_group_change", args=[group.pk]),
+                           {"name": group.name, "permissions": [1, 2, 3]})  # fmt: skip
+    assert response.status_code == 403
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
+
+
+def test_the_system_administrator_cannot_take_over_the_security_or_audit_administrator(
+    client, people
+):
+    client.force_login(people["sysadmin"])
+    for role in ("secadmin", "auditor"):
+        target = people[role]
+        password = reverse("admin:auth_user_password_change", args=[target.pk])
+        taken = {"password1": "Taken-Over-2026", "password2": "Taken-Over-2026",
+                 "usable_password": "true"}  # fmt: skip
+        response = client.post(password, taken)
+        assert response.status_code == 403, role
+        target.refresh_from_db()
+        assert target.check_password("pass-for-tests-1")
+
+
+def test_only_a_superuser_grants_individual_permissions(client, people):
+    client.force_login(people["secadmin"])
+    url, data = user_form(client, people["staff_other"])
+    assert "user_permissions" not in data

@@ -15,9 +15,9 @@ class PrivateNoStoreMiddleware:
     Pages show a unit's unapproved reports, the audit trail and who is behind what: no proxy or
     shared browser cache on the way may keep a copy. A view's own directives are kept (a view
     that says ``no-cache, must-revalidate`` keeps saying it); ``public`` gives way to
-    ``private``. The login page says the same through Django's ``never_cache``. Static files
-    never get here: WhiteNoise answers them before this middleware, with their own long-lived
-    headers, and they hold nothing private.
+    ``private``. So do the login pages, whatever answers them (axes' lock-out page too).
+    Static files never get here: WhiteNoise answers them before this middleware, with their own
+    long-lived headers, and they hold nothing private.
     """
 
     def __init__(self, get_response):
@@ -26,9 +26,14 @@ class PrivateNoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or request.path_info in login_paths():
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def login_paths() -> set[str]:
+    """The login pages, whose answers (the form, a failure, axes' lock-out page) no cache keeps."""
+    return {reverse("login"), reverse("admin:login")}
 
 
 class RequestSizeLimitMiddleware:

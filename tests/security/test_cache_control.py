@@ -13,8 +13,13 @@ def test_admin_pages_and_error_pages_are_private_and_not_stored(client, people):
         assert private_no_store(response), (url, response.get("Cache-Control"))
 
 
-def test_the_login_page_is_not_stored(client, db):
+def test_the_login_pages_and_a_lock_out_are_not_stored(client, db):
     assert private_no_store(client.get(reverse("login")))
+    assert private_no_store(client.get(reverse("admin:login")))
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert private_no_store(response)
 
 
 def test_static_files_keep_their_own_caching(client, people):

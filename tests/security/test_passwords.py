@@ -35,6 +35,11 @@ def test_a_password_of_ten_characters_and_three_kinds_is_accepted(db, password):
     validate_password(password, UserFactory(username="clerk"))
 
 
+def test_the_demo_password_meets_the_policy_for_every_demo_user(db):
+    for demo in DEMO_USERS:
+        validate_password(DEMO_PASSWORD, UserFactory(username=demo.username))
+
+
 def test_the_messages_are_in_chinese(db):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
         validate_password("lowercaseonlyxx", UserFactory(username="clerk"))

@@ -146,6 +146,12 @@ def role_label(user) -> str:
         return str(_("unit staff"))
     if is_leader(user):
         return str(_("leader"))
+    names = _role_names(user)
+    for role, label in ((SYSTEM_ADMINISTRATOR, _("system administrator")),
+                        (SECURITY_ADMINISTRATOR, _("security administrator")),
+                        (AUDIT_ADMINISTRATOR, _("audit administrator"))):  # fmt: skip
+        if role in names:
+            return str(label)
     return str(_("reader"))
 
 

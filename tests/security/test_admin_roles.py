@@ -230,3 +230,13 @@ def test_only_a_superuser_grants_individual_permissions(client, people):
     client.force_login(people["secadmin"])
     url, data = user_form(client, people["staff_other"])
     assert "user_permissions" not in data
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditor", "审计管理员")],
+)
+def test_the_page_header_names_each_administrators_role(client, people, role, label):
+    client.force_login(people[role])
+    page = client.get(reverse("dashboard:home")).text
+    assert f"{people[role].username} · {label}" in page

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from .uploads import RequestBodyTooLarge
+
 
 class PrivateNoStoreMiddleware:
     """Every response to a logged-in user says ``Cache-Control: private, no-store``.
@@ -26,7 +28,7 @@ class PrivateNoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or request.path_info in login_paths():
+        if (user is not None and user.is_authenticated) or request.path in login_paths():
             patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -50,8 +52,6 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .uploads import RequestBodyTooLarge
-
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

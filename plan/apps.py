@@ -9,7 +9,7 @@ class PlanConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import audit_retention, figures_cache, signals
+        from . import audit_retention, checks, figures_cache, signals  # noqa: F401 (checks)
 
         # After each app's migrations (its permissions exist by then): administrators may do
         # everything, in the admin too. Not limited to one sender: apps after plan add theirs.

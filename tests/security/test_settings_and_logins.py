@@ -36,6 +36,18 @@ def test_check_deploy_with_the_production_environment_prints_no_warnings():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_behind_a_proxy_with_no_trusted_proxy():
+    behind = {**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "true"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=behind)
+    assert result.returncode != 0 and "plan.W001" in result.stdout + result.stderr
+    trusted = {**behind, "DJANGO_TRUSTED_PROXIES": "127.0.0.1,10.1.0.0/24"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=trusted)
+    assert result.returncode == 0, result.stdout + result.stderr
+    typo = {**behind, "DJANGO_TRUSTED_PROXIES": "127.0.0.1,10.1.0.0/33"}
+    result = manage("check", "--deploy", env=typo)
+    assert result.returncode != 0 and "plan.E001" in result.stdout + result.stderr
+
+
 def test_collectstatic_works_with_the_production_settings(tmp_path):
     result = manage("collectstatic", "--noinput", "-v0",
                     env={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)})  # fmt: skip

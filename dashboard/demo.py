@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Observation, Target
 from indicators.services import target_revise
+from plan.audit_retention import history_guard_lifted
 from plan.figures_cache import figures_changed
 from plan.models import Plan, Responsibility, Unit, UnitMembership
 from plan.periods import Period
@@ -246,9 +247,11 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
     return reports, summaries
 
 
+@history_guard_lifted()
 def remove_demo(plan: Plan) -> None:
     """Take the demo data out again: reports, values, project state it set, the cycle's rows
-    (evidence files with their stored files, reopenings, reminders), demo users."""
+    (evidence files with their stored files, reopenings, reminders), demo users. The demo's
+    made-up history goes too: the one place allowed past the audit trail's guard."""
     demo_users = list(
         get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS])
         .values_list("pk", flat=True)
@@ -398,10 +401,12 @@ def _demo_cycle(plan: Plan, users: dict, projects: list[Project]) -> None:
                          problems=report.problems, next_steps=report.next_steps),
         today=today,
     )  # fmt: skip
-    # The service's save of the project is part of the demo, and goes with it.
-    Project.history.filter(id=first.pk, history_change_reason=None).update(
-        history_change_reason=DEMO_REASON
-    )
+    # The service's save of the project is part of the demo, and goes with it (tagging the
+    # demo's own history row is allowed past the audit trail's guard: plan.audit_retention).
+    with history_guard_lifted():
+        Project.history.filter(id=first.pk, history_change_reason=None).update(
+            history_change_reason=DEMO_REASON
+        )
     pdf = SimpleUploadedFile("（演示）主体结构验收记录.pdf", DEMO_PDF)
     evidence_add(report=fixed, user=staff, uploads=[pdf])
     task_report = (

@@ -387,14 +387,15 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
 
 
 class AuditView(TemplateView):
-    """Every recorded change, for administrators: filter by user, unit, kind and dates."""
+    """Every recorded change, for the audit administrator (审计管理员) only: filter by user,
+    unit, kind and dates. Read-only: no page deletes or edits history (plan.history_admin)."""
 
     template_name = "dashboard/audit.html"
     per_page = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if not permissions.is_administrator(request.user):
-            raise PermissionDenied(_("Only administrators read the audit trail."))
+        if not permissions.can_read_audit(request.user):
+            raise PermissionDenied(_("Only the audit administrator reads the audit trail."))
         return super().dispatch(request, *args, **kwargs)
 
     def audit_filter(self) -> AuditFilter:

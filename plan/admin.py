@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import AccountSecurity, PasswordHistory, password_change_require
+from .admin_roles import ADMIN_ROLES, GUARDED_ROLES
+from .history_admin import register_history_admins
 from .login import AdminLoginForm
 from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
-from .permissions import ADMINISTRATOR
+from .permissions import can_assign_roles, can_manage_accounts
 
 User = get_user_model()
 
@@ -94,21 +98,78 @@ class UserMembershipInline(admin.TabularInline):
 
 
 class UserWithUnitsAdmin(UserAdmin):
-    """Django's user admin, plus the user's units, so roles and units are set on one page."""
+    """Django's user admin, plus the user's units, so roles and units are set on one page.
+
+    Separated duties (``plan.admin_roles``): the system administrator creates accounts, edits
+    them and resets passwords but sees roles read-only; the security administrator changes
+    other users' roles (groups) and nothing else on the page; only a superuser touches a
+    superuser's account, a security or audit administrator's account, the superuser flag or
+    individual permissions. No one deletes a user (their history would lose its "who"): untick
+    "active" instead. An account an administrator creates, or whose password an administrator
+    sets, must choose its own password at its next login.
+    """
 
     inlines = [UserMembershipInline]
     list_display = ["username", "get_full_name", "is_active", "roles", "unit_names", "last_login"]
     list_filter = ["is_active", "groups", "unit_memberships__unit"]
+    ROLE_FIELDS = ("groups", "user_permissions")
+    ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "is_active", "last_login",
+                      "date_joined")  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "unit_memberships__unit")
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        readonly = {"is_staff"}  # follows the roles (save_related)
+        if not request.user.is_superuser:
+            readonly.update(("is_superuser", "user_permissions"))
+        if not can_assign_roles(request.user) or (
+            obj.pk == request.user.pk and not request.user.is_superuser
+        ):
+            readonly.update(self.ROLE_FIELDS)
+        if not can_manage_accounts(request.user):
+            readonly.update(self.ACCOUNT_FIELDS)
+        return tuple(readonly)
+
+    def get_inlines(self, request, obj):
+        # Unit membership is account management (the system administrator's).
+        return self.inlines if can_manage_accounts(request.user) else []
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_superuser or obj.groups.filter(name__in=GUARDED_ROLES).exists())
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_change_require(user=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not can_manage_accounts(request.user):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user.pk != request.user.pk:
+                password_change_require(user=user)
+        return response
+
     def save_related(self, request, form, formsets, change):
-        # The admin site opens to administrators: a user put in (or taken out of) the 管理员
-        # role gets (or loses) staff status with it; superusers keep theirs.
+        # The admin site opens to the administrator roles: a user put in (or taken out of) one
+        # gets (or loses) staff status with it; superusers keep theirs.
         super().save_related(request, form, formsets, change)
         user = form.instance
-        wanted = user.is_superuser or user.groups.filter(name=ADMINISTRATOR).exists()
+        wanted = user.is_superuser or user.groups.filter(name__in=ADMIN_ROLES).exists()
         if user.is_staff != wanted:
             user.is_staff = wanted
             user.save(update_fields=["is_staff"])
@@ -140,5 +201,28 @@ class ReadOnlyMixin:
         return False
 
 
+@admin.register(AccountSecurity)
+class AccountSecurityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who must change their password: set by the user pages, cleared by the user."""
+
+    list_display = ["user", "must_change_password"]
+    list_filter = ["must_change_password"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """When each account's password was set; the hashes are not shown."""
+
+    list_display = ["user", "created_at"]
+    fields = ["user", "created_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+
 # The admin's login refuses over-long user names like the dashboard's (plan.login).
 admin.site.login_form = AdminLoginForm
+
+# Last: every history table, read-only for all (plan.history_admin).
+register_history_admins(admin.site)

@@ -15,6 +15,9 @@ def site(request):
         "user_is_administrator": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.is_administrator(user)
         ),
+        "user_reads_audit": SimpleLazyObject(
+            lambda: user.is_authenticated and permissions.can_read_audit(user)
+        ),
         "user_can_review": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.can_review(user)
         ),

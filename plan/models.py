@@ -402,3 +402,6 @@ def evidence_upload_to(instance, filename):
 # Users' changes (roles aside) are audited like everything else: who changed an account, when,
 # and what (activation, names). The historical model lives in this app.
 register_history(get_user_model(), app="plan", excluded_fields=["password", "last_login"])
+
+# Account security (password history, forced password change) lives in its own module.
+from .accounts import AccountSecurity, PasswordHistory  # noqa: E402, F401

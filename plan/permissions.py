@@ -7,6 +7,15 @@ Roles are Django groups created by a migration; a user's units come from ``UnitM
 - unit staff (填报员): reads everything, reports on and edits only what their units answer for;
 - reviewer (审核员, staff of the coordinating office): approves or returns reports of other units;
 - a logged-in user with no role reads everything and changes nothing, like a leader;
+- three separated administrators (三员分立, as 等保 2.0 level 2 asks), none able to do another's
+  job, each reading the dashboard like a leader: the system administrator (系统管理员) manages
+  user accounts, units and the plan's data in the admin but cannot give anyone a role; the
+  security administrator (安全管理员) gives and takes roles (group membership) and lifts login
+  lock-outs, and creates no user and edits no plan data; the audit administrator (审计管理员)
+  reads the audit trail, and nothing else. The plan administrator (管理员) keeps the plan's data
+  and the dashboard's powers but no longer manages accounts, roles or the audit trail. Superusers
+  exist for first set-up and break-glass only (``plan.admin_roles`` grants each group its
+  permissions);
 - anyone not logged in: only the login page (``LoginRequiredMiddleware``).
 
 The rules take any object with a ``unit_id`` (a project, later a task report), so this module
@@ -22,9 +31,15 @@ ADMINISTRATOR = "管理员"
 LEADER = "领导"
 STAFF = "填报员"
 REVIEWER = "审核员"
+SYSTEM_ADMINISTRATOR = "系统管理员"
+SECURITY_ADMINISTRATOR = "安全管理员"
+AUDIT_ADMINISTRATOR = "审计管理员"
 
 ROLES = {
-    ADMINISTRATOR: _("administrator: everything"),
+    ADMINISTRATOR: _("plan administrator: every report, project and indicator of the plan"),
+    SYSTEM_ADMINISTRATOR: _("system administrator: user accounts, units and plan data"),
+    SECURITY_ADMINISTRATOR: _("security administrator: roles and login lock-outs"),
+    AUDIT_ADMINISTRATOR: _("audit administrator: reads the audit trail"),
     LEADER: _("leader: reads everything, changes nothing"),
     STAFF: _("unit staff: reports on the projects and tasks of their units"),
     REVIEWER: _("reviewer: approves or returns the units' reports, closes and reopens periods"),
@@ -79,6 +94,21 @@ def is_reviewer(user) -> bool:
     return user.is_active and REVIEWER in _role_names(user)
 
 
+def can_manage_accounts(user) -> bool:
+    """May ``user`` create accounts and set passwords (not roles)? System administrators."""
+    return user.is_active and (user.is_superuser or SYSTEM_ADMINISTRATOR in _role_names(user))
+
+
+def can_assign_roles(user) -> bool:
+    """May ``user`` give and take roles (groups) and lift lock-outs? Security administrators."""
+    return user.is_active and (user.is_superuser or SECURITY_ADMINISTRATOR in _role_names(user))
+
+
+def can_read_audit(user) -> bool:
+    """May ``user`` read the audit trail? Audit administrators (and superusers, break-glass)."""
+    return user.is_active and (user.is_superuser or AUDIT_ADMINISTRATOR in _role_names(user))
+
+
 def can_review(user, report=None) -> bool:
     """May ``user`` approve, return or un-approve ``report`` (anything with a ``unit_id``)?
 
@@ -116,6 +146,12 @@ def role_label(user) -> str:
         return str(_("unit staff"))
     if is_leader(user):
         return str(_("leader"))
+    names = _role_names(user)
+    for role, label in ((SYSTEM_ADMINISTRATOR, _("system administrator")),
+                        (SECURITY_ADMINISTRATOR, _("security administrator")),
+                        (AUDIT_ADMINISTRATOR, _("audit administrator"))):  # fmt: skip
+        if role in names:
+            return str(label)
     return str(_("reader"))
 
 

@@ -7,13 +7,16 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .accounts import MUST_CHANGE_SESSION_KEY, must_change_password
+from .login_limits import client_address
 from .middleware import mark_seen
 
 logger = logging.getLogger("dashboard.auth")
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+    """The client's address, through trusted proxies (the proxy's own address says nothing)."""
+    return (client_address(request) or "?") if request is not None else "?"
 
 
 # Django saves the user on every login to set last_login, which would add an empty "user
@@ -27,6 +30,8 @@ def log_login(sender, request, user, **kwargs):
     logger.info("login succeeded user=%s address=%s", user.get_username(), _address(request))
     if request is not None and hasattr(request, "session"):
         mark_seen(request.session)  # the idle clock starts at login
+        if must_change_password(user):  # asked once here, then kept in the session
+            request.session[MUST_CHANGE_SESSION_KEY] = True
 
 
 @receiver(user_login_failed)
@@ -43,12 +48,8 @@ def log_logout(sender, request, user, **kwargs):
 
 
 def grant_administrators(sender, using="default", **kwargs):
-    """Give the 管理员 group every permission there is (run after migrate, idempotent)."""
-    from django.contrib.auth.models import Group, Permission
+    """Give each administrator role (管理员 and the three separated ones) exactly its
+    permissions (run after migrate, idempotent; see ``plan.admin_roles``)."""
+    from .admin_roles import grant_role_permissions
 
-    from .permissions import ADMINISTRATOR
-
-    group, _ = Group.objects.using(using).get_or_create(name=ADMINISTRATOR)
-    missing = Permission.objects.using(using).exclude(group=group)
-    if missing.exists():
-        group.permissions.add(*missing)
+    grant_role_permissions(sender, using=using)

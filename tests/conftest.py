@@ -61,9 +61,18 @@ class _Null:
 @pytest.fixture
 def people(plan):
     """One user per role: staff of 市科技局 (which answers for every plan project by the
-    loading rule), staff of 市工信局, a leader and an administrator."""
+    loading rule), staff of 市工信局, a leader, a plan administrator, a reviewer, and the three
+    separated administrators (system, security, audit)."""
     from plan.models import Unit
-    from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
+    from plan.permissions import (
+        ADMINISTRATOR,
+        AUDIT_ADMINISTRATOR,
+        LEADER,
+        REVIEWER,
+        SECURITY_ADMINISTRATOR,
+        STAFF,
+        SYSTEM_ADMINISTRATOR,
+    )
 
     return {
         "staff_own": UserFactory(
@@ -76,6 +85,10 @@ def people(plan):
         "admin": UserFactory(username="admin", role=ADMINISTRATOR),
         # A reviewer of the coordinating office (领导小组办公室), which is not one of the units.
         "reviewer": UserFactory(username="reviewer", role=REVIEWER),
+        # The three separated administrators (三员分立: plan.admin_roles).
+        "sysadmin": UserFactory(username="sysadmin", role=SYSTEM_ADMINISTRATOR, is_staff=True),
+        "secadmin": UserFactory(username="secadmin", role=SECURITY_ADMINISTRATOR, is_staff=True),
+        "auditor": UserFactory(username="auditor", role=AUDIT_ADMINISTRATOR, is_staff=True),
     }
 
 

@@ -20,7 +20,10 @@ from supervision.models import ReopenRequest, TaskReport
 from supervision.review import token as review_token
 
 User = get_user_model()
-ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin", "reviewer"]
+# The three separated administrators (系统/安全/审计管理员) read the dashboard like a leader;
+# only the audit administrator reads the audit trail (plan.admin_roles).
+SEPARATED = ["sysadmin", "secadmin", "auditor"]
+ROLES = ["anonymous", "staff_own", "staff_other", "leader", "admin", "reviewer", *SEPARATED]
 OPEN = dict.fromkeys(ROLES, 200)
 READ = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 200, "admin": 200,
         "reviewer": 200}  # fmt: skip
@@ -36,8 +39,8 @@ OWNER = {"anonymous": 302, "staff_own": 200, "staff_other": 404, "leader": 404, 
          "reviewer": 404}  # fmt: skip
 OWNER_POST = {"anonymous": 302, "staff_own": 302, "staff_other": 404, "leader": 404,
               "admin": 404, "reviewer": 404}  # fmt: skip
-ADMIN_ONLY = {"anonymous": 302, "staff_own": 403, "staff_other": 403, "leader": 403, "admin": 200,
-              "reviewer": 403}  # fmt: skip
+AUDIT = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "auditor": 200}
+LOGGED_IN = {**dict.fromkeys(ROLES, 200), "anonymous": 302}
 # A value entered: the indicator page answers 302 on success; leaders and other units get 403.
 LEAD_PAGE = {"anonymous": 302, "staff_own": 200, "staff_other": 403, "leader": 403, "admin": 200,
              "reviewer": 403}  # fmt: skip
@@ -48,6 +51,10 @@ REVIEW_WRITE = {**REVIEW_PAGE, "admin": 302, "reviewer": 302}
 # Staff of any unit may ask to reopen (the form offers only their units); leaders may not.
 UNIT_STAFF = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200,
               "reviewer": 403}  # fmt: skip
+for _expected in (READ, OWN_PAGE, OWN_WRITE, IMPORT, OWNER, OWNER_POST, LEAD_PAGE, REVIEW_PAGE,
+                  REVIEW_WRITE, UNIT_STAFF):  # fmt: skip
+    for _role in SEPARATED:
+        _expected.setdefault(_role, _expected["leader"])
 
 
 def period(plan):
@@ -114,14 +121,14 @@ def matrix(plan, o):
         "supervision:report-matrix": ([], {"get": (READ, None)}),
         "supervision:report-export": ([], {"get": (READ, None)}),
         "indicators:indicator-export": ([], {"get": (READ, None)}),
-        "dashboard:audit": ([], {"get": (ADMIN_ONLY, None)}),
+        "dashboard:audit": ([], {"get": (AUDIT, None)}),
         "supervision:review-queue": ([], {"get": (REVIEW_PAGE, None)}),
         "supervision:review-detail": (["task", o["report"].pk], {
             "get": (REVIEW_PAGE, None),
             "post": (REVIEW_WRITE, lambda: {"action": "approve", "approve-token": review_token(
                 TaskReport.objects.get(pk=o["report"].pk))}),
         }),
-        "dashboard:audit-export": ([], {"get": (ADMIN_ONLY, None)}),
+        "dashboard:audit-export": ([], {"get": (AUDIT, None)}),
         "supervision:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),
         "plan:evaluation": ([], {"get": (READ, None)}),
@@ -175,6 +182,12 @@ def matrix(plan, o):
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),
+        # A refused change (the old password is wrong) shows the form again and changes nothing.
+        "password_change": ([], {"get": (LOGGED_IN, None),
+                                 "post": (LOGGED_IN, {"old_password": "x",
+                                                      "new_password1": "Neu-Passwort-2026",
+                                                      "new_password2": "Neu-Passwort-2026"})}),
+        "password_change_done": ([], {"get": (LOGGED_IN, None)}),
         "set_language": ([], {"post": (dict.fromkeys(ROLES, 302), {"language": "en"})}),
     }  # fmt: skip
 
@@ -190,6 +203,12 @@ def url_names(patterns=None, namespace=""):
             yield from url_names(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:
             yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+
+def private_no_store(response) -> bool:
+    """A page for a logged-in user (or the login page) may be kept by no cache on the way."""
+    directives = {d.strip().split("=")[0] for d in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
 
 
 def snapshot():
@@ -229,9 +248,14 @@ def test_each_url_method_and_role_gets_its_answer_and_refusals_change_nothing(
                 response = client.post(url, data() if callable(data) else data)
             if response.status_code != expected[role]:
                 failures.append((name, method, response.status_code, expected[role]))
+            if (user is not None or name == "login") and not private_no_store(response):
+                failures.append((name, method, "cacheable", response.get("Cache-Control")))
             refused = response.status_code != 302
             if method == "post" and refused and snapshot() != before:
                 failures.append((name, method, "changed data while refusing"))
             if method == "post" and role == "anonymous" and snapshot() != before:
                 failures.append((name, method, "anonymous changed data"))
+            if any(snapshot()[label] < count for label, count in before.items()
+                   if ".Historical" in label):  # fmt: skip
+                failures.append((name, method, "history rows went missing"))
     assert failures == []

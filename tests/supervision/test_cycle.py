@@ -266,7 +266,7 @@ def test_requests_grants_refusals_and_expiries_are_in_the_audit_trail(closing_pl
     cycle.reopen_grant(request_id=one.pk, user=people["reviewer"], days=2, today=TODAY)
     cycle.reopen_refuse(request_id=two.pk, user=people["reviewer"], comment="不予开放")
     cycle.reopen_expire(today=TODAY + dt.timedelta(days=5))
-    client.force_login(people["admin"])
+    client.force_login(people["auditor"])
     page = client.get(reverse("dashboard:audit") + "?kind=reopen").content.decode()
     assert page.count("补报数据") == 2  # the two requests, with their reasons
     assert "2025-08-21" in page  # granted until

@@ -79,7 +79,7 @@ def test_a_demo_database_of_the_old_layout_migrates_in_place(client, settings, t
     connection.ops.execute_sql_flush(
         connection.ops.sql_flush(
             no_style(),
-            connection.introspection.django_table_names(include_views=False),
+            [t for t in connection.introspection.table_names() if t != "django_migrations"],
             reset_sequences=True,
             allow_cascade=True,
         )
@@ -101,6 +101,8 @@ def test_a_demo_database_of_the_old_layout_migrates_in_place(client, settings, t
         for label, table in tables.items():
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
             found[label] = cursor.fetchone()[0]
+    # Later migrations add rows of their own (the separated administrators' groups), never fewer.
+    assert found.pop("auth.group") >= expected.pop("auth.group")
     assert found == dict(expected)
     assert expected["plan.taskreport"] > 600 and expected["plan.evidence"] == 2
 

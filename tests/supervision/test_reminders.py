@@ -127,7 +127,7 @@ def test_a_notice_from_the_matrix_reaches_the_todo_and_the_next_digest(setup, cl
     notice_link = reverse("supervision:unit-period-reports", args=[gxj.pk, "2025Q1"])
     assert notice_link in mails_to("gxj@example.gov.cn")[0].body
     assert notice_link not in mails_to("kjj@example.gov.cn")[0].body
-    client.force_login(people["admin"])
+    client.force_login(people["auditor"])
     audit = client.get(reverse("dashboard:audit") + "?kind=reminder").content.decode()
     assert "市工信局 2025Q1" in audit
 

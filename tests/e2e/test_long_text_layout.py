@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from plan.models import Unit
-from plan.permissions import ADMINISTRATOR
+from plan.permissions import ADMINISTRATOR, AUDIT_ADMINISTRATOR
 from projects.models import Project, ProjectUpdate
 from supervision.models import Evidence, TaskReport
 from tests.e2e.conftest import log_in
@@ -53,6 +53,7 @@ def test_long_words_and_file_names_wrap_inside_the_viewport(transactional_db, li
     call_command("load_plan", stdout=io.StringIO())
     unit = Unit.objects.get(name="市科技局")
     admin = UserFactory(username="admin", role=ADMINISTRATOR)
+    UserFactory(username="auditor", role=AUDIT_ADMINISTRATOR, is_staff=True)
     task = unit.responsibilities.order_by("task__number").first().task
     when = dt.datetime(2025, 10, 5, tzinfo=dt.UTC)
     task_report = TaskReport.objects.create(
@@ -79,7 +80,6 @@ def test_long_words_and_file_names_wrap_inside_the_viewport(transactional_db, li
         "project table": "/projects/",
         "annex": f"/projects/annex/{project.annex.number}/",
         "task": f"/plan/tasks/{task.number}/",
-        "audit trail": "/audit/",
         "review queue": "/reviews/",
     }
     problems = []
@@ -97,4 +97,13 @@ def test_long_words_and_file_names_wrap_inside_the_viewport(transactional_db, li
                 page.screenshot(path=f"{shots}/long-text-{width}-{name.replace(' ', '-')}.png")
             if "files" in name and (button is None or button[0] < 0 or button[1] > width):
                 problems.append(f"{name} at {width}px: remove button at {button}")
+    # The audit trail is the audit administrator's to read (等保 2.0's separated duties).
+    page.context.clear_cookies()
+    log_in(page, base, "auditor")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + "/audit/")
+        measured = fits(page)
+        if measured["scroll"] > measured["width"]:
+            problems.append(f"audit trail at {width}px: {measured['scroll']}px wide")
     assert problems == [], "\n".join(problems)

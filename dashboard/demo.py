@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -247,11 +248,61 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
     return reports, summaries
 
 
+def demo_plan(code: str | None = None) -> Plan | None:
+    """The plan the demo belongs in: the one named by ``code``; else the one holding the demo;
+    else the plan whose years hold the demo's quarters (2022Q4-2025Q4), the 2022-2025 plan,
+    whichever plan is the default. A successor plan beside it never receives the demo."""
+    plans = Plan.objects.all()
+    if code:
+        return plans.filter(code=code).first()
+    return (
+        plans.filter(demo_data=True).first()
+        or plans.filter(start_year__lte=FIRST_PERIOD[0], end_year__gte=LAST_PERIOD[0])
+        .order_by("-is_current", "-start_year", "-pk")
+        .first()
+    )
+
+
+def has_real_reports(plan: Plan) -> bool:
+    """Whether ``plan`` holds reports that are not the demo's (the demo never mixes with them)."""
+    return (
+        ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=False).exists()
+        or TaskReport.objects.filter(task__plan=plan, is_demo=False).exists()
+    )
+
+
+def _remove_demo_users() -> list[str]:
+    """Delete the demo's users, except one that real rows still point to (a demo login used
+    for real work): that one is kept, deactivated, so nothing real loses its "who". Returns
+    the user names kept."""
+    kept = []
+    for user in get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]):
+        try:
+            with transaction.atomic():
+                user.delete()
+        except ProtectedError:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            kept.append(user.username)
+    return kept
+
+
 @history_guard_lifted()
-def remove_demo(plan: Plan) -> None:
+def remove_demo(plan: Plan) -> list[str]:
     """Take the demo data out again: reports, values, project state it set, the cycle's rows
     (evidence files with their stored files, reopenings, reminders), demo users. The demo's
-    made-up history goes too: the one place allowed past the audit trail's guard."""
+    made-up history goes too: the one place allowed past the audit trail's guard. Demo rows of
+    every plan go before the users, so that other plans beside ``plan`` never block the removal;
+    returns the demo users kept because real rows point to them."""
+    for demo in [plan, *Plan.objects.exclude(pk=plan.pk).filter(demo_data=True)]:
+        _remove_demo_rows(demo)
+    kept = _remove_demo_users()
+    figures_changed()  # bulk deletes and update(): no signal said so
+    return kept
+
+
+def _remove_demo_rows(plan: Plan) -> None:
+    """The demo's rows of one plan, and the plan's settings the demo changed."""
     demo_users = list(
         get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS])
         .values_list("pk", flat=True)
@@ -278,7 +329,10 @@ def remove_demo(plan: Plan) -> None:
     Indicator.history.filter(id__in=demo_ids).delete()
     Target.history.filter(indicator_id__in=demo_ids).delete()
     Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()
-    for project in Project.objects.filter(annex__plan=plan):
+    # The projects' state is the demo's only where the demo was loaded: a plan without it keeps
+    # what its units reported.
+    projects = Project.objects.filter(annex__plan=plan) if plan.demo_data else []
+    for project in projects:
         project.status = project.approved_status = ProjectStatus.NOT_STARTED
         project.percent_complete = project.approved_percent = 0
         project.investment_completed = None
@@ -288,21 +342,16 @@ def remove_demo(plan: Plan) -> None:
         project.last_reported_at = None
         project.version += 1  # every write raises the version, so open forms see a conflict
         project.save_without_historical_record()
-    get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
     Plan.objects.filter(pk=plan.pk).update(
         demo_data=False, reporting_start_year=None, reporting_start_quarter=None,
         close_after_days=0,
     )  # fmt: skip
-    figures_changed()  # bulk deletes and update(): no signal said so
 
 
 @transaction.atomic
 def load_demo(plan: Plan) -> list[DemoUser]:
     """Replace any earlier demo data on ``plan`` with a fresh, identical set; return the users."""
-    if (
-        ProjectUpdate.objects.filter(project__annex__plan=plan, is_demo=False).exists()
-        or TaskReport.objects.filter(task__plan=plan, is_demo=False).exists()
-    ):
+    if has_real_reports(plan):
         raise RealDataPresent("real progress reports exist; demo data would mix with them")
     remove_demo(plan)
     users = _create_users()
@@ -480,12 +529,15 @@ def _create_users() -> dict:
     User = get_user_model()
     users = {}
     for demo in DEMO_USERS:
-        user = User(username=demo.username, is_staff=demo.role == ADMINISTRATOR)
+        # A demo user kept by the removal (real rows point to it) is taken up again as it is.
+        user = User.objects.filter(username=demo.username).first() or User(username=demo.username)
+        user.is_active = True
+        user.is_staff = demo.role == ADMINISTRATOR
         user.is_superuser = demo.role == ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get_or_create(name=demo.role)[0])
         if demo.unit:
-            UnitMembership.objects.create(user=user, unit=Unit.objects.get(name=demo.unit))
+            UnitMembership.objects.get_or_create(user=user, unit=Unit.objects.get(name=demo.unit))
         users[demo.username] = user
     return users

@@ -49,13 +49,16 @@ def upsert(model, report: LoadReport, lookup: dict, fields: dict, create_only: d
     """Get the row matching ``lookup``; create it, or save it only if ``fields`` differ."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **fields, **(create_only or {}))
+        obj = model(**lookup, **fields, **(create_only or {}))
+        obj.clean()  # the model's own rules, e.g. no link to another plan's rows
+        obj.save()
         report.count(model, created=True, changed=True)
         return obj
     changed = [name for name, value in fields.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, fields[name])
+        obj.clean()
         obj.save(update_fields=changed)
         report.count(model, created=False, changed=True)
     return obj

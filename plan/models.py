@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
@@ -355,6 +356,14 @@ class Column(models.Model):
 
     def get_absolute_url(self):
         return self.task.get_absolute_url()
+
+    def clean(self):
+        """A box hangs on a task of its own plan: one plan's page never lists another's rows."""
+        super().clean()
+        if self.plan_id and self.task_id and self.task.plan_id != self.plan_id:
+            raise ValidationError(
+                {"task": _("This task belongs to another plan; choose a task of the box's plan.")}
+            )
 
 
 class Safeguard(models.Model):

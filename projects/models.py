@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import LessThan
@@ -68,6 +69,14 @@ class Annex(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:annex-detail", args=[self.number])
+
+    def clean(self):
+        """An annex hangs on a box of its own plan: one plan's figures never count another's."""
+        super().clean()
+        if self.plan_id and self.column_id and self.column.plan_id != self.plan_id:
+            raise ValidationError(
+                {"column": _("This box belongs to another plan; choose a box of the annex's plan.")}
+            )
 
 
 class DaysBetween(models.Func):

@@ -23,11 +23,18 @@ Signals, against the house habit of no side effects in signals, because a missed
 show stale figures: a service, the admin, the Excel import and ``loaddata`` all save through
 the ORM, and the handler sees every one of them. It changes no data of the domain.
 
-Each worker keeps its own cache (``CACHES["figures"]``, in memory): the stamps come from the
-database, so the workers agree on what is stale without sharing a cache server.
+Where the cache lives (``CACHES["figures"]``): in production one Redis server shared by every
+worker (``DJANGO_FIGURES_CACHE_URL``), so that a write makes each figure rebuilt once, not once
+per worker; on the embedded set-up (no URL) each process's memory. The stamps come from the
+database either way, so the keys are right whoever reads them. The cache is an accelerator, never
+a dependency: if Redis is unreachable, pages render their figures live, and the cache is left
+alone for ``UNREACHABLE_PAUSE`` seconds before it is tried again (a down server must not add a
+connection timeout to every fragment of every page).
 """
 
 import hashlib
+import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -38,6 +45,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 CACHE_ALIAS = "figures"
+UNREACHABLE_PAUSE = 30  # seconds without trying the cache after it failed
+
+logger = logging.getLogger(__name__)
+try:  # what a cache server that is down raises (redis-py), besides the socket's own errors
+    from redis.exceptions import RedisError as _RedisError
+
+    CACHE_ERRORS: tuple[type[BaseException], ...] = (OSError, _RedisError)
+except ImportError:  # pragma: no cover - redis is in requirements.txt
+    CACHE_ERRORS = (OSError,)
+_paused_until = 0.0
 PROJECTS, TASKS, INDICATORS = "projects", "tasks", "indicators"
 DOMAINS = (PROJECTS, TASKS, INDICATORS)
 
@@ -119,10 +136,28 @@ def cached(plan, name: str, domains, vary_on, compute):
     seconds = settings.FIGURES_CACHE_SECONDS
     if not plan or not seconds:  # no plan (or a lazy one that is None): nothing to key on
         return compute()
+    if time.monotonic() < _paused_until:  # the cache failed a moment ago: render live
+        return compute()
     cache = caches[CACHE_ALIAS]
     key = fragment_key(plan, name, domains, vary_on)
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS as error:
+        _pause(error)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        try:
+            cache.set(key, value, seconds)
+        except CACHE_ERRORS as error:
+            _pause(error)
     return value
+
+
+def _pause(error: BaseException) -> None:
+    """The cache server did not answer: say so once, and leave it alone for a while."""
+    global _paused_until
+    _paused_until = time.monotonic() + UNREACHABLE_PAUSE
+    logger.warning(
+        "figures cache unreachable (%s); rendering live for %ss", error, UNREACHABLE_PAUSE
+    )

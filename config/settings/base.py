@@ -237,13 +237,27 @@ WARNING_BLUE_DAYS = int(os.environ.get("DJANGO_WARNING_BLUE_DAYS", "10"))
 # project table, the report matrix, the indicator table and the changes page, kept in each
 # worker's memory until the plan's data changes or they are this old. 0 renders them live.
 FIGURES_CACHE_SECONDS = int(os.environ.get("DJANGO_FIGURES_CACHE_SECONDS", "600"))
+# One Redis server shared by every worker in production (DJANGO_FIGURES_CACHE_URL, e.g.
+# redis://127.0.0.1:6379/1): a write makes each figure rebuilt once, not once per worker. Without
+# it (the embedded set-up) each process keeps its own, in memory. If Redis is down, pages render
+# their figures live (plan.figures_cache); short timeouts keep that from slowing them.
+FIGURES_CACHE_URL = os.environ.get("DJANGO_FIGURES_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "figures": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "figures",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FIGURES_CACHE_ENTRIES", "100"))},
-    },
+    "figures": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FIGURES_CACHE_URL,
+            "KEY_PREFIX": "jilin-dashboard",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
+        }
+        if FIGURES_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "figures",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_FIGURES_CACHE_ENTRIES", "100"))},
+        }
+    ),
 }
 
 LOGGING = {

@@ -1,14 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import AccountSecurity, PasswordHistory, password_change_require
 from .admin_roles import ADMIN_ROLES, GUARDED_ROLES
 from .history_admin import register_history_admins
+from .lifecycle import plan_make_default, plan_state_change
 from .login import AdminLoginForm
-from .models import Column, Plan, Responsibility, Safeguard, Task, Unit, UnitMembership
+from .models import Column, Plan, PlanState, Responsibility, Safeguard, Task, Unit, UnitMembership
 from .permissions import can_assign_roles, can_manage_accounts
 
 User = get_user_model()
@@ -16,10 +17,48 @@ User = get_user_model()
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "issuer", "start_year", "end_year", "report_due_days",
+    """Plans, with their state and the default plan changed only by the actions (which go
+    through ``plan.lifecycle``, one step at a time): a plan saved here is a draft until an
+    administrator makes it active, so creating one changes nothing anybody sees."""
+
+    list_display = ["title", "code", "state", "start_year", "end_year", "report_due_days",
                     "close_after_days", "is_current", "demo_data"]  # fmt: skip
-    list_filter = ["is_current", "demo_data"]
+    list_filter = ["state", "is_current", "demo_data"]
     search_fields = ["title", "code", "issuer"]
+    readonly_fields = ["state", "state_changed_at", "is_current"]
+    actions = ["make_active", "make_ended", "make_archived", "make_default"]
+
+    def _each(self, request, queryset, change, done):
+        for plan in queryset:
+            try:
+                change(plan=plan, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{plan}: {text}", messages.ERROR)
+            else:
+                self.message_user(request, f"{plan}: {done}", messages.SUCCESS)
+
+    def _to(self, request, queryset, state):
+        def change(*, plan, user):
+            plan_state_change(plan=plan, state=state, user=user)
+
+        self._each(request, queryset, change, PlanState(state).label)
+
+    @admin.action(description=_("Make active (units report on it)"))
+    def make_active(self, request, queryset):
+        self._to(request, queryset, PlanState.ACTIVE)
+
+    @admin.action(description=_("End (no more project or task reports)"))
+    def make_ended(self, request, queryset):
+        self._to(request, queryset, PlanState.ENDED)
+
+    @admin.action(description=_("Archive (read-only)"))
+    def make_archived(self, request, queryset):
+        self._to(request, queryset, PlanState.ARCHIVED)
+
+    @admin.action(description=_("Make the default plan"))
+    def make_default(self, request, queryset):
+        self._each(request, queryset, plan_make_default, _("default plan"))
 
 
 class ResponsibilityInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .figures_cache import figures_changed
-from .models import Column, Plan, Responsibility, Safeguard, Task, Unit
+from .models import Column, Plan, PlanState, Responsibility, Safeguard, Task, Unit
 
 PLAN_FIXTURE = "plan-2022-2025.json"
 
@@ -64,8 +64,10 @@ def upsert(model, report: LoadReport, lookup: dict, fields: dict, create_only: d
     return obj
 
 
-def load_plan_structure(data: dict, report: LoadReport) -> Plan:
-    """Load the plan, its units, tasks with their responsibilities, boxes and safeguards."""
+def load_plan_structure(data: dict, report: LoadReport, state: str = PlanState.DRAFT) -> Plan:
+    """Load the plan, its units, tasks with their responsibilities, boxes and safeguards. A plan
+    loaded for the first time gets ``state`` (a draft unless said otherwise, so that loading a
+    new plan changes nothing anybody sees); a reload never changes the state."""
     p = data["plan"]
     plan = upsert(
         Plan,
@@ -86,6 +88,7 @@ def load_plan_structure(data: dict, report: LoadReport) -> Plan:
                 "data_notes",
             )
         },
+        {"state": state},
     )
     units = {}
     for position, u in enumerate(data["units"], start=1):

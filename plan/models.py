@@ -25,10 +25,45 @@ from . import figures_cache
 from .periods import Period, close_date, due_date, is_closed, plan_periods
 
 
+class PlanState(models.TextChoices):
+    """Where a plan stands (issue 18). A new plan is a draft that only administrators see, so
+    creating one never changes what anybody reads; an active plan takes reports; an ended plan
+    takes no more project or task reports (indicator values for its last years still come in,
+    since statistics are published a year late); an archived plan is read-only."""
+
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+    ARCHIVED = "archived", _("archived")
+
+
+# The only moves between states: forward, one step at a time.
+PLAN_TRANSITIONS = {
+    PlanState.DRAFT: (PlanState.ACTIVE,),
+    PlanState.ACTIVE: (PlanState.ENDED,),
+    PlanState.ENDED: (PlanState.ARCHIVED,),
+    PlanState.ARCHIVED: (),
+}
+
+
 class PlanQuerySet(models.QuerySet):
+    def published(self):
+        """Plans everybody may see: every state but the draft."""
+        return self.exclude(state=PlanState.DRAFT)
+
+    def active(self):
+        """Plans that take reports (reminders and to-dos cover each of them)."""
+        return self.filter(state=PlanState.ACTIVE)
+
     def current(self):
-        """The plan the pages show: the one marked current, else the one that starts latest."""
-        return self.order_by("-is_current", "-start_year", "-pk").first()
+        """The plan the pages show by default: the one an administrator made the default, else
+        the active plan that starts latest, else the latest published one; never a draft."""
+        return (
+            self.published()
+            .annotate(is_active=models.Q(state=PlanState.ACTIVE))
+            .order_by("-is_current", "-is_active", "-start_year", "-pk")
+            .first()
+        )
 
 
 class Plan(models.Model):
@@ -52,8 +87,21 @@ class Plan(models.Model):
         help_text=_("What the data holds beyond the source text, for administrators."),
     )
     is_current = models.BooleanField(
-        _("current plan"), default=True, help_text=_("The plan the dashboard shows by default.")
+        _("default plan"),
+        default=False,
+        help_text=_("The plan the dashboard shows by default (an administrator chooses it)."),
     )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PlanState.choices,
+        default=PlanState.DRAFT,
+        help_text=_(
+            "Draft: administrators only. Active: takes reports. Ended: no more project or task "
+            "reports, indicator values still accepted. Archived: read-only."
+        ),
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
     demo_data = models.BooleanField(
         _("demo data loaded"),
         default=False,
@@ -141,6 +189,13 @@ class Plan(models.Model):
 
     def is_closed(self, period: Period, today) -> bool:
         return is_closed(period, today, self.report_due_days, self.close_after_days)
+
+    def takes_reports(self, *, values: bool = False) -> bool:
+        """Whether the plan's state lets units report: project and task reports while it is
+        active; indicator values (``values``) while it is active or ended."""
+        if values:
+            return self.state in (PlanState.ACTIVE, PlanState.ENDED)
+        return self.state == PlanState.ACTIVE
 
 
 class UnitQuerySet(models.QuerySet):

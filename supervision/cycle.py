@@ -46,6 +46,7 @@ class PeriodStatus:
     closed_on: dt.date | None  # the last day it was open; None when it never closes
     closed: bool  # past the close date
     open_until: dt.date | None  # a grant in force allows edits through this day
+    plan_state: str = ""  # set when the plan's state (ended, archived) closes it, not the date
 
     @property
     def editable(self) -> bool:
@@ -57,6 +58,11 @@ def period_status(
 ) -> PeriodStatus:
     """Where ``period`` stands for ``unit_id``'s ``scope``/``object_id`` on ``today`` (one query
     when the period is closed, none otherwise)."""
+    if not plan.takes_reports(values=scope == ReopenScope.INDICATOR):
+        # An ended (or archived) plan takes no more reports of this kind: no grant reopens it.
+        changed = plan.state_changed_at
+        on = timezone.localtime(changed).date() if changed else today
+        return PeriodStatus(period, on, True, None, plan_state=plan.get_state_display())
     closed = plan.is_closed(period, today)
     open_until = None
     if closed:
@@ -78,6 +84,10 @@ def require_open(
 
 
 def closed_message(status: PeriodStatus) -> str:
+    if status.plan_state:
+        return _(
+            "This plan is %(state)s since %(date)s: it takes no more reports of this kind."
+        ) % {"state": status.plan_state, "date": status.closed_on.isoformat()}
     return _(
         "%(period)s is closed for reporting since %(date)s: its reports can no longer be "
         "changed. Ask a reviewer to reopen it for your unit."

@@ -182,16 +182,33 @@ class RunResult:
     nothing_owed: int = 0
 
 
-def send_digests(*, plan, today: dt.date, within_days: int, dry_run: bool = False) -> RunResult:
-    """Send each staff member one digest of what their units owe, unless the same digest went
-    to them today; log each one sent. ``dry_run`` decides and reports without sending."""
+def digest_for_plans(user, unit_ids, plans, today: dt.date, within_days: int) -> Digest:
+    """One digest of what ``unit_ids`` owe in every plan of ``plans``; with several plans each
+    item names its plan (and its key does too, so that two plans' items never merge)."""
+    if len(plans) == 1:
+        return digest_for(user, unit_ids, plans[0], today, within_days)
+    items = []
+    for plan in plans:
+        for item in digest_for(user, unit_ids, plan, today, within_days).items:
+            items.append(DigestItem(item.section, f"【{plan.code}】{item.text}", item.url,
+                                    f"{plan.pk}:{item.key}"))  # fmt: skip
+    return Digest(items)
+
+
+def send_digests(
+    *, today: dt.date, within_days: int, dry_run: bool = False, plans=None, plan=None
+) -> RunResult:
+    """Send each staff member one digest of what their units owe in ``plans`` (every active
+    plan; ``plan`` for one), unless the same digest went to them today; log each one sent.
+    ``dry_run`` decides and reports without sending."""
+    plans = list(plans) if plans is not None else [plan]
     result = RunResult()
     by_units: dict[frozenset, Digest] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for user in recipients():
             units = permissions.unit_ids(user)
             if units not in by_units:
-                by_units[units] = digest_for(user, units, plan, today, within_days)
+                by_units[units] = digest_for_plans(user, units, plans, today, within_days)
             digest = by_units[units]
             if not digest.items:
                 result.nothing_owed += 1
@@ -210,7 +227,7 @@ def send_digests(*, plan, today: dt.date, within_days: int, dry_run: bool = Fals
             update = bool(sent_today)
             if not dry_run:
                 try:
-                    _send(user, digest, plan, today, update)
+                    _send(user, digest, plans, today, update)
                 except (OSError, smtplib.SMTPException) as error:
                     # One unreachable mailbox must not stop everyone else's reminder.
                     result.failed.append((user, error))
@@ -223,7 +240,8 @@ def send_digests(*, plan, today: dt.date, within_days: int, dry_run: bool = Fals
     return result
 
 
-def _send(user, digest: Digest, plan, today, update: bool) -> None:
+def _send(user, digest: Digest, plans, today, update: bool) -> None:
+    plan = plans[0]
     sections = [
         (_("Due soon"), digest.section(DUE_SOON)),
         (_("Overdue"), digest.section(OVERDUE)),
@@ -231,7 +249,7 @@ def _send(user, digest: Digest, plan, today, update: bool) -> None:
         (_("Reminders from the coordinating office"), digest.section(NOTICE)),
     ]
     context = {
-        "user": user, "plan": plan, "today": today, "update": update,
+        "user": user, "plan": plan, "plans": plans, "today": today, "update": update,
         "sections": [(title, items) for title, items in sections if items],
         "count": len(digest.items), "site_url": settings.SITE_URL.rstrip("/"),
     }  # fmt: skip
@@ -240,7 +258,11 @@ def _send(user, digest: Digest, plan, today, update: bool) -> None:
     else:
         subject = _("[Reminder] %(count)s items for your unit(s) · %(plan)s")
     message = EmailMultiAlternatives(
-        subject=subject % {"count": len(digest.items), "plan": plan.title[:40]},
+        subject=subject
+        % {
+            "count": len(digest.items),
+            "plan": plan.title[:40] if len(plans) == 1 else "、".join(p.code for p in plans),
+        },
         body=render_to_string("supervision/email/digest.txt", context),
         to=[user.email],
     )

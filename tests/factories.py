@@ -37,6 +37,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Test plan {n}")
     start_year = 2022
     end_year = 2025
+    state = "active"
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,12 @@ pytestmark = pytest.mark.django_db
 def successor(plan) -> Plan:
     """A 2026-2030 plan, saved after the first and marked as the default, as the issue found."""
     return Plan.objects.create(
-        code="2026-2030", title="下一期行动计划", start_year=2026, end_year=2030, is_current=True
+        code="2026-2030",
+        title="下一期行动计划",
+        start_year=2026,
+        end_year=2030,
+        is_current=True,
+        state="active",
     )
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from indicators.loader import load_indicators
 from plan.loader import PLAN_FIXTURE, LoadReport, load_plan_structure, read_fixture
+from plan.models import PlanState
 from projects.loader import load_annexes
 
 
@@ -13,12 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--fixture", default=PLAN_FIXTURE, help="Fixture file name.")
+        parser.add_argument(
+            "--state",
+            choices=[PlanState.DRAFT, PlanState.ACTIVE],
+            help="state of a plan loaded for the first time: the bundled 2022-2025 plan is "
+            "active, any other fixture a draft that administrators make active when ready",
+        )
 
-    def handle(self, *args, fixture, **options):
+    def handle(self, *args, fixture, state, **options):
         data = read_fixture(fixture)
         report = LoadReport()
+        state = state or (PlanState.ACTIVE if fixture == PLAN_FIXTURE else PlanState.DRAFT)
         with transaction.atomic():
-            plan = load_plan_structure(data, report)
+            plan = load_plan_structure(data, report, state)
             load_annexes(plan, data, report)
             load_indicators(plan, data, report)
         if not report.changed_anything:

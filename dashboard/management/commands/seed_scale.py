@@ -92,7 +92,7 @@ class Command(BaseCommand):
         rng = random.Random(code)  # nosec B311
         plan = Plan.objects.create(
             code=code, title=f"规模测试计划（{count}个项目）", issuer="（合成数据）",
-            start_year=2016, end_year=2025, is_current=False, report_due_days=10,
+            start_year=2016, end_year=2025, is_current=False, state="active", report_due_days=10,
             reporting_start_year=FIRST.year, reporting_start_quarter=FIRST.quarter,
             data_notes="Synthetic data for benchmarks and load tests (manage.py seed_scale).",
         )  # fmt: skip

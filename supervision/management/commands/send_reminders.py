@@ -34,14 +34,15 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date: {error}") from error
-        plan = Plan.objects.current()
-        if plan is None:
-            raise CommandError("No plan loaded: run manage.py load_plan.")
+        plans = list(Plan.objects.active().order_by("start_year", "pk"))
+        if not plans:
+            raise CommandError("No active plan: load one (manage.py load_plan) or make it active.")
         if not dry_run:
             expired = reopen_expire(today=today)
             if expired:
                 self.stdout.write(f"{expired} reopening(s) expired.")
-        result = send_digests(plan=plan, today=today, within_days=days, dry_run=dry_run)
+        # One digest per person covers every active plan (a unit may answer in two at once).
+        result = send_digests(plans=plans, today=today, within_days=days, dry_run=dry_run)
         verb = "would send" if dry_run else "sent"
         for user, count, update in result.sent:
             note = " (update)" if update else ""

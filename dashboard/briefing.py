@@ -1,0 +1,442 @@
+"""The quarterly briefing (季度通报): the cockpit's figures for one plan and period as a Word
+document the coordinating office edits and issues (issue 23).
+
+Every figure comes from the functions the pages use: ``CockpitFigures`` (headline figures, task
+rollups, lagging projects, reporting completeness, indicators), ``supervision.reporting``'s task
+matrix (who reported late or not at all, with the three colours) and ``changes.changes`` (what
+changed against the quarter before, returned reports). The view is the approved-only one unless
+the user asks for every report; the document says which view, which period and when.
+
+Lists are capped (``LAGGING_LIMIT``, ``UNIT_LIMIT``) with "and N more" and a link to the full
+Excel export, so a plan of 10,000 projects gives a document of a few pages in seconds.
+"""
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from indicators.progress import STATUS_LABELS, Status
+from plan.models import Plan
+from plan.periods import Period, ReportState
+from projects.models import ProjectStatus, ProjectUpdate
+from projects.progress import expected_percent
+from supervision.colours import COLOUR_MARKS, Colour
+from supervision.reporting import task_matrix
+
+from . import changes, cockpit
+
+LAGGING_LIMIT = 30  # rows of the lagging projects' table; the rest are counted
+UNIT_LIMIT = 50  # rows of the late or missing units' table
+
+# Noto CJK (SIL OFL 1.1), from Debian's fonts-noto-cjk: the body in the serif face standing in
+# for 仿宋, headings in the sans face standing in for 黑体 (方正小标宋 is not free).
+BODY_FONT = "Noto Serif CJK SC"
+HEADING_FONT = "Noto Sans CJK SC"
+FONT_CANDIDATES = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+]
+
+
+class FontMissing(RuntimeError):
+    """No CJK font for the charts: the briefing's Chinese would print as empty boxes."""
+
+
+def chart_font() -> str:
+    """The path of the CJK font the charts use (``DJANGO_BRIEFING_FONT`` or fonts-noto-cjk)."""
+    configured = getattr(settings, "BRIEFING_FONT", "")
+    for candidate in [configured, *FONT_CANDIDATES] if configured else FONT_CANDIDATES:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise FontMissing(
+        _("The briefing's charts need a Chinese font: install Debian's fonts-noto-cjk "
+          "(apt-get install fonts-noto-cjk) or set DJANGO_BRIEFING_FONT to a .ttc/.otf file.")
+    )  # fmt: skip
+
+
+class _Source:
+    """What ``CockpitFigures`` reads from its view, for a briefing outside any page."""
+
+    def __init__(self, plan: Plan, period: Period, today: dt.date, approved: bool):
+        self.plan, self.period, self.today, self.approved_only = plan, period, today, approved
+
+    def tasks_with_rollups(self, rollups):
+        tasks = list(self.plan.tasks.order_by("number"))
+        for task in tasks:
+            task.rollup = rollups.get(task.pk)
+        return tasks
+
+
+@dataclass
+class UnitLine:
+    unit: object
+    late: int = 0
+    missing: int = 0
+    returned: int = 0
+    colours: set = field(default_factory=set)
+
+    @property
+    def marks(self) -> str:
+        """The three colours as words (a printed page may be black and white)."""
+        return "、".join(
+            f"{COLOUR_MARKS[c][0]}{COLOUR_MARKS[c][1]}" for c in Colour.MARKED if c in self.colours
+        )
+
+
+@dataclass
+class Briefing:
+    plan: Plan
+    period: Period
+    today: dt.date
+    approved: bool
+    generated_at: dt.datetime
+    projects: object  # Counter, cockpit.project_figures
+    tasks: list
+    completeness: dict
+    lagging: list
+    lagging_total: int
+    units: list
+    units_total: int
+    indicators: list
+    indicator_counts: object
+    changes: changes.Changes
+
+    @property
+    def file_name(self) -> str:
+        """``2025年第四季度推进情况通报.docx``: the document's name is Chinese whatever the UI's
+        language, as the document is."""
+        quarter = "一二三四"[self.period.quarter - 1]
+        return f"{self.period.year}年第{quarter}季度推进情况通报.docx"
+
+    @property
+    def view_label(self) -> str:
+        return _("approved reports only") if self.approved else _("every report submitted")
+
+
+def lagging_projects(plan: Plan, today: dt.date, approved: bool, limit: int) -> list:
+    """The projects furthest behind by the lag rule, as the cockpit orders them, with the latest
+    report's problems (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    from projects.models import Project
+
+    latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-year", "-quarter")
+    rows = list(
+        Project.objects.filter(annex__plan=plan)
+        .for_list()
+        .with_lag(today, approved)
+        .filter(is_lagging=True)
+        .annotate(latest_problems=Subquery(latest.values("problems")[:1]))
+        .order_by("approved_percent" if approved else "percent_complete", "annex__number",
+                  "order")[:limit]
+    )  # fmt: skip
+    for project in rows:
+        if approved:  # shown as last approved, not as last reported
+            project.status, project.percent_complete = (
+                project.approved_status, project.approved_percent
+            )  # fmt: skip
+        project.expected = expected_percent(project.planned_start, project.planned_end, today)
+    return rows
+
+
+def late_units(plan: Plan, period: Period, today: dt.date) -> list[UnitLine]:
+    """Units with a task report late, missing or returned for ``period`` (the reporting matrix's
+    cells, with their colours)."""
+    matrix = task_matrix(plan, [period], today)
+    lines = []
+    for row in matrix.rows:
+        line = UnitLine(row.unit)
+        for cell in row.cells:
+            for item in cell.items:
+                line.late += item.state == ReportState.LATE
+                line.missing += item.state in (ReportState.OVERDUE, ReportState.NOT_DUE)
+                line.returned += item.review == "returned"
+                if item.colour != Colour.NONE:
+                    line.colours.add(item.colour)
+        if line.late or line.missing or line.returned or line.colours:
+            lines.append(line)
+    return lines
+
+
+def generate(
+    plan: Plan, period: Period, approved: bool = True, today=None, export_url: str = ""
+) -> tuple[str, bytes]:
+    """The briefing's file name and .docx bytes, in Chinese (a government document) whatever
+    the UI's language."""
+    with translation.override("zh-hans"):
+        found = collect(plan, period, approved, today)
+        return found.file_name, render(found, export_url)
+
+
+def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Briefing:
+    """Every figure of the briefing, from the cockpit's own functions."""
+    from .views import CockpitFigures
+
+    today = today or timezone.localdate()
+    figures = CockpitFigures(_Source(plan, period, today, approved), plan)
+    indicators = figures.indicators
+    units = late_units(plan, period, today)
+    return Briefing(
+        plan=plan, period=period, today=today, approved=approved,
+        generated_at=timezone.localtime(),
+        projects=figures.projects, tasks=figures.tasks, completeness=figures.completeness,
+        lagging=lagging_projects(plan, today, approved, LAGGING_LIMIT),
+        lagging_total=figures.projects["lagging_rule"],
+        units=units[:UNIT_LIMIT], units_total=len(units),
+        indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),
+        changes=changes.changes(plan, period),
+    )  # fmt: skip
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+def _png(draw) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    path = chart_font()
+    font_manager.fontManager.addfont(path)
+    name = font_manager.FontProperties(fname=path).get_name()
+    with plt.rc_context({"font.family": name, "font.size": 9, "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(6.0, 3.0), dpi=150)
+        try:
+            draw(ax)
+            fig.tight_layout()
+            out = io.BytesIO()
+            fig.savefig(out, format="png")
+        finally:
+            plt.close(fig)
+    return out.getvalue()
+
+
+def task_chart(data: dict) -> bytes:
+    def draw(ax):
+        values = [v or 0 for v in data["values"]]
+        ax.barh(data["labels"][::-1], values[::-1], color="#2f6fb0")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(f"{data['label']} (%)")
+        ax.set_title(data["title"])
+
+    return _png(draw)
+
+
+def status_chart(data: dict) -> bytes:
+    def draw(ax):
+        ax.bar(data["labels"], data["values"], color="#5b8f3a")
+        ax.set_title(data["title"])
+        for i, value in enumerate(data["values"]):
+            ax.annotate(str(value), (i, value), ha="center", va="bottom")
+
+    return _png(draw)
+
+
+def indicator_chart(data: dict) -> bytes:
+    def draw(ax):
+        labels = [label[:12] for label in data["labels"]]
+        ax.barh(labels[::-1], data["values"][::-1], color="#b0762f")
+        ax.axvline(100, color="#999", linestyle="--", label=data["goal_label"])
+        ax.set_title(data["title"])
+        ax.legend(loc="lower right")
+
+    return _png(draw)
+
+
+# --- the document -----------------------------------------------------------------------------
+
+
+def _fonts(run, name: str, size: float | None = None, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if size:
+        run.font.size = Pt(size)
+    run.font.bold = bold
+
+
+def _page_number(paragraph) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph.add_run("— ")
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+        )  # fmt: skip
+    )
+    paragraph.add_run(" —")
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{float(value):.1f}%"
+
+
+def opening(b: Briefing) -> str:
+    """The opening paragraph: the headline figures in words."""
+    p, c = b.projects, b.completeness
+    n = b.indicator_counts
+    return _(
+        "As at %(day)s, the plan's %(all)s projects stand as follows: %(done)s completed, "
+        "%(doing)s in progress, %(lagging)s lagging behind their planned line. Of the "
+        "%(expected)s task reports due for %(period)s, %(on_time)s came in on time, %(late)s "
+        "late and %(missing)s are missing; of %(p_expected)s project reports, %(p_on_time)s on "
+        "time, %(p_late)s late, %(p_missing)s missing. Of the indicators, %(met)s are met, "
+        "%(on_track)s on track and %(behind)s behind."
+    ) % {
+        "day": b.today.isoformat(), "all": p["all"],
+        "done": p[ProjectStatus.COMPLETED], "doing": p[ProjectStatus.IN_PROGRESS],
+        "lagging": p["lagging_rule"], "period": b.period,
+        "expected": c["tasks"].expected, "on_time": c["tasks"].received - c["tasks"].late,
+        "late": c["tasks"].late, "missing": c["tasks"].expected - c["tasks"].received,
+        "p_expected": c["projects"].expected,
+        "p_on_time": c["projects"].received - c["projects"].late,
+        "p_late": c["projects"].late, "p_missing": c["projects"].expected - c["projects"].received,
+        "met": n[Status.MET], "on_track": n[Status.ON_TRACK],
+        "behind": n[Status.BEHIND] + n[Status.WARNING],
+    }  # fmt: skip
+
+
+def render(b: Briefing, export_url: str = "") -> bytes:
+    """The briefing as a .docx (A4, page numbers, Noto CJK fonts), charts as PNG images."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, Pt(14)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", BODY_FONT
+    )
+    for level in (1, 2):
+        style = doc.styles[f"Heading {level}"]
+        style.font.name, style.font.size, style.font.bold = HEADING_FONT, Pt(16 - level), True
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", HEADING_FONT
+        )
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number(footer)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = _("Briefing on the progress of %(plan)s, %(period)s") % {
+        "plan": b.plan.title, "period": b.period}  # fmt: skip
+    _fonts(title.add_run(heading), BODY_FONT, 22, True)
+    meta = doc.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fonts(meta.add_run(
+        _("Period: %(period)s · figures from %(view)s · generated %(when)s (draft for editing)")
+        % {"period": b.period, "view": b.view_label,
+           "when": b.generated_at.strftime("%Y-%m-%d %H:%M")}), BODY_FONT, 10.5)  # fmt: skip
+    doc.add_paragraph(opening(b))
+
+    doc.add_heading(_("1. Progress of the main tasks"), level=1)
+    task_data = cockpit.task_progress_chart(b.tasks)
+    for task in b.tasks:
+        r = task.rollup
+        doc.add_paragraph(
+            _("Task %(number)s, %(title)s: %(projects)s projects, %(percent)s complete, "
+              "%(lagging)s lagging.")
+            % {"number": task.number, "title": task.short_title,
+               "projects": r.projects if r else 0, "percent": _percent(r.percent if r else None),
+               "lagging": r.lagging if r else 0}
+        )  # fmt: skip
+    doc.add_picture(io.BytesIO(task_chart(task_data)), width=Mm(150))
+    doc.add_picture(io.BytesIO(status_chart(cockpit.project_status_chart(b.projects))),
+                    width=Mm(150))  # fmt: skip
+
+    doc.add_heading(_("2. Lagging projects"), level=1)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    heads = [_("Unit"), _("Project"), _("Percent complete"), _("Planned line"),
+             _("Problems reported")]  # fmt: skip
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.text = str(text)
+    for project in b.lagging:
+        cells = table.add_row().cells
+        cells[0].text = project.unit.name
+        cells[1].text = project.name
+        cells[2].text = _percent(project.percent_complete)
+        cells[3].text = _percent(project.expected)
+        cells[4].text = (project.latest_problems or "")[:200]
+    if b.lagging_total > len(b.lagging):
+        doc.add_paragraph(
+            _("And %(n)s more lagging projects: see the full Excel export %(url)s.")
+            % {"n": b.lagging_total - len(b.lagging), "url": export_url}
+        )
+
+    doc.add_heading(_("3. Units that reported late or not at all"), level=1)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    heads = [_("Unit"), _("Late"), _("Missing"), _("Returned"), _("Three colours")]
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.text = str(text)
+    for line in b.units:
+        cells = table.add_row().cells
+        cells[0].text = line.unit.name
+        cells[1].text, cells[2].text = str(line.late), str(line.missing)
+        cells[3].text, cells[4].text = str(line.returned), line.marks
+    if b.units_total > len(b.units):
+        doc.add_paragraph(_("And %(n)s more units.") % {"n": b.units_total - len(b.units)})
+
+    doc.add_heading(_("4. Returned reports"), level=1)
+    ch = b.changes
+    for report in ch.returned_task_reports.rows:
+        doc.add_paragraph(f"{report.unit.name}：{report.task}：{report.review_comment}")
+    for update in ch.returned_project_reports.rows:
+        doc.add_paragraph(f"{update.project.unit.name}：{update.project.name}："
+                          f"{update.review_comment}")  # fmt: skip
+    total = ch.returned_task_reports.total + ch.returned_project_reports.total
+    if not total:
+        doc.add_paragraph(_("No report was returned this period."))
+
+    doc.add_heading(_("5. Indicators"), level=1)
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    heads = [_("Indicator"), _("Latest value"), _("Completion"), _("Status")]
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.text = str(text)
+    for row in b.indicators:
+        cells = table.add_row().cells
+        cells[0].text = row.indicator.name
+        latest = getattr(row, "latest", None)
+        actual = getattr(latest, "actual", None) if latest else None
+        cells[1].text = "—" if actual is None else f"{actual}"
+        completion = row.completion
+        cells[2].text = "—" if completion is None else _percent(float(completion) * 100)
+        cells[3].text = str(STATUS_LABELS[row.status])
+    data = cockpit.indicator_completion_chart(b.indicators)
+    if data["values"]:
+        doc.add_picture(io.BytesIO(indicator_chart(data)), width=Mm(150))
+
+    doc.add_heading(_("6. What changed since last quarter"), level=1)
+    doc.add_paragraph(
+        _("Against %(previous)s: %(changed)s projects changed status or progress, %(completed)s "
+          "were newly completed, %(lagging)s newly lagging; %(indicators)s indicators changed "
+          "status.")
+        % {"previous": ch.previous, "changed": ch.changed.total,
+           "completed": ch.newly_completed.total, "lagging": ch.newly_lagging.total,
+           "indicators": ch.indicators.total}
+    )  # fmt: skip
+
+    doc.add_heading(_("7. Next quarter"), level=1)
+    doc.add_paragraph(_("(To be written by the coordinating office.)"))
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

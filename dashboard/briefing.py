@@ -50,8 +50,8 @@ class FontMissing(RuntimeError):
 def chart_font() -> str:
     """The path of the CJK font the charts use (``DJANGO_BRIEFING_FONT`` or fonts-noto-cjk)."""
     configured = getattr(settings, "BRIEFING_FONT", "")
-    for candidate in [configured, *FONT_CANDIDATES] if configured else FONT_CANDIDATES:
-        if candidate and Path(candidate).is_file():
+    for candidate in [configured] if configured else FONT_CANDIDATES:
+        if Path(candidate).is_file():
             return candidate
     raise FontMissing(
         _("The briefing's charts need a Chinese font: install Debian's fonts-noto-cjk "

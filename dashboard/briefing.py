@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -231,7 +232,10 @@ def task_chart(data: dict) -> bytes:
 
 def status_chart(data: dict) -> bytes:
     def draw(ax):
+        from matplotlib.ticker import MaxNLocator
+
         ax.bar(data["labels"], data["values"], color="#5b8f3a")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(data["title"])
         for i, value in enumerate(data["values"]):
             ax.annotate(str(value), (i, value), ha="center", va="bottom")
@@ -281,6 +285,51 @@ def _percent(value) -> str:
     return "—" if value is None else f"{float(value):.1f}%"
 
 
+def latest_value(row) -> str:
+    """An indicator's latest value as the indicator list shows it: a rank (第N位), a statement
+    or a number, with its year."""
+    latest = row.latest
+    if latest is None:
+        return "—"
+    indicator, actual = row.indicator, latest.actual
+    if indicator.kind == "rank":
+        shown = _("rank %(n)s") % {"n": actual.rank}
+    elif indicator.kind == "qualitative":
+        shown = actual.text
+    else:
+        shown = f"{floatformat(actual.value, '-2')}{indicator.unit_of_measure}"
+    return f"{shown}（{latest.year}）"
+
+
+def period_label(period: Period) -> str:
+    """2025年第三季度: the period as a document names it."""
+    return f"{period.year}年第{'一二三四'[period.quarter - 1]}季度"
+
+
+def _header(table, heads) -> None:
+    """The first row: bold, and repeated at the top of every page the table runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    row = table.rows[0]
+    for cell, text in zip(row.cells, heads, strict=True):
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(repeat)
+
+
+def _widths(table, *millimetres) -> None:
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)  # the grid, which LibreOffice reads
+    for row in table.rows:  # and the cells, which Word reads
+        for cell, width in zip(row.cells, millimetres, strict=True):
+            cell.width = Mm(width)
+
+
 def opening(b: Briefing) -> str:
     """The opening paragraph: the headline figures in words."""
     p, c = b.projects, b.completeness
@@ -295,7 +344,7 @@ def opening(b: Briefing) -> str:
     ) % {
         "day": b.today.isoformat(), "all": p["all"],
         "done": p[ProjectStatus.COMPLETED], "doing": p[ProjectStatus.IN_PROGRESS],
-        "lagging": p["lagging_rule"], "period": b.period,
+        "lagging": p["lagging_rule"], "period": period_label(b.period),
         "expected": c["tasks"].expected, "on_time": c["tasks"].received - c["tasks"].late,
         "late": c["tasks"].late, "missing": c["tasks"].expected - c["tasks"].received,
         "p_expected": c["projects"].expected,
@@ -310,6 +359,8 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     """The briefing as a .docx (A4, page numbers, Noto CJK fonts), charts as PNG images."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
     from docx.shared import Mm, Pt
 
     doc = Document()
@@ -322,6 +373,10 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", BODY_FONT
     )
+    # East Asian text is Chinese (zh-CN): Word and Writer pick the simplified forms of the
+    # Noto CJK faces.
+    lang = normal.element.get_or_add_rPr()
+    lang.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="zh-CN" w:eastAsia="zh-CN"/>'))
     for level in (1, 2):
         style = doc.styles[f"Heading {level}"]
         style.font.name, style.font.size, style.font.bold = HEADING_FONT, Pt(16 - level), True
@@ -335,13 +390,13 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading = _("Briefing on the progress of %(plan)s, %(period)s") % {
-        "plan": b.plan.title, "period": b.period}  # fmt: skip
+        "plan": b.plan.title, "period": period_label(b.period)}  # fmt: skip
     _fonts(title.add_run(heading), BODY_FONT, 22, True)
     meta = doc.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fonts(meta.add_run(
         _("Period: %(period)s · figures from %(view)s · generated %(when)s (draft for editing)")
-        % {"period": b.period, "view": b.view_label,
+        % {"period": f"{period_label(b.period)}（{b.period}）", "view": b.view_label,
            "when": b.generated_at.strftime("%Y-%m-%d %H:%M")}), BODY_FONT, 10.5)  # fmt: skip
     doc.add_paragraph(opening(b))
 
@@ -365,8 +420,7 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     table.style = "Table Grid"
     heads = [_("Unit"), _("Project"), _("Percent complete"), _("Planned line"),
              _("Problems reported")]  # fmt: skip
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.text = str(text)
+    _header(table, heads)
     for project in b.lagging:
         cells = table.add_row().cells
         cells[0].text = project.unit.name
@@ -374,6 +428,7 @@ def render(b: Briefing, export_url: str = "") -> bytes:
         cells[2].text = _percent(project.percent_complete)
         cells[3].text = _percent(project.expected)
         cells[4].text = (project.latest_problems or "")[:200]
+    _widths(table, 30, 46, 22, 22, 36)
     if b.lagging_total > len(b.lagging):
         doc.add_paragraph(
             _("And %(n)s more lagging projects: see the full Excel export %(url)s.")
@@ -384,13 +439,13 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     heads = [_("Unit"), _("Late"), _("Missing"), _("Returned"), _("Three colours")]
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.text = str(text)
+    _header(table, heads)
     for line in b.units:
         cells = table.add_row().cells
         cells[0].text = line.unit.name
         cells[1].text, cells[2].text = str(line.late), str(line.missing)
         cells[3].text, cells[4].text = str(line.returned), line.marks
+    _widths(table, 56, 22, 22, 22, 34)
     if b.units_total > len(b.units):
         doc.add_paragraph(_("And %(n)s more units.") % {"n": b.units_total - len(b.units)})
 
@@ -409,17 +464,15 @@ def render(b: Briefing, export_url: str = "") -> bytes:
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     heads = [_("Indicator"), _("Latest value"), _("Completion"), _("Status")]
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.text = str(text)
+    _header(table, heads)
     for row in b.indicators:
         cells = table.add_row().cells
         cells[0].text = row.indicator.name
-        latest = getattr(row, "latest", None)
-        actual = getattr(latest, "actual", None) if latest else None
-        cells[1].text = "—" if actual is None else f"{actual}"
+        cells[1].text = latest_value(row)
         completion = row.completion
         cells[2].text = "—" if completion is None else _percent(float(completion) * 100)
         cells[3].text = str(STATUS_LABELS[row.status])
+    _widths(table, 56, 40, 30, 30)
     data = cockpit.indicator_completion_chart(b.indicators)
     if data["values"]:
         doc.add_picture(io.BytesIO(indicator_chart(data)), width=Mm(150))
@@ -429,7 +482,7 @@ def render(b: Briefing, export_url: str = "") -> bytes:
         _("Against %(previous)s: %(changed)s projects changed status or progress, %(completed)s "
           "were newly completed, %(lagging)s newly lagging; %(indicators)s indicators changed "
           "status.")
-        % {"previous": ch.previous, "changed": ch.changed.total,
+        % {"previous": period_label(ch.previous), "changed": ch.changed.total,
            "completed": ch.newly_completed.total, "lagging": ch.newly_lagging.total,
            "indicators": ch.indicators.total}
     )  # fmt: skip

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from indicators.progress import STATUS_LABELS, Status
 from plan.models import Plan
-from plan.periods import Period, ReportState
+from plan.periods import Period, ReportState, reporting_period
 from projects.models import ProjectStatus, ProjectUpdate
 from projects.progress import expected_percent
 from supervision.colours import COLOUR_MARKS, Colour
@@ -106,6 +106,7 @@ class Briefing:
     indicators: list
     indicator_counts: object
     changes: changes.Changes
+    current: bool = True  # the period is the one being reported now
 
     @property
     def file_name(self) -> str:
@@ -191,6 +192,7 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
         units=units[:UNIT_LIMIT], units_total=len(units),
         indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),
         changes=changes.changes(plan, period),
+        current=period == reporting_period(today, plan.start_year, plan.end_year),
     )  # fmt: skip
 
 
@@ -398,6 +400,15 @@ def render(b: Briefing, export_url: str = "") -> bytes:
         _("Period: %(period)s · figures from %(view)s · generated %(when)s (draft for editing)")
         % {"period": f"{period_label(b.period)}（{b.period}）", "view": b.view_label,
            "when": b.generated_at.strftime("%Y-%m-%d %H:%M")}), BODY_FONT, 10.5)  # fmt: skip
+    if not b.current:
+        # The cockpit's figures are today's; only the changes section reads reports up to the
+        # period's end. Said in the document, so that nobody takes them for the period's own.
+        note = doc.add_paragraph()
+        note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        said = _("A past period: the figures below are as at %(day)s, the day it was "
+                 "generated; section 6 reads the reports up to the end of %(period)s.") % {
+            "day": b.today.isoformat(), "period": period_label(b.period)}  # fmt: skip
+        _fonts(note.add_run(said), BODY_FONT, 10.5)
     doc.add_paragraph(opening(b))
 
     doc.add_heading(_("1. Progress of the main tasks"), level=1)

@@ -12,7 +12,7 @@ from docx import Document
 from dashboard import briefing
 from dashboard.demo import load_demo
 from dashboard.views import CockpitFigures
-from plan.periods import reporting_period
+from plan.periods import Period, reporting_period
 from projects.models import Project, ProjectStatus
 from tests.conftest import grow_plan
 
@@ -95,3 +95,12 @@ def test_briefing_on_a_grown_plan_caps_its_tables_with_and_n_more(plan):
     assert b.units_total > briefing.UNIT_LIMIT
     assert f"另有 {b.units_total - briefing.UNIT_LIMIT} 个单位" in text
     assert len(doc.tables[1].rows) == briefing.UNIT_LIMIT + 1
+
+
+@pytest.mark.django_db
+def test_a_past_periods_briefing_says_its_figures_are_as_at_the_day_generated(plan):
+    _name, content = briefing.generate(plan, Period(2025, 1), True, TODAY)
+    text = text_of(read(content))
+    assert "往期通报" in text and "2025年第一季度" in text and TODAY.isoformat() in text
+    _name, content = briefing.generate(plan, Period(2025, 3), True, TODAY)
+    assert "往期通报" not in text_of(read(content))

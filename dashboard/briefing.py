@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from indicators.progress import STATUS_LABELS, Status
 from plan.models import Plan
 from plan.periods import Period, ReportState, reporting_period
-from projects.models import ProjectStatus, ProjectUpdate
+from projects.models import ProjectStatus
 from projects.progress import expected_percent
 from supervision.colours import COLOUR_MARKS, Colour
 from supervision.reporting import task_matrix
@@ -120,32 +120,6 @@ class Briefing:
         return _("approved reports only") if self.approved else _("every report submitted")
 
 
-def lagging_projects(plan: Plan, today: dt.date, approved: bool, limit: int) -> list:
-    """The projects furthest behind by the lag rule, as the cockpit orders them, with the latest
-    report's problems (one query)."""
-    from django.db.models import OuterRef, Subquery
-
-    from projects.models import Project
-
-    latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by("-year", "-quarter")
-    rows = list(
-        Project.objects.filter(annex__plan=plan)
-        .for_list()
-        .with_lag(today, approved)
-        .filter(is_lagging=True)
-        .annotate(latest_problems=Subquery(latest.values("problems")[:1]))
-        .order_by("approved_percent" if approved else "percent_complete", "annex__number",
-                  "order")[:limit]
-    )  # fmt: skip
-    for project in rows:
-        if approved:  # shown as last approved, not as last reported
-            project.status, project.percent_complete = (
-                project.approved_status, project.approved_percent
-            )  # fmt: skip
-        project.expected = expected_percent(project.planned_start, project.planned_end, today)
-    return rows
-
-
 def late_units(plan: Plan, period: Period, today: dt.date) -> list[UnitLine]:
     """Units with a task report late, missing or returned for ``period`` (the reporting matrix's
     cells, with their colours)."""
@@ -182,12 +156,16 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
     today = today or timezone.localdate()
     figures = CockpitFigures(_Source(plan, period, today, approved), plan)
     indicators = figures.indicators
+    # The cockpit's own list of the projects furthest behind, longer, with the problems reported.
+    lagging = figures.lagging(LAGGING_LIMIT, with_problems=True)
+    for project in lagging:
+        project.expected = expected_percent(project.planned_start, project.planned_end, today)
     units = late_units(plan, period, today)
     return Briefing(
         plan=plan, period=period, today=today, approved=approved,
         generated_at=timezone.localtime(),
         projects=figures.projects, tasks=figures.tasks, completeness=figures.completeness,
-        lagging=lagging_projects(plan, today, approved, LAGGING_LIMIT),
+        lagging=lagging,
         lagging_total=figures.projects["lagging_rule"],
         units=units[:UNIT_LIMIT], units_total=len(units),
         indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),

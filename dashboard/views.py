@@ -210,22 +210,34 @@ class CockpitFigures:
 
     @cached_property
     def lagging_projects(self):
-        """The eight projects furthest behind, with their colours. The colour is judged in
-        Python from the period's report, fetched by a subquery that PostgreSQL evaluates for
-        the eight rows only: ``with_colour`` joins the period's reports of every project
-        before the sort (16 -> 5 ms at 10,000 projects)."""
+        """The eight projects furthest behind, with their colours."""
+        return self.lagging(8)
+
+    def lagging(self, limit: int, with_problems: bool = False) -> list:
+        """The ``limit`` projects furthest behind, with their colours (and, for the quarterly
+        briefing, the latest report's problems). The colour is judged in Python from the
+        period's report, fetched by a subquery that PostgreSQL evaluates for the rows shown
+        only: ``with_colour`` joins the period's reports of every project before the sort
+        (16 -> 5 ms at 10,000 projects)."""
         approved, plan, today = self.approved, self.plan, self.today
         period_report = ProjectUpdate.objects.filter(
             project=OuterRef("pk"), year=self.period.year, quarter=self.period.quarter
         )
-        lagging = list(
+        queryset = (
             Project.objects.filter(annex__plan=plan)
             .for_list()
             .with_lag(today, approved)
             .filter(is_lagging=True)
             .annotate(period_review=Subquery(period_report.values("review_state")[:1]))
-            .order_by("approved_percent" if approved else "percent_complete", "annex__number",
-                      "order")[:8]
+        )
+        if with_problems:
+            latest = ProjectUpdate.objects.filter(project=OuterRef("pk")).order_by(
+                "-year", "-quarter"
+            )
+            queryset = queryset.annotate(latest_problems=Subquery(latest.values("problems")[:1]))
+        lagging = list(
+            queryset.order_by("approved_percent" if approved else "percent_complete",
+                              "annex__number", "order")[:limit]
         )  # fmt: skip
         due, days = plan.due_date(self.period), blue_days()
         for project in lagging:

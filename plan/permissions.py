@@ -130,6 +130,12 @@ def require_review(user, report) -> None:
         )
 
 
+def can_issue_briefings(user) -> bool:
+    """May ``user`` generate the quarterly briefing (季度通报) and upload the issued version?
+    The coordinating office's reviewers and the plan administrators; everyone reads them."""
+    return is_reviewer(user) or is_administrator(user)
+
+
 def reads_approved_by_default(user) -> bool:
     """Leaders (and readers) see figures from approved reports only unless they ask for more;
     those who write or review reports see every figure by default. Either can switch."""

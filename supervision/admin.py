@@ -8,7 +8,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from plan.admin import ReadOnlyMixin
 from plan.textlimits import TextLimitsAdmin
 
-from .models import Evidence, ReminderLog, ReminderNotice, ReopenRequest, TaskReport, TaskSummary
+from .models import (
+    Evidence,
+    IssuedBriefing,
+    ReminderLog,
+    ReminderNotice,
+    ReopenRequest,
+    TaskReport,
+    TaskSummary,
+)
 
 
 @admin.register(TaskReport)
@@ -46,6 +54,16 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_filter = ["content_type", "unit", "removed_at"]
     search_fields = ["name", "unit__name"]
     list_select_related = ["unit", "content_type", "uploaded_by"]
+
+
+@admin.register(IssuedBriefing)
+class IssuedBriefingAdmin(ReadOnlyAdmin):
+    """Issued briefings, read-only: they come in through the briefings page, which checks them."""
+
+    list_display = ["plan", "year", "quarter", "name", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["plan", "year", "quarter"]
+    search_fields = ["name"]
+    list_select_related = ["plan", "uploaded_by"]
 
 
 @admin.register(ReopenRequest)

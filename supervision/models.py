@@ -472,3 +472,80 @@ class Evidence(models.Model):
 
     def get_absolute_url(self):
         return reverse("supervision:evidence-download", args=[self.pk])
+
+
+def briefing_upload_to(instance, filename):
+    """A random storage name under ``briefings/YYYY/``: the uploader's file name never reaches the
+    storage path; only the checked extension the service passes in ``filename`` is kept."""
+    import re
+    import uuid
+    from pathlib import PurePosixPath
+
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        suffix = ""
+    return f"briefings/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+
+class IssuedBriefingQuerySet(models.QuerySet):
+    def for_list(self):
+        """The briefings page: newest period first, with who uploaded (one query)."""
+        return self.select_related("plan", "uploaded_by").order_by("-year", "-quarter", "-pk")
+
+
+class IssuedBriefing(models.Model):
+    """A quarterly briefing (季度通报) as the coordinating office issued it: the generated draft,
+    edited in Word or WPS and uploaded back. Checked by its content like evidence files, stored
+    under a random name, downloaded only through the dashboard as an attachment."""
+
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="issued_briefings",
+        verbose_name=_("plan"),
+        help_text=_("The plan the briefing reports on."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("Year of the period."))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"),
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Quarter of the period (1-4)."),
+    )
+    file = models.FileField(
+        _("stored file"),
+        upload_to=briefing_upload_to,
+        max_length=200,
+        help_text=_("Stored under a random name; never served from a public path."),
+    )
+    name = models.CharField(
+        _("file name"), max_length=120, help_text=_("The name the file was uploaded with.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    media_type = models.CharField(
+        _("media type"), max_length=100, help_text=_("Found from the file's content.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="briefings_uploaded",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = IssuedBriefingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued briefing")
+        verbose_name_plural = _("issued briefings")
+        ordering = ["-year", "-quarter", "-pk"]
+
+    def __str__(self):
+        return f"{self.period} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("supervision:briefing-download", args=[self.pk])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.quarter)

@@ -4,7 +4,7 @@ root (/reviews/, /reports/, /reopen/), the task reports and evidence files under
 
 from django.urls import path
 
-from . import cycle_views, matrix_views, review_views, views
+from . import briefing_views, cycle_views, matrix_views, review_views, views
 
 app_name = "supervision"
 
@@ -25,6 +25,13 @@ urlpatterns = [
         name="unit-period-reports",
     ),
     path("reports/remind/", cycle_views.ReminderNoticeView.as_view(), name="reminder-notice"),
+    path("briefings/", briefing_views.BriefingListView.as_view(), name="briefing-list"),
+    path("briefings/upload/", briefing_views.BriefingUploadView.as_view(), name="briefing-upload"),
+    path(
+        "briefings/<int:pk>/download/",
+        briefing_views.BriefingDownloadView.as_view(),
+        name="briefing-download",
+    ),
     path("reopen/", cycle_views.ReopenListView.as_view(), name="reopen-list"),
     path("reopen/request/", cycle_views.ReopenRequestView.as_view(), name="reopen-request"),
     path("reopen/<int:pk>/decide/", cycle_views.ReopenDecideView.as_view(), name="reopen-decide"),

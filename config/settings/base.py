@@ -184,6 +184,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MB = 1024 * 1024
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_FILE_MB", "20")) * MB
+# The quarterly briefing's charts need a CJK font file (dashboard.briefing): by default Debian's
+# fonts-noto-cjk; set this to another .ttc/.otf where that package is not installed.
+BRIEFING_FONT = os.environ.get("DJANGO_BRIEFING_FONT", "")
 EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_REPORT_MB", "100")) * MB
 # The largest Excel workbook an import accepts (projects.imports).
 PROJECT_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * MB

@@ -23,6 +23,12 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
             after_report.setdefault(page, []).append(int(match.group(4)))
             cached.setdefault(page, []).append(int(match.group(5)))
     assert len(counts) == 10, text
+    # The briefing's generation time and peak memory, at each size (issue 23).
+    briefing = re.findall(r"^\s*(\d+)\s{2}quarterly briefing \(\.docx\)\s+([\d.]+)\s+([\d.]+)",
+                          text, re.M)  # fmt: skip
+    assert [size for size, _ms, _mb in briefing] == ["36", "90"], text
+    assert all(float(ms) > 0 and float(mb) > 0 for _size, ms, mb in briefing), text
+    assert "quarterly briefing at 90 projects:" in text
     for page, (small, large) in counts.items():
         assert small == large, (page, small, large)
         assert 0 < small <= 15, (page, small)  # issue 8: no page runs more than 15

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Target
 from plan.models import Responsibility, Unit
-from plan.periods import reporting_period
+from plan.periods import Period, reporting_period
 from projects.models import Project, ProjectImport, ProjectUpdate
+from supervision.briefings import briefing_issue
 from supervision.evidence import evidence_add
 from supervision.models import ReopenRequest, TaskReport
 from supervision.review import token as review_token
@@ -89,9 +90,11 @@ def objects(plan):
         plan=plan, unit=unit, year=2024, quarter=1, subject="走查", reason="走查",
         requested_by=User.objects.get(username="kjj"), requested_at=timezone.now(),
     )  # fmt: skip
+    issued = briefing_issue(plan=plan, period=Period(2024, 1), upload=pdf_upload(),
+                            user=User.objects.get(username="reviewer"))  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
             "import": pending, "update": update, "evidence": evidence,
-            "reopen": reopen}  # fmt: skip
+            "reopen": reopen, "briefing": issued}  # fmt: skip
 
 
 def pdf_upload():
@@ -129,6 +132,14 @@ def matrix(plan, o):
                 TaskReport.objects.get(pk=o["report"].pk))}),
         }),
         "dashboard:audit-export": ([], {"get": (AUDIT, None)}),
+        # The quarterly briefing: the office (reviewers, administrators) generates and issues
+        # it; everyone logged in reads the issued ones.
+        "dashboard:briefing": ([], {"get": (REVIEW_PAGE, None)}),
+        "dashboard:briefing-download": ([], {"get": (REVIEW_PAGE, None)}),
+        "supervision:briefing-list": ([], {"get": (READ, None)}),
+        "supervision:briefing-upload": ([], {"post": (REVIEW_WRITE, lambda: {
+            "period": p, "file": pdf_upload()})}),
+        "supervision:briefing-download": ([o["briefing"].pk], {"get": (READ, None)}),
         "supervision:unit-period-reports": ([unit.pk, p], {"get": (READ, None)}),
         "plan:overview": ([], {"get": (READ, None)}),
         "plan:evaluation": ([], {"get": (READ, None)}),
@@ -214,7 +225,7 @@ def private_no_store(response) -> bool:
 def snapshot():
     """Row counts and versions of everything a write could touch, history included."""
     state = {}
-    for app in ("plan", "projects", "indicators"):
+    for app in ("plan", "supervision", "projects", "indicators"):
         for model in apps.get_app_config(app).get_models():
             state[model._meta.label] = model.objects.count()
     state["project-versions"] = list(

@@ -18,12 +18,16 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from dashboard import briefing
 from dashboard.management.commands.seed_scale import scale_code
 from indicators.models import Indicator
 from plan.figures_cache import PROJECTS, STAMP_CHANGES
 from plan.models import Plan
+from plan.periods import reporting_period
 from projects.benchmarking import measure_excel
+from projects.benchmarking import timed as time_and_peak
 from projects.models import Annex, Project
 
 
@@ -47,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-files", action="store_true", help="Skip export and import.")
 
     def handle(self, *args, sizes, runs, no_files, **options):
-        self.results = []
+        self.results, self.briefing_sizes = [], []
         previous = list(Plan.objects.filter(is_current=True).values_list("pk", flat=True))
         try:
             with override_settings(DEBUG=False):
@@ -107,8 +111,27 @@ class Command(BaseCommand):
         ]  # fmt: skip
         self.results.append((size, "ratio: project table / admin change list", None, ratios[0],
                              None, None, None, ratios[1], None, None, ratios[2], None))  # fmt: skip
+        self.briefing(size, plan)
         if not no_files:
             self.files(size, plan, admin)
+
+    def briefing(self, size, plan):
+        """Generation time and peak Python memory of the quarterly briefing (.docx, three
+        charts), approved-only view, for the current reporting period (issue 23, item 4)."""
+        today = timezone.localdate()
+        period = reporting_period(today, plan.start_year, plan.end_year)
+
+        def generate():
+            return briefing.generate(plan, period, True, today, "/projects/export.xlsx")
+
+        generate()  # warm-up: matplotlib's import and font cache, not the briefing's cost
+        (_name, content), seconds, peak = time_and_peak(generate)
+        mb = 1024 * 1024
+        self.results.append(
+            (size, "quarterly briefing (.docx)", None, seconds * 1000, None, peak / mb,
+             *(None,) * 6)
+        )  # fmt: skip
+        self.briefing_sizes.append((size, len(content)))
 
     @staticmethod
     def time_page(client, url, runs, before=None) -> tuple[int, float, float]:
@@ -178,3 +201,5 @@ class Command(BaseCommand):
                 f"{size:>8}  {name:<42}{timed(*live, ratio)}{number(peak):>9}   "
                 f"{timed(*after, ratio)}{timed(*cached, ratio)}"
             )
+        for size, length in self.briefing_sizes:
+            self.stdout.write(f"quarterly briefing at {size} projects: {length / 1024:.0f} kB")

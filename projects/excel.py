@@ -20,6 +20,11 @@ from plan.textlimits import EXCEL_CELL, clip
 # openpyxl stays the reader.
 
 KEY_HEADER = "项目编号"  # the hidden key column: rows are matched on it, never on names
+# The hidden version column: the project's version when it was exported. The import rebuilds
+# what the row said then from the history, so it can tell the file's edits from the dashboard's.
+VERSION_HEADER = "导出版本"
+# Where a lower percent than the last report needs a reason, as in the form.
+REASON_HEADER = "进度下降原因"
 KEY_PREFIX = "P"
 
 
@@ -47,7 +52,9 @@ ANNEX_COLUMNS = [
     ExportColumn("percent_complete", "完成进度", 10, "percent"),
     ExportColumn("latest_progress", "最新进展", 36),
     ExportColumn("latest_problems", "存在问题", 28),
+    ExportColumn("reason", REASON_HEADER, 16),
     ExportColumn("last_reported_at", "最近填报", 12, "date"),
+    ExportColumn("version", VERSION_HEADER, 8, "key"),
 ]
 HEADERS = [c.header for c in ANNEX_COLUMNS]
 
@@ -66,13 +73,16 @@ def parse_key(value) -> int | None:
 class AnnexWorkbook:
     """A workbook of annex sheets, written row by row into a file-like object."""
 
-    def __init__(self, output, status_labels: list[str]):
+    def __init__(self, output, status_labels: list[str], exported_at: dt.datetime | None = None):
         self.book = xlsxwriter.Workbook(
             output,
             {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
              "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"},
         )  # fmt: skip
         self.status_labels = status_labels
+        # The export's time, read back by the import to name rows changed in the dashboard since.
+        self.exported_at = exported_at or timezone.now()
+        self.book.set_properties({"created": self.exported_at})
         add = self.book.add_format
         base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
         self.formats = {
@@ -124,6 +134,8 @@ class AnnexWorkbook:
             value = row.get(column.field)
             if value is None or value == "":
                 sheet.write_blank(row_index, index, None, f["text"])
+            elif column.field == "version":
+                sheet.write_number(row_index, index, value, f["key"])
             elif column.kind in ("money", "number"):
                 sheet.write_number(row_index, index, float(value), f[column.kind])
             elif column.kind == "percent":

@@ -26,7 +26,9 @@ def export_row(project) -> dict:
         "percent_complete": project.percent_complete,
         "latest_progress": project.latest_progress,
         "latest_problems": project.latest_problems,
+        "reason": "",
         "last_reported_at": project.last_reported_at,
+        "version": project.version,
     }
 
 

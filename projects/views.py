@@ -433,9 +433,16 @@ class ImportPreviewView(CurrentPlanMixin, View):
         if preview.errors or not preview.changes:
             messages.error(request, _("Correct the errors in the file and upload it again."))
             return redirect(pending)
+        # Each conflict keeps the dashboard's value unless its "take the file's" box is ticked.
+        take = frozenset(request.POST.getlist("take"))
         try:
             count = imports.apply_preview(preview, user=request.user, plan=self.plan,
-                                          period=pending.period, today=self.today)  # fmt: skip
+                                          period=pending.period, today=self.today,
+                                          take=take)  # fmt: skip
+        except imports.ImportRefused as refused:
+            messages.error(request, _("“%(name)s”: %(message)s Nothing was imported.")
+                           % {"name": refused.args[0], "message": refused.args[1]})  # fmt: skip
+            return redirect(pending)
         except imports.ImportConflict as conflict:
             messages.error(request, _("“%(name)s” was changed by someone after the preview, so "
                                       "nothing was imported. Export again and redo the edits.")

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from plan.periods import Period
 from plan.permissions import can_report_on
 from plan.spreadsheets import BadFile, RowBudget, TooManyRows, open_workbook  # noqa: F401
-from plan.textlimits import limit, too_long
+from plan.textlimits import EXCEL_CELL, clip, limit, too_long
 
 from .excel import HEADERS, KEY_HEADER, REASON_HEADER, VERSION_HEADER, parse_key
 from .models import Project, ProjectStatus, ProjectUpdate
@@ -139,12 +139,35 @@ def _text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# How OOXML writes a character XML cannot hold (a control character): ``_x000B_``; a literal
+# "_x000B_" is written ``_x005F_x000B_``. The export's inline strings come back from openpyxl as
+# written, and are decoded here exactly as Excel decodes them; a file saved again by openpyxl
+# comes back with ``_x005F_`` decoded and the control characters not, so that reading is
+# compared too (``escape_controls``).
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """``text`` with each ``_xHHHH_`` turned back into its character, as Excel reads it."""
+    return OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` as openpyxl reads it back from a file it saved: each control character (but tab,
+    LF and CR) as ``_xHHHH_``."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def parse_text(value, number_format=None) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape_ooxml(str(value).strip())
+
+
+def _raw_text(value) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def parse_money(value, number_format=None) -> Decimal | None:
@@ -459,6 +482,15 @@ def _column(cell, header) -> str:
     return f"{header}（{column}）" if column else header
 
 
+def _same_text(stored, parsed: str, raw) -> bool:
+    """Whether a text cell says what the dashboard stores: unescaped or as written (see
+    ``OOXML_ESCAPE``), the strip of an export's cell, or its cut at one cell's 32,767."""
+    stored = (stored or "").strip()
+    if len(stored) > EXCEL_CELL:
+        stored = clip(stored, EXCEL_CELL).strip()
+    return stored == parsed or escape_controls(stored) == _raw_text(raw)
+
+
 def _compare(preview, project, row, base, period, today, report):
     """One row: what the file changes, what conflicts with the dashboard, and its errors."""
     new, changes, conflicts, conflict_values, failed = {}, {}, {}, {}, False
@@ -471,6 +503,9 @@ def _compare(preview, project, row, base, period, today, report):
             if getattr(cell, "data_type", None) == "f":
                 raise CellError(_("A formula: type the value itself into the cell."))
             parsed = PARSERS[kind](cell.value, getattr(cell, "number_format", None))
+            current = _current(project, field_name)
+            if kind == "text" and _same_text(current, parsed, cell.value):
+                continue  # what the dashboard holds, however long and however it was escaped
             maximum = TEXT_LIMITS.get(field_name)
             if maximum is not None and len(parsed) > maximum:
                 raise CellError(too_long(maximum, len(parsed)))
@@ -479,11 +514,12 @@ def _compare(preview, project, row, base, period, today, report):
                                            str(error)))  # fmt: skip
             failed = True
             continue
-        current = _current(project, field_name)
         if _same(current, parsed):
             continue
         exported = current if base in (None, "current") else base.get(field_name)
-        if base is not None and _same(parsed, exported):
+        if base is not None and (
+            _same(parsed, exported) if kind != "text" else _same_text(exported, parsed, cell.value)
+        ):
             continue  # the file kept what it was given: the dashboard's newer value stands
         if base is None or _same(current, exported):
             new[field_name] = parsed

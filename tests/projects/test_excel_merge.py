@@ -285,3 +285,28 @@ def test_a_flood_of_rows_is_refused_at_the_cap_storing_nothing(staff, plan, sett
     assert response.status_code == 200 and "100" in response.context["form"].errors["file"][0]
     assert len(read) <= 100
     assert not ProjectImport.objects.exists() and not ProjectUpdate.objects.exists()
+
+
+# ---- 6. idempotent ----------------------------------------------------------------------------
+
+
+def test_an_untouched_export_with_control_characters_and_longest_texts_is_no_changes(
+    staff, plan, people
+):
+    from plan.textlimits import LIMITS
+
+    first, second = projects_of_annex_1()[:2]
+    Project.objects.filter(pk=first.pk).update(
+        content="第一行\x0b第二行\x01\x1f_x000B_字面" + "长" * (LIMITS["Project"]["content"] - 20),
+        builder="=SUM(A1)\t单位",
+        location="乙" * LIMITS["Project"]["location"],
+    )
+    pending, _preview = import_preview(staff, exported(staff))
+    report(second, people["staff_own"], 10, pending.period,
+           progress="进展\x0b" + "字" * (LIMITS["ProjectUpdate"]["progress"] - 3),
+           problems="问题\r\n\x07")  # fmt: skip
+    pending, preview = import_preview(staff, exported(staff))
+    assert not preview.changes and not preview.errors and not preview.warnings
+    # and so does the file after Excel's round trip through openpyxl
+    pending, preview = import_preview(staff, edit_file(exported(staff), lambda s: None))
+    assert not preview.changes and not preview.errors

@@ -3,14 +3,17 @@ file does not hold is kept, the form's rules apply, and every column is accounte
 
 import datetime as dt
 import io
+import tracemalloc
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.urls import reverse
 
+from plan import spreadsheets
 from plan.periods import Period
-from plan.spreadsheets import RowBudget, open_workbook
+from plan.spreadsheets import RowBudget, TooManyRows, open_workbook
 from projects import imports
 from projects.excel import HEADERS, REASON_HEADER, VERSION_HEADER
 from projects.models import Project, ProjectImport, ProjectUpdate
@@ -260,30 +263,45 @@ def test_an_untouched_export_is_no_changes_and_says_so(staff, plan):
 # ---- 5. bounded cost --------------------------------------------------------------------------
 
 
-def test_a_flood_of_rows_is_refused_at_the_cap_storing_nothing(staff, plan, settings,
-                                                                monkeypatch):  # fmt: skip
-    settings.SPREADSHEET_MAX_ROWS = 100
-    read = []
-    original = RowBudget.rows
+FLOOD = Path(__file__).with_name("data") / "flood.xlsx"  # tests/projects/make_flood.py
 
-    def counted(self, sheet, min_row=1):
-        for cells in original(self, sheet, min_row):
+
+def test_a_flood_of_a_million_rows_is_refused_at_the_cap_in_bounded_memory_storing_nothing(
+    staff, plan, settings, monkeypatch
+):
+    content = FLOOD.read_bytes()
+    assert len(content) < settings.PROJECT_IMPORT_MAX_BYTES  # under both byte limits
+    cap = settings.SPREADSHEET_MAX_ROWS  # the default, 50,000
+    read, seen = [], []
+    original_rows, original_count = RowBudget.rows, spreadsheets.count_rows
+
+    def parsed(self, sheet, min_row=1):
+        for cells in original_rows(self, sheet, min_row):
             read.append(1)
             yield cells
-        # not reached past the cap
 
-    monkeypatch.setattr(RowBudget, "rows", counted)
-    book = openpyxl.Workbook()
-    book.active.append(["项目编号", "状态"])
-    for _n in range(1000):
-        book.active.append(["P000001", "推进中"])
-    out = io.BytesIO()
-    book.save(out)
-    file = io.BytesIO(out.getvalue())
+    def counted(content, maximum=None):
+        try:
+            original_count(content, maximum)
+        except TooManyRows as error:
+            seen.append(error.rows_seen)
+            raise
+
+    monkeypatch.setattr(RowBudget, "rows", parsed)
+    monkeypatch.setattr(spreadsheets, "count_rows", counted)
+    file = io.BytesIO(content)
     file.name = "flood.xlsx"
-    response = staff.post(reverse("projects:import"), {"file": file})
-    assert response.status_code == 200 and "100" in response.context["form"].errors["file"][0]
-    assert len(read) <= 100
+    tracemalloc.start()
+    try:
+        response = staff.post(reverse("projects:import"), {"file": file})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 200
+    assert f"{cap:,}" in response.context["form"].errors["file"][0]
+    assert seen == [cap + 1] and read == []  # counted to the cap plus one; no row parsed
+    # The upload (5 MB, held by Django and read into bytes) and one 64 kB chunk at a time.
+    assert peak < 32 * 1024 * 1024, f"peak {peak / 2**20:.0f} MB"
     assert not ProjectImport.objects.exists() and not ProjectUpdate.objects.exists()
 
 

@@ -25,6 +25,7 @@ KEY_HEADER = "项目编号"  # the hidden key column: rows are matched on it, ne
 VERSION_HEADER = "导出版本"
 # Where a lower percent than the last report needs a reason, as in the form.
 REASON_HEADER = "进度下降原因"
+REVIEW_HEADER = "审核状态"  # of the latest report, shown, never imported
 KEY_PREFIX = "P"
 
 
@@ -52,6 +53,7 @@ ANNEX_COLUMNS = [
     ExportColumn("percent_complete", "完成进度", 10, "percent"),
     ExportColumn("latest_progress", "最新进展", 36),
     ExportColumn("latest_problems", "存在问题", 28),
+    ExportColumn("review_state", REVIEW_HEADER, 10),
     ExportColumn("reason", REASON_HEADER, 16),
     ExportColumn("last_reported_at", "最近填报", 12, "date"),
     ExportColumn("version", VERSION_HEADER, 8, "key"),

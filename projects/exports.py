@@ -5,6 +5,8 @@ import itertools
 
 from django.utils import timezone, translation
 
+from supervision.models import ReviewState
+
 from .excel import AnnexPrintBook, AnnexWorkbook, project_key
 from .models import Annex, ProjectStatus
 
@@ -26,6 +28,11 @@ def export_row(project) -> dict:
         "percent_complete": project.percent_complete,
         "latest_progress": project.latest_progress,
         "latest_problems": project.latest_problems,
+        "review_state": (
+            str(ReviewState(project.latest_review_state).label)
+            if project.latest_review_state
+            else ""
+        ),  # fmt: skip
         "reason": "",
         "last_reported_at": project.last_reported_at,
         "version": project.version,

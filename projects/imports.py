@@ -58,7 +58,7 @@ COLUMNS = {
 # Columns the export writes that the import reads but never stores: a change there is named.
 READ_ONLY = {"项目名称": "name", "责任单位": "unit"}
 # Columns the export writes for people only (or that the import reads apart from the merge).
-INFORMATIONAL = {"序号", "最近填报", KEY_HEADER, VERSION_HEADER, REASON_HEADER}
+INFORMATIONAL = {"序号", "最近填报", "审核状态", KEY_HEADER, VERSION_HEADER, REASON_HEADER}
 # Text columns -> the limit of the field they land in (plan.textlimits): a longer cell is refused
 # with its sheet, row and column, like any other bad cell.
 TEXT_LIMITS = {

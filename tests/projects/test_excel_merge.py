@@ -328,3 +328,16 @@ def test_an_untouched_export_with_control_characters_and_longest_texts_is_no_cha
     # and so does the file after Excel's round trip through openpyxl
     pending, preview = import_preview(staff, edit_file(exported(staff), lambda s: None))
     assert not preview.changes and not preview.errors
+
+
+def test_the_editable_export_carries_the_latest_report_and_its_review_state(staff, plan, people):
+    from projects.excel import REVIEW_HEADER
+
+    first = projects_of_annex_1()[0]
+    pending, _preview = import_preview(staff, exported(staff))
+    report(first, people["staff_own"], 35, pending.period, progress="未审核的进展")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported(staff)))["附表1"]
+    assert sheet.cell(row=3, column=column("最新进展")).value == "未审核的进展"
+    assert sheet.cell(row=3, column=column("完成进度")).value == 0.35
+    assert sheet.cell(row=3, column=column(REVIEW_HEADER)).value == "待审核"
+    assert sheet.cell(row=4, column=column(REVIEW_HEADER)).value is None

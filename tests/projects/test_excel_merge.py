@@ -339,5 +339,5 @@ def test_the_editable_export_carries_the_latest_report_and_its_review_state(staf
     sheet = openpyxl.load_workbook(io.BytesIO(exported(staff)))["附表1"]
     assert sheet.cell(row=3, column=column("最新进展")).value == "未审核的进展"
     assert sheet.cell(row=3, column=column("完成进度")).value == 0.35
-    assert sheet.cell(row=3, column=column(REVIEW_HEADER)).value == "待审核"
+    assert sheet.cell(row=3, column=column(REVIEW_HEADER)).value == "已提交"
     assert sheet.cell(row=4, column=column(REVIEW_HEADER)).value is None

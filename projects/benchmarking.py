@@ -5,13 +5,17 @@ import io
 import time
 import tracemalloc
 
+from django.conf import settings
 from django.utils import timezone
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from plan.periods import reporting_period
 
+from .excel import HEADERS
 from .exports import annexes_workbook, export_row
-from .imports import build_preview, open_workbook
+from .imports import BadFile, apply_preview, build_preview, open_workbook
+
+FLOOD = settings.BASE_DIR / "tests" / "projects" / "data" / "flood.xlsx"
 
 
 def timed(step):
@@ -63,8 +67,33 @@ def measure_excel(plan, annexes, projects, user) -> dict:
             book.close()
 
     result, import_s, import_peak = timed(preview)
+
+    # Confirm a change on every row: the builder of each project, edited in the file.
+    exported = content
+    book = load_workbook(io.BytesIO(content))
+    column = HEADERS.index("建设单位") + 1
+    for sheet in book.worksheets:
+        for row in range(3, sheet.max_row + 1):
+            sheet.cell(row=row, column=column).value = f"改{row}"
+    edited = io.BytesIO()
+    book.save(edited)
+    content = edited.getvalue()
+    changed, changed_s, _ = timed(preview)
+    started = time.perf_counter()
+    written = apply_preview(changed, user=user, plan=plan, period=period, today=today)
+    confirm_s = time.perf_counter() - started
+
+    def flood():
+        try:
+            open_workbook(FLOOD.read_bytes())
+        except BadFile:
+            return True
+        return False
+
+    refused, flood_s, flood_peak = timed(flood)
     return {
-        "content": content, "preview": result,
+        "content": exported, "preview": result,
         "export": (export_s, export_peak), "bare": (bare_s, bare_peak),
-        "import": (import_s, import_peak),
+        "import": (import_s, import_peak), "changed preview": (changed_s, len(changed.changes)),
+        "confirm": (confirm_s, written), "flood": (flood_s, flood_peak, refused),
     }  # fmt: skip

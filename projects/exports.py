@@ -3,9 +3,11 @@
 import io
 import itertools
 
-from django.utils import translation
+from django.utils import timezone, translation
 
-from .excel import AnnexWorkbook, project_key
+from supervision.models import ReviewState
+
+from .excel import AnnexPrintBook, AnnexWorkbook, project_key
 from .models import Annex, ProjectStatus
 
 
@@ -26,7 +28,14 @@ def export_row(project) -> dict:
         "percent_complete": project.percent_complete,
         "latest_progress": project.latest_progress,
         "latest_problems": project.latest_problems,
+        "review_state": (
+            str(ReviewState(project.latest_review_state).label)
+            if project.latest_review_state
+            else ""
+        ),  # fmt: skip
+        "reason": "",
         "last_reported_at": project.last_reported_at,
+        "version": project.version,
     }
 
 
@@ -53,5 +62,22 @@ def annexes_workbook(annexes, projects) -> bytes:
             book.add_annex(annex_title(annex), f"附表{annex.number}", rows)
             if rows:
                 pending = next(groups, None)
+        book.close()
+    return output.getvalue()
+
+
+def annex_print_workbook(annex: Annex, projects, *, as_of, unit_name: str | None = None) -> bytes:
+    """``annex`` as the 附表 a bureau prints, stamps and files: the columns that fit A4 landscape
+    at full size, a caption (money unit, the period the figures are as of, the export date), a
+    合计 row, and with ``unit_name`` the lines for the unit's seal. Rows are streamed."""
+    output = io.BytesIO()
+    with translation.override("zh-hans"):
+        book = AnnexPrintBook(output)
+        stream = projects.for_export().order_by("order").iterator(chunk_size=2000)
+        book.add_annex(
+            annex_title(annex), f"附表{annex.number}", (export_row(p) for p in stream),
+            as_of=f"{as_of.year}年第{'一二三四'[as_of.quarter - 1]}季度",
+            exported_on=timezone.localdate(), unit_name=unit_name,
+        )  # fmt: skip
         book.close()
     return output.getvalue()

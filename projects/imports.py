@@ -1,4 +1,12 @@
-"""Importing an edited annex export: check the file, parse every cell, preview, then apply.
+"""Importing an edited annex export: check the file, parse every cell, merge, preview, then apply.
+
+The merge: every exported row carries the project's version (a hidden column) and the workbook
+its export time. What the row said when it was exported is rebuilt from the project's history at
+that version, so each cell has three values: as exported, as in the file, as in the dashboard now.
+A cell the file did not change changes nothing; a cell changed in the file only is applied; a cell
+changed in both is a conflict the user decides on the preview (the dashboard's value by default).
+A file without versions (an old export, a hand-made sheet) is compared with the dashboard as it
+is, with a warning naming the rows changed in the dashboard since the file's date.
 
 Nothing is written until the user confirms the preview; then every row goes through the same
 services as the forms (``project_edit``, ``project_update_submit``), in one transaction, as that
@@ -6,28 +14,24 @@ user, so the history names them and a failure anywhere leaves nothing half-writt
 """
 
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from plan.periods import Period
 from plan.permissions import can_report_on
-from plan.spreadsheets import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED, ZipTooLarge, check_zip
-from plan.textlimits import limit, too_long
+from plan.spreadsheets import BadFile, RowBudget, TooManyRows, open_workbook  # noqa: F401
+from plan.textlimits import EXCEL_CELL, clip, limit, too_long
 
-from .excel import KEY_HEADER, parse_key
-from .models import Project, ProjectStatus
+from .excel import HEADERS, KEY_HEADER, REASON_HEADER, VERSION_HEADER, parse_key
+from .models import Project, ProjectStatus, ProjectUpdate
 from .services import (
     EDITABLE_FIELDS,
     ProjectConflict,
@@ -36,9 +40,6 @@ from .services import (
     project_update_submit,
     validate_report,
 )
-
-MAX_ENTRIES = ZIP_MAX_ENTRIES  # parts in the zip container
-MAX_UNZIPPED = ZIP_MAX_UNPACKED  # bytes once unpacked: more is a zip bomb, not an annex table
 
 # header -> (field, parser name)
 COLUMNS = {
@@ -54,6 +55,10 @@ COLUMNS = {
     "最新进展": ("latest_progress", "text"),
     "存在问题": ("latest_problems", "text"),
 }
+# Columns the export writes that the import reads but never stores: a change there is named.
+READ_ONLY = {"项目名称": "name", "责任单位": "unit"}
+# Columns the export writes for people only (or that the import reads apart from the merge).
+INFORMATIONAL = {"序号", "最近填报", "审核状态", KEY_HEADER, VERSION_HEADER, REASON_HEADER}
 # Text columns -> the limit of the field they land in (plan.textlimits): a longer cell is refused
 # with its sheet, row and column, like any other bad cell.
 TEXT_LIMITS = {
@@ -62,13 +67,15 @@ TEXT_LIMITS = {
     "content": limit("projects.Project", "content"),
     "latest_progress": limit("projects.ProjectUpdate", "progress"),
     "latest_problems": limit("projects.ProjectUpdate", "problems"),
+    "reason": limit("projects.ProjectUpdate", "reason"),
 }
 REPORT_FIELDS = ["status", "percent_complete", "investment_completed", "latest_progress",
                  "latest_problems"]  # fmt: skip
-
-
-class BadFile(Exception):
-    """The upload is not a workbook we can read; the message says why, for the user."""
+# Fields of a report the file does not carry: a revision keeps them, a new report starts empty.
+NOT_IN_FILE = ("next_steps",)
+# Header cells -> field, for the history of the project (what the row said when exported).
+HISTORY_FIELDS = ["builder", "location", "content", "total_investment", "investment_completed",
+                  "planned_start", "planned_end", "status", "percent_complete"]  # fmt: skip
 
 
 class CellError(ValueError):
@@ -92,6 +99,11 @@ class RowChange:
     name: str
     changes: dict  # field -> [old, new] as text, for the preview
     values: dict = field(default_factory=dict)  # field -> new value, JSON-ready
+    # field -> [as exported, in the file, in the dashboard now] as text; applied only if chosen
+    conflicts: dict = field(default_factory=dict)
+    conflict_values: dict = field(default_factory=dict)  # field -> the file's value, JSON-ready
+    reason: str = ""  # the file's 进度下降原因
+    report: list = field(default_factory=list)  # [label, value as text, note] to be stored
 
 
 @dataclass
@@ -99,10 +111,12 @@ class Preview:
     changes: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"changes": [asdict(c) for c in self.changes], "unchanged": self.unchanged,
-                "errors": [asdict(e) for e in self.errors]}  # fmt: skip
+                "errors": [asdict(e) for e in self.errors],
+                "warnings": [asdict(w) for w in self.warnings]}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: dict) -> "Preview":
@@ -110,37 +124,12 @@ class Preview:
             changes=[RowChange(**c) for c in data["changes"]],
             unchanged=data["unchanged"],
             errors=[RowError(**e) for e in data["errors"]],
+            warnings=[RowError(**w) for w in data.get("warnings", [])],
         )
 
-
-def open_workbook(content: bytes):
-    """A read-only workbook from uploaded bytes, or ``BadFile`` saying what is wrong."""
-    limit = getattr(settings, "PROJECT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-    if len(content) > limit:
-        raise BadFile(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if not content:
-        raise BadFile(_("The file is empty."))
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        if content.startswith(b"PK\x03\x04"):  # a zip whose end is missing: cut short
-            raise BadFile(_("The workbook is damaged or incomplete."))
-        raise BadFile(
-            _("This is not an .xlsx workbook (an old .xls, a CSV, a PDF or a "
-              "password-protected file?). Save it as .xlsx and upload again.")
-        )  # fmt: skip
-    try:
-        check_zip(content, max_entries=MAX_ENTRIES, max_unpacked=MAX_UNZIPPED)
-    except zipfile.BadZipFile as error:
-        raise BadFile(_("The workbook is damaged or incomplete.")) from error
-    except ZipTooLarge as error:
-        raise BadFile(
-            _("The workbook unpacks to far more than any annex table: refused.")
-        ) from error
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
-        raise BadFile(_("The workbook is damaged or incomplete.")) from error
-    except ValueError as error:  # defusedxml refuses entity tricks: "Unable to read workbook"
-        raise BadFile(_("The workbook holds content that cannot be read safely.")) from error
+    @property
+    def conflict_count(self) -> int:
+        return sum(len(c.conflicts) for c in self.changes)
 
 
 # ---- cells ----------------------------------------------------------------------------------
@@ -150,12 +139,35 @@ def _text(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# How OOXML writes a character XML cannot hold (a control character): ``_x000B_``; a literal
+# "_x000B_" is written ``_x005F_x000B_``. The export's inline strings come back from openpyxl as
+# written, and are decoded here exactly as Excel decodes them; a file saved again by openpyxl
+# comes back with ``_x005F_`` decoded and the control characters not, so that reading is
+# compared too (``escape_controls``).
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """``text`` with each ``_xHHHH_`` turned back into its character, as Excel reads it."""
+    return OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` as openpyxl reads it back from a file it saved: each control character (but tab,
+    LF and CR) as ``_xHHHH_``."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def parse_text(value, number_format=None) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape_ooxml(str(value).strip())
+
+
+def _raw_text(value) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def parse_money(value, number_format=None) -> Decimal | None:
@@ -252,25 +264,61 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _shown_field(field_name, value) -> str:
+    if field_name == "status" and value:
+        return str(ProjectStatus(value).label)
+    return _shown(value)
+
+
+def _same(a, b) -> bool:
+    return (a or None) == (b or None)
+
+
+@dataclass
+class _Row:
+    sheet: str
+    number: int
+    project_id: int
+    version: int | None
+    values: dict  # header -> cell
+
+
 def build_preview(workbook, *, user, plan, period: Period, today: dt.date) -> Preview:
-    """Read every sheet, check every cell, compare with the database; write nothing."""
+    """Read every sheet, check every cell, merge with the database; write nothing.
+
+    Raises ``BadFile`` (``TooManyRows`` past the row cap, read no further)."""
     preview = Preview()
     rows, seen, twice = [], {}, set()
     found_layout = False
+    budget = RowBudget()
     for sheet in workbook.worksheets:
         header_row, columns = _find_header(sheet)
         if header_row is None:
             continue
         found_layout = True
+        _check_headers(preview, sheet.title, header_row, columns)
+        blanks = []
         for row_number, cells in enumerate(
-            sheet.iter_rows(min_row=header_row + 1), start=header_row + 1
+            budget.rows(sheet, min_row=header_row + 1), start=header_row + 1
         ):
             values = {columns[i]: cell for i, cell in enumerate(cells) if i in columns}
             if all(_is_blank(c.value) for c in values.values()):
+                blanks.append(row_number)
                 continue
+            # A blank row between rows is named (it may hide a row pasted elsewhere); the blank
+            # rows after the last one are not.
+            for blank in blanks:
+                preview.warnings.append(RowError(sheet.title, blank, "—",
+                                                 _("A blank row: ignored.")))  # fmt: skip
+            blanks = []
             key_cell = values.get(KEY_HEADER)
             project_id = parse_key(key_cell.value if key_cell is not None else None)
             if project_id is None:
+                if any("合计" in str(c.value or "") for c in values.values()):
+                    preview.warnings.append(RowError(
+                        sheet.title, row_number, KEY_HEADER,
+                        _("A totals row: not a project, ignored.")))  # fmt: skip
+                    continue
                 preview.errors.append(RowError(sheet.title, row_number, KEY_HEADER,
                                                _("The row has no project key.")))  # fmt: skip
                 continue
@@ -283,9 +331,12 @@ def build_preview(workbook, *, user, plan, period: Period, today: dt.date) -> Pr
                 twice.add(project_id)
                 continue
             seen[project_id] = row_number
-            rows.append((sheet.title, row_number, project_id, values))
+            version_cell = values.get(VERSION_HEADER)
+            version = version_cell.value if version_cell is not None else None
+            version = int(version) if isinstance(version, int | float) and version > 0 else None
+            rows.append(_Row(sheet.title, row_number, project_id, version, values))
     # Which of two rows for one project is right cannot be known: neither is taken.
-    rows = [row for row in rows if row[2] not in twice]
+    rows = [row for row in rows if row.project_id not in twice]
     if not found_layout:
         raise BadFile(
             _("No sheet has the %(key)s column of an export from this dashboard: "
@@ -293,24 +344,120 @@ def build_preview(workbook, *, user, plan, period: Period, today: dt.date) -> Pr
         )  # fmt: skip
     if not rows and not preview.errors:
         raise BadFile(_("The workbook has no project rows."))
-    projects = (
-        Project.objects.for_export().select_related("annex__plan").in_bulk([r[2] for r in rows])
-    )
-    for sheet_title, row_number, project_id, values in rows:
-        project = projects.get(project_id)
+    ids = [r.project_id for r in rows]
+    projects = Project.objects.for_export().select_related("annex__plan").in_bulk(ids)
+    reports = {
+        r.project_id: r
+        for r in ProjectUpdate.objects.filter(
+            project_id__in=ids, year=period.year, quarter=period.quarter
+        )
+    }
+    bases = _exported_values(
+        {r.project_id: r.version for r in rows
+         if r.project_id in projects and r.version is not None
+         and r.version != projects[r.project_id].version}
+    )  # fmt: skip
+    stale = _changed_since(workbook, [r for r in rows if r.version is None], preview)
+    for row in rows:
+        project = projects.get(row.project_id)
         if project is None or project.annex.plan_id != plan.pk:
-            preview.errors.append(RowError(sheet_title, row_number, KEY_HEADER,
+            preview.errors.append(RowError(row.sheet, row.number, KEY_HEADER,
                                            _("No project has this key any more.")))  # fmt: skip
             continue
         if not can_report_on(user, project):
             preview.errors.append(RowError(
-                sheet_title, row_number, KEY_HEADER,
+                row.sheet, row.number, KEY_HEADER,
                 _("You may not change “%(name)s”: your unit does not answer for it.")
                 % {"name": project.name},
             ))  # fmt: skip
             continue
-        _compare(preview, project, sheet_title, row_number, values, period, today)
+        if row.version is None:
+            base = None
+            if row.project_id in stale:
+                preview.warnings.append(RowError(
+                    row.sheet, row.number, KEY_HEADER,
+                    _("“%(name)s” was changed in the dashboard after this file was made: its "
+                      "differences below may undo newer work.") % {"name": project.name},
+                ))  # fmt: skip
+        elif row.version == project.version:
+            base = "current"
+        else:
+            base = bases.get(row.project_id)
+            if base is None:
+                preview.warnings.append(RowError(
+                    row.sheet, row.number, VERSION_HEADER,
+                    _("What this row said when exported is no longer known: every difference "
+                      "from the dashboard is shown as a change.")))  # fmt: skip
+        _compare(preview, project, row, base, period, today, reports.get(project.pk))
     return preview
+
+
+def _check_headers(preview, sheet_title, header_row, columns):
+    """Name every header the import does not know, and every known one the sheet lacks."""
+    known = {_text(h) for h in (*COLUMNS, *READ_ONLY, *INFORMATIONAL)}
+    for index, text in columns.items():
+        if text not in known:
+            preview.warnings.append(RowError(
+                sheet_title, header_row, f"{text}（{get_column_letter(index + 1)}）",
+                _("The import does not know this column: its cells are ignored.")))  # fmt: skip
+    present = set(columns.values())
+    for header in HEADERS:
+        if header in COLUMNS and _text(header) not in present:
+            preview.warnings.append(RowError(
+                sheet_title, header_row, header,
+                _("This column is missing (renamed?): the dashboard's values for it stay as they "
+                  "are.")))  # fmt: skip
+    if VERSION_HEADER not in present:
+        preview.warnings.append(RowError(
+            sheet_title, header_row, VERSION_HEADER,
+            _("This file does not record what was exported (an older export or a hand-made "
+              "sheet): every difference from the dashboard is shown as a change, newer work in "
+              "the dashboard included.")))  # fmt: skip
+
+
+def _exported_values(versions: dict[int, int]) -> dict[int, dict]:
+    """``{project id: {field: value}}``: what each project's row said at the version exported,
+    rebuilt from the history (the project's record at that version, and its latest report's
+    texts as they were then)."""
+    if not versions:
+        return {}
+    found = {}
+    records = (
+        Project.history.filter(id__in=list(versions), version__in=set(versions.values()))
+        .order_by("history_date")
+        .values("id", "version", "history_date", *HISTORY_FIELDS)
+    )
+    for record in records:
+        if versions.get(record["id"]) == record["version"]:
+            found[record["id"]] = record  # the last record at that version wins
+    for project_id, record in found.items():
+        texts = (
+            ProjectUpdate.history.filter(project_id=project_id,
+                                         history_date__lte=record["history_date"])
+            .exclude(history_type="-")
+            .order_by("-year", "-quarter", "-history_date")
+            .values("progress", "problems")
+            .first()
+        ) or {}  # fmt: skip
+        record["latest_progress"] = texts.get("progress", "")
+        record["latest_problems"] = texts.get("problems", "")
+    return found
+
+
+def _changed_since(workbook, rows, preview) -> set[int]:
+    """Ids of the projects of ``rows`` changed in the dashboard since the file was made."""
+    if not rows:
+        return set()
+    made = getattr(getattr(workbook, "properties", None), "created", None)
+    if not isinstance(made, dt.datetime):
+        return {r.project_id for r in rows}
+    if timezone.is_naive(made):
+        made = made.replace(tzinfo=dt.UTC)  # the core properties are in UTC
+    return set(
+        Project.history.filter(id__in=[r.project_id for r in rows], history_date__gt=made)
+        .values_list("id", flat=True)
+        .distinct()
+    )
 
 
 def _find_header(sheet):
@@ -330,51 +477,122 @@ def _current(project, field_name):
         getattr(project, field_name) or "")  # fmt: skip
 
 
-def _compare(preview, project, sheet_title, row_number, values, period, today):
-    new, changes, failed = {}, {}, False
+def _column(cell, header) -> str:
+    column = get_column_letter(cell.column) if getattr(cell, "column", None) else None
+    return f"{header}（{column}）" if column else header
+
+
+def _same_text(stored, parsed: str, raw) -> bool:
+    """Whether a text cell says what the dashboard stores: unescaped or as written (see
+    ``OOXML_ESCAPE``), the strip of an export's cell, or its cut at one cell's 32,767."""
+    stored = (stored or "").strip()
+    if len(stored) > EXCEL_CELL:
+        stored = clip(stored, EXCEL_CELL).strip()
+    return stored == parsed or escape_controls(stored) == _raw_text(raw)
+
+
+def _compare(preview, project, row, base, period, today, report):
+    """One row: what the file changes, what conflicts with the dashboard, and its errors."""
+    new, changes, conflicts, conflict_values, failed = {}, {}, {}, {}, False
+    sheet_title, row_number = row.sheet, row.number
     for header, (field_name, kind) in COLUMNS.items():
-        cell = values.get(_text(header))  # headers are compared NFKC-normalised
+        cell = row.values.get(_text(header))  # headers are compared NFKC-normalised
         if cell is None:
             continue
         try:
+            if getattr(cell, "data_type", None) == "f":
+                raise CellError(_("A formula: type the value itself into the cell."))
             parsed = PARSERS[kind](cell.value, getattr(cell, "number_format", None))
+            current = _current(project, field_name)
+            if kind == "text" and _same_text(current, parsed, cell.value):
+                continue  # what the dashboard holds, however long and however it was escaped
             maximum = TEXT_LIMITS.get(field_name)
             if maximum is not None and len(parsed) > maximum:
                 raise CellError(too_long(maximum, len(parsed)))
         except CellError as error:
-            column = get_column_letter(cell.column) if getattr(cell, "column", None) else header
-            preview.errors.append(RowError(sheet_title, row_number, f"{header}（{column}）",
+            preview.errors.append(RowError(sheet_title, row_number, _column(cell, header),
                                            str(error)))  # fmt: skip
             failed = True
             continue
-        current = _current(project, field_name)
-        if (current or None) != (parsed or None):
+        if _same(current, parsed):
+            continue
+        exported = current if base in (None, "current") else base.get(field_name)
+        if base is not None and (
+            _same(parsed, exported) if kind != "text" else _same_text(exported, parsed, cell.value)
+        ):
+            continue  # the file kept what it was given: the dashboard's newer value stands
+        if base is None or _same(current, exported):
             new[field_name] = parsed
-            shown_old = project.get_status_display() if field_name == "status" else current
-            shown_new = ProjectStatus(parsed).label if field_name == "status" else parsed
-            changes[field_name] = [_shown(shown_old), _shown(shown_new)]
+            changes[field_name] = [_shown_field(field_name, current),
+                                   _shown_field(field_name, parsed)]  # fmt: skip
+        else:
+            conflicts[field_name] = [_shown_field(field_name, exported),
+                                     _shown_field(field_name, parsed),
+                                     _shown_field(field_name, current)]  # fmt: skip
+            conflict_values[field_name] = _json(parsed)
+    for header, attribute in READ_ONLY.items():
+        cell = row.values.get(_text(header))
+        shown = project.unit.name if attribute == "unit" else getattr(project, attribute)
+        if cell is not None and not _is_blank(cell.value) and _text(cell.value) != _text(shown):
+            preview.warnings.append(RowError(
+                sheet_title, row_number, _column(cell, header),
+                _("Changed in the file, but the import does not change it: kept as “%(value)s”.")
+                % {"value": shown}))  # fmt: skip
+    reason = ""
+    reason_cell = row.values.get(REASON_HEADER)
+    if reason_cell is not None:
+        reason = parse_text(reason_cell.value)
+        if len(reason) > TEXT_LIMITS["reason"]:
+            maximum = TEXT_LIMITS["reason"]
+            column = _column(reason_cell, REASON_HEADER)
+            preview.errors.append(RowError(sheet_title, row_number, column,
+                                           too_long(maximum, len(reason))))  # fmt: skip
+            failed = True
     if failed:
         return
-    if not changes:
+    if not changes and not conflicts:
         preview.unchanged += 1
         return
+    stored = []
     if set(new) & set(REPORT_FIELDS):
-        report = _report_input(project, new, period)
+        data = _report_input(project, new, period, reason, report)
+        if "total_investment" in new:
+            project.total_investment = new["total_investment"]  # checked against the new total
         try:
-            validate_report(project, report, today)
+            validate_report(project, data, today)
         except ValidationError as error:
             for _field, messages in error.message_dict.items():
                 for message in messages:
                     preview.errors.append(RowError(sheet_title, row_number, "状态/完成进度",
                                                    message))  # fmt: skip
             return
+        stored = _stored(data, report)
     preview.changes.append(RowChange(
         project_id=project.pk, version=project.version, sheet=sheet_title, row=row_number,
         name=project.name, changes=changes, values={k: _json(v) for k, v in new.items()},
+        conflicts=conflicts, conflict_values=conflict_values, reason=reason, report=stored,
     ))  # fmt: skip
 
 
-def _report_input(project, new: dict, period: Period) -> ReportInput:
+def _stored(data: ReportInput, report) -> list:
+    """``[label, value, note]`` for each field of the report that will be stored."""
+    carried = _("carried over from the report it revises") if report is not None else ""
+    empty = _("a new report: starts empty, the file has no such column")
+    return [
+        [_("status"), _shown_field("status", data.status), ""],
+        [_("percent complete"), f"{data.percent_complete}%", ""],
+        [_("investment completed (10k yuan)"), _shown(data.investment_completed), ""],
+        [_("work done"), _shown(data.progress), ""],
+        [_("problems met"), _shown(data.problems), ""],
+        [_("next steps"), _shown(data.next_steps), carried if report is not None else empty],
+        [_("reason"), _shown(data.reason), ""],
+    ]
+
+
+def _report_input(project, new: dict, period: Period, reason: str, report) -> ReportInput:
+    """The report the import stores: the file's fields, and what the file does not carry kept
+    from the report of the same period it revises (a new period's report starts empty there)."""
+
     def pick(name):
         return new[name] if name in new else _current(project, name)
 
@@ -385,9 +603,9 @@ def _report_input(project, new: dict, period: Period) -> ReportInput:
         investment_completed=pick("investment_completed"),
         progress=pick("latest_progress") or "",
         problems=pick("latest_problems") or "",
-        # The preview showed the amounts; confirming it is the confirmation.
-        confirm_investment=True,
-        reason=_("Imported from Excel.") if "percent_complete" in new else "",
+        next_steps=report.next_steps if report is not None else "",
+        # The form's rules, the form's messages: a lower percent needs the reason column.
+        reason=reason or (report.reason if report is not None else ""),
     )
 
 
@@ -395,11 +613,26 @@ class ImportConflict(Exception):
     """A project changed between the preview and the confirmation: nothing was written."""
 
 
+class ImportRefused(Exception):
+    """A choice made on the preview breaks a rule of the form: nothing was written."""
+
+
 @transaction.atomic
-def apply_preview(preview: Preview, *, user, plan, period: Period, today: dt.date) -> int:
-    """Write every change of the preview as ``user``, or nothing at all; returns the count."""
+def apply_preview(
+    preview: Preview, *, user, plan, period: Period, today: dt.date, take=frozenset()
+) -> int:
+    """Write every change of the preview as ``user``, or nothing at all; returns the count.
+
+    ``take`` holds ``"<project id>:<field>"`` for each conflict where the user chose the file's
+    value; every other conflict keeps the dashboard's."""
+    count = 0
     for change in preview.changes:
-        values = change.values
+        values = dict(change.values)
+        for name, value in change.conflict_values.items():
+            if f"{change.project_id}:{name}" in take:
+                values[name] = value
+        if not values:
+            continue
         descriptive = {k: _revive(k, v) for k, v in values.items() if k in EDITABLE_FIELDS}
         version = change.version
         try:
@@ -409,14 +642,19 @@ def apply_preview(preview: Preview, *, user, plan, period: Period, today: dt.dat
                 version = project.version
             if set(values) & set(REPORT_FIELDS):
                 project = Project.objects.for_export().get(pk=change.project_id)
+                report = project.updates.filter(year=period.year, quarter=period.quarter).first()
                 new = {k: _revive(k, v) for k, v in values.items()}
                 project_update_submit(
                     project_id=change.project_id, user=user, expected_version=version,
-                    data=_report_input(project, new, period), replace=True, today=today,
+                    data=_report_input(project, new, period, change.reason, report),
+                    replace=True, today=today,
                 )  # fmt: skip
         except ProjectConflict as error:
             raise ImportConflict(change.name) from error
-    return len(preview.changes)
+        except ValidationError as error:
+            raise ImportRefused(change.name, "；".join(error.messages)) from error
+        count += 1
+    return count
 
 
 def _revive(name, value):

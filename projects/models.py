@@ -204,6 +204,9 @@ class ProjectQuerySet(models.QuerySet):
         return self.select_related("annex", "unit").annotate(
             latest_progress=models.Subquery(latest.values("progress")[:1]),
             latest_problems=models.Subquery(latest.values("problems")[:1]),
+            # The latest report's review state, in a column of its own: the editable export
+            # carries the latest report whether approved or not.
+            latest_review_state=models.Subquery(latest.values("review_state")[:1]),
         )
 
     def rollup_by_task(self, today, approved: bool = False) -> dict:

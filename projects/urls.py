@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.MyProjectsView.as_view(), name="my-projects"),
     path("annex/<int:number>/", views.AnnexDetailView.as_view(), name="annex-detail"),
     path("annex/<int:number>/export.xlsx", views.AnnexExportView.as_view(), name="annex-export"),
+    path("annex/<int:number>/print.xlsx", views.AnnexPrintView.as_view(), name="annex-print"),
     path("export.xlsx", views.ProjectsExportView.as_view(), name="export"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/<int:pk>/", views.ImportPreviewView.as_view(), name="import-preview"),

@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
+from plan.models import Unit
 from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
 from plan.textlimits import clip, limit
@@ -27,7 +28,7 @@ from supervision.review import returned_context
 from supervision.views import EvidencePageView
 
 from . import imports
-from .exports import annexes_workbook
+from .exports import annex_print_workbook, annexes_workbook
 from .filters import ProjectFilter
 from .forms import ImportForm, ProjectEditForm, ReportForm
 from .history import changes_since, project_history
@@ -347,6 +348,24 @@ class AnnexExportView(CurrentPlanMixin, View):
         return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}"))
 
 
+class AnnexPrintView(CurrentPlanMixin, View):
+    """One annex as the 附表 to print, stamp and file; a unit's staff get their unit's rows and
+    the lines for its seal."""
+
+    def get(self, request, number):
+        annex = get_object_or_404(Annex, plan=self.plan, number=number)
+        projects = Project.objects.filter(annex=annex)
+        units = permissions.reportable_unit_ids(request.user)
+        unit = None
+        if units and len(units) == 1:  # a unit's staff: their rows, and their seal
+            unit = Unit.objects.get(pk=next(iter(units)))
+            projects = projects.filter(unit=unit)
+        content = annex_print_workbook(
+            annex, projects, as_of=self.period, unit_name=unit.name if unit else None
+        )
+        return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}-打印"))
+
+
 class ProjectsExportView(CurrentPlanMixin, View):
     """All six annexes, a sheet each; with the project table's filters, only what it shows."""
 
@@ -433,9 +452,16 @@ class ImportPreviewView(CurrentPlanMixin, View):
         if preview.errors or not preview.changes:
             messages.error(request, _("Correct the errors in the file and upload it again."))
             return redirect(pending)
+        # Each conflict keeps the dashboard's value unless its "take the file's" box is ticked.
+        take = frozenset(request.POST.getlist("take"))
         try:
             count = imports.apply_preview(preview, user=request.user, plan=self.plan,
-                                          period=pending.period, today=self.today)  # fmt: skip
+                                          period=pending.period, today=self.today,
+                                          take=take)  # fmt: skip
+        except imports.ImportRefused as refused:
+            messages.error(request, _("“%(name)s”: %(message)s Nothing was imported.")
+                           % {"name": refused.args[0], "message": refused.args[1]})  # fmt: skip
+            return redirect(pending)
         except imports.ImportConflict as conflict:
             messages.error(request, _("“%(name)s” was changed by someone after the preview, so "
                                       "nothing was imported. Export again and redo the edits.")

@@ -46,4 +46,6 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
     assert after_report["cockpit"][0] < counts["cockpit"][0]
     assert after_report["indicator table"][0] == cached["indicator table"][0]
     assert after_report["project table"][0] == counts["project table"][0]
-    assert "ratio: export / bare loop" in text and "import: check + preview" in text
+    assert "ratio: export / bare loop" in text and "import untouched: 0 changes" in text
+    assert re.findall(r"import: confirm (\d+) changed rows", text) == ["36", "90"]
+    assert "flood (1M rows, 5 MB): refused" in text

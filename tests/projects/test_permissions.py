@@ -25,6 +25,7 @@ MATRIX = [
     ("project-edit", "post", WRITE),
     ("export", "get", READ),
     ("annex-export", "get", READ),
+    ("annex-print", "get", READ),
     (
         "import",
         "get",
@@ -44,7 +45,7 @@ def test_every_project_url_is_in_the_matrix():
 def url_for(name, project):
     if name in {"project-detail", "project-report", "project-edit"}:
         return reverse(f"projects:{name}", args=[project.pk])
-    if name in {"annex-detail", "annex-export"}:
+    if name in {"annex-detail", "annex-export", "annex-print"}:
         return reverse(f"projects:{name}", args=[project.annex.number])
     return reverse(f"projects:{name}")
 

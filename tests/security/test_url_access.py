@@ -160,6 +160,7 @@ def matrix(plan, o):
         "projects:project-list": ([], {"get": (READ, None)}),
         "projects:export": ([], {"get": (READ, None)}),
         "projects:annex-export": ([1], {"get": (READ, None)}),
+        "projects:annex-print": ([1], {"get": (READ, None)}),
         "projects:import": ([], {"get": (IMPORT, None), "post": (IMPORT, {})}),
         "projects:import-preview": ([o["import"].pk], {"get": (OWNER, None),
                                                       "post": (OWNER_POST, {})}),

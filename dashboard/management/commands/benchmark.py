@@ -169,8 +169,14 @@ class Command(BaseCommand):
              *no_cache),
             (size, "bare openpyxl write-only loop", None, bare_s * 1000, None, None, *no_cache),
             (size, "ratio: export / bare loop", None, export_s / bare_s, None, None, *no_cache),
-            (size, "import: check + preview", None, import_s * 1000, None, import_peak / mb,
-             *no_cache),
+            (size, f"import untouched: {len(m['preview'].changes)} changes", None,
+             import_s * 1000, None, import_peak / mb, *no_cache),
+            (size, f"import: preview of {m['changed preview'][1]} changed rows", None,
+             m["changed preview"][0] * 1000, None, None, *no_cache),
+            (size, f"import: confirm {m['confirm'][1]} changed rows", None,
+             m["confirm"][0] * 1000, None, None, *no_cache),
+            (size, "flood (1M rows, 5 MB): refused" if m["flood"][2] else "flood: NOT refused",
+             None, m["flood"][0] * 1000, None, m["flood"][1] / mb, *no_cache),
         ]  # fmt: skip
 
     def report(self):

@@ -11,6 +11,30 @@ from plan.models import Plan, Unit
 from supervision.models import Reviewable
 
 
+class IndicatorQuerySet(models.QuerySet):
+    """A queryset that can hand its rows, once fetched, to a function that attaches what they
+    need in one query of its own (``selectors.with_progress_data``: targets and peer values)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._after_fetch = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._after_fetch = self._after_fetch
+        return clone
+
+    def after_fetch(self, attach):
+        clone = self._chain()
+        clone._after_fetch = attach
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._after_fetch is not None:
+            self._after_fetch(self._result_cache)
+
+
 class Indicator(models.Model):
     class Category(models.TextChoices):
         INPUT = "input", _("innovation input")
@@ -77,6 +101,8 @@ class Indicator(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

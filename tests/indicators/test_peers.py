@@ -1,0 +1,80 @@
+"""Ranks on the pages come from the group's values: approved batches, that year's members."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Indicator, PeerBatch, PeerGroup, PeerMember, PeerValue, Target
+from indicators.progress import Status
+from indicators.selectors import progress_of, standings_of, with_progress_data
+
+
+@pytest.fixture
+def ranked(plan):
+    """R&D intensity ranked among four cities, 大连 a member from 2024; target top 2."""
+    group = PeerGroup.objects.get(name="东北地区地级城市")
+    PeerMember.objects.bulk_create(
+        [PeerMember(group=group, place="吉林市", is_home=True),
+         PeerMember(group=group, place="长春市"), PeerMember(group=group, place="四平市"),
+         PeerMember(group=group, place="大连市", from_year=2024)]
+    )  # fmt: skip
+    indicator = Indicator.objects.get(plan=plan, code="rd-intensity")
+    indicator.baseline_year = 2022
+    indicator.save()
+    Target.objects.filter(indicator=indicator).update(rank=2, reading_note="前列 read as top 2")
+    return indicator
+
+
+def add_batch(indicator, year, values, state="approved"):
+    batch = PeerBatch.objects.create(indicator=indicator, year=year, source=f"统计公报 {year}",
+                                     review_state=state)  # fmt: skip
+    PeerValue.objects.bulk_create(
+        PeerValue(batch=batch, indicator=indicator, year=year, place=p, value=v)
+        for p, v in values.items()
+    )
+    return batch
+
+
+def progress(indicator, approved=True, latest_only=False):
+    fetched = with_progress_data(Indicator.objects.filter(pk=indicator.pk), latest_only, approved)
+    return progress_of(fetched.get(), latest_only)
+
+
+def test_the_rank_counts_that_years_members_and_judges_by_the_rank_rule(ranked):
+    add_batch(ranked, 2022, {"吉林市": 1.2, "长春市": 2.5, "四平市": 0.9, "大连市": 3.0})
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0, "大连市": 3.1})
+    rows = {row.year: row for row in progress(ranked).years}
+    # 2022: 大连 not yet a member, 吉林 2nd of 3 = within top 2
+    assert (rows[2022].rank, rows[2022].standing.counted) == (2, 3)
+    assert rows[2022].status == Status.MET
+    # 2024: 大连 counted, 吉林 3rd of 4; baseline 2 -> target 2: no path to be behind on
+    assert (rows[2024].rank, rows[2024].standing.counted) == (3, 4)
+    assert rows[2024].status == Status.BEHIND
+    assert progress(ranked, latest_only=True).latest.year == 2024
+
+
+def test_a_batch_not_yet_approved_does_not_count_on_approved_figures(ranked):
+    add_batch(ranked, 2023, {"吉林市": 2, "长春市": 1}, state="submitted")
+    assert progress(ranked, approved=True, latest_only=True).latest is None
+    assert progress(ranked, approved=False, latest_only=True).latest.rank == 1
+
+
+def test_the_home_city_without_a_value_has_no_rank_and_the_missing_are_listed(ranked):
+    add_batch(ranked, 2023, {"长春市": 2, "四平市": 1})
+    fetched = with_progress_data(Indicator.objects.filter(pk=ranked.pk), approved=True).get()
+    standings = standings_of(fetched, list(ranked.peer_group.members.all()))
+    assert standings[2023].rank is None and standings[2023].counted == 2
+    assert standings[2023].missing == ("吉林市",)
+
+
+def test_until_a_top_n_is_set_the_target_is_not_yet_quantified(ranked):
+    Target.objects.filter(indicator=ranked).update(rank=None)
+    add_batch(ranked, 2023, {"吉林市": 2, "长春市": 1})
+    assert progress(ranked, latest_only=True).status == Status.NOT_QUANTIFIED
+
+
+def test_targets_come_with_the_peer_values(ranked):
+    target = progress(ranked).end_target
+    assert (target.year, target.rank, target.reading_note) == (2025, 2, "前列 read as top 2")
+    assert target.statement == "争创东北地区地级城市前列" and target.value is None
+    assert isinstance(progress(ranked).years[0].target, Decimal)

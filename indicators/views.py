@@ -24,9 +24,9 @@ from supervision.services import StaleVersion
 
 from .charts import SafeJSONView, indicator_chart
 from .forms import ValueForm
-from .models import Indicator, Observation
-from .progress import STATUS_LABELS, Status
-from .selectors import progress_of, with_progress_data
+from .models import Indicator, Observation, PeerGroup, PeerValue
+from .progress import STATUS_LABELS, Status, competition_ranks
+from .selectors import progress_of, standings_of, with_progress_data
 from .services import observation_submit
 
 
@@ -125,6 +125,8 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "figures_param": self.figures_query(self.approved_only),
             "figures_switch": self.figures_query(not self.approved_only),
         }
+        if indicator.kind == Indicator.Kind.RANK and indicator.peer_group_id:
+            context.update(self.peers(indicator, progress))
         if context["can_enter"]:
             context["closing"] = self.closing(indicator)
             returned = (
@@ -144,6 +146,50 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             context["form"] = form
             context.update(returned_context(form, returned))
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    PEER_SORTS = {"place": "place", "value": "value", "rank": "rank"}
+
+    def peers(self, indicator, progress) -> dict:
+        """The group's standing year by year (members counted as they were that year, the
+        missing listed) and the table of peers for the year asked for, with sources: two
+        queries."""
+        members = list(indicator.peer_group.members.all())
+        standings = standings_of(indicator, members)
+        for row in progress.years:
+            row.standing = standings.get(row.year)
+        years = sorted(standings)
+        asked = self.request.GET.get("year", "")
+        year = int(asked) if asked.isdigit() and int(asked) in standings else None
+        year = year or (years[-1] if years else None)
+        table = []
+        if year is not None:
+            places = {m.place for m in PeerGroup.members_in(members, year)}
+            values = PeerValue.objects.filter(indicator=indicator, year=year, place__in=places)
+            if self.approved_only:
+                values = values.filter(batch__review_state=ReviewState.APPROVED)
+            table = list(values.select_related("batch"))
+            measure = "rank" if indicator.published_ranks else "value"
+            lower = indicator.published_ranks or indicator.direction == Indicator.Direction.LOWER
+            ranks = competition_ranks({v.place: getattr(v, measure) for v in table}, lower)
+            home = next((m.place for m in members if m.is_home), None)
+            for value in table:
+                value.computed_rank = ranks.get(value.place)
+                value.is_home = value.place == home
+            sort = self.request.GET.get("sort", "rank")
+            key = sort.lstrip("-")
+            if key in self.PEER_SORTS:
+                attr = "computed_rank" if key in ("rank", "value") else "place"
+                table.sort(key=lambda v: (getattr(v, attr) is None, getattr(v, attr) or 0)
+                           if attr == "computed_rank" else v.place,
+                           reverse=sort.startswith("-"))  # fmt: skip
+        return {
+            "peer_group": indicator.peer_group,
+            "members": members,
+            "standing_years": years,
+            "peer_year": year,
+            "peer_table": table,
+            "standing": standings.get(year) if year else None,
+        }
 
     def closing(self, indicator):
         """Which years (or quarters) the value form offers are closed; a year's value closes

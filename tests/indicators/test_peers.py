@@ -78,3 +78,47 @@ def test_targets_come_with_the_peer_values(ranked):
     assert (target.year, target.rank, target.reading_note) == (2025, 2, "前列 read as top 2")
     assert target.statement == "争创东北地区地级城市前列" and target.value is None
     assert isinstance(progress(ranked).years[0].target, Decimal)
+
+
+def test_the_indicator_page_shows_rank_target_and_the_peers_with_sources(client, ranked, people):
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0})
+    client.force_login(people["leader"])
+    page = client.get(ranked.get_absolute_url() + "?figures=all").content.decode()
+    assert "第 2 / 3" in page  # 大连 has no value: missing, not counted
+    assert "大连市" in page and "前列 read as top 2" in page
+    assert "统计公报 2024" in page
+    ordered = client.get(ranked.get_absolute_url() + "?figures=all&sort=place").context
+    assert [v.place for v in ordered["peer_table"]] == sorted(["吉林市", "长春市", "四平市"])
+
+
+def test_a_rank_target_in_words_says_not_yet_quantified(client, plan, people):
+    client.force_login(people["leader"])
+    indicator = Indicator.objects.get(plan=plan, code="national-hte")
+    page = client.get(indicator.get_absolute_url()).content.decode()
+    assert "目标尚未量化" in page
+
+
+def test_ranked_pages_query_count_is_pinned_at_two_group_sizes(client, ranked, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(people["leader"])
+    urls = [ranked.get_absolute_url(), reverse("dashboard:home"),
+            reverse("indicators:indicator-list")]  # fmt: skip
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url + "?figures=all").status_code == 200
+            found.append(len(queries))
+        return found
+
+    add_batch(ranked, 2023, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0})
+    small = counts()
+    group = ranked.peer_group
+    PeerMember.objects.bulk_create(PeerMember(group=group, place=f"城市{i}") for i in range(40))
+    for year in (2024, 2025):
+        add_batch(ranked, year, {f"城市{i}": i for i in range(40)} | {"吉林市": 7})
+    assert counts() == small == [10, 11, 9]

@@ -77,3 +77,15 @@ class ValueForm(forms.Form):
             note=data["note"], judgement=data.get("judgement", ""),
             judged_on=data.get("judged_on"),
         )  # fmt: skip
+
+
+class PeerImportForm(forms.Form):
+    """A workbook of the group's values (or published ranks) for one year, from one source."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        help_text=_("The bulletin or yearbook and its year."),
+    )
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

@@ -22,8 +22,9 @@ from supervision.models import ReopenScope, ReviewState
 from supervision.review import returned_context
 from supervision.services import StaleVersion
 
+from . import peer_import
 from .charts import SafeJSONView, indicator_chart
-from .forms import ValueForm
+from .forms import PeerImportForm, ValueForm
 from .models import Indicator, Observation, PeerGroup, PeerValue
 from .progress import STATUS_LABELS, Status, competition_ranks
 from .selectors import progress_of, standings_of, with_progress_data
@@ -277,3 +278,61 @@ class IndicatorExportView(IndicatorListView):
             ]  # fmt: skip
         content = table_workbook("指标", headers, data)
         return xlsx_response(content, file_name("指标体系"))
+
+
+class PeerImportView(CurrentPlanMixin, View):
+    """Import a year of the group's values from a workbook: upload, preview, confirm. The
+    preview is kept in the session until confirmed; the confirmed import is one batch that the
+    coordinating office reviews whole."""
+
+    template_name = "indicators/peer_import.html"
+    SESSION_KEY = "peer-import-%s"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(
+            Indicator.objects.select_related("peer_group", "plan"), plan=self.plan,
+            pk=kwargs["pk"],
+        )  # fmt: skip
+        if request.user.is_authenticated:
+            permissions.require_report_on(request.user, self.indicator)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, preview=None, status=200):
+        context = {"indicator": self.indicator, "form": form, "preview": preview,
+                   "place": peer_import.PLACE,
+                   "column": peer_import.RANK if self.indicator.published_ranks
+                   else peer_import.VALUE}  # fmt: skip
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render(PeerImportForm(initial={"year": self.plan.end_year}))
+
+    def post(self, request, pk):
+        key = self.SESSION_KEY % self.indicator.pk
+        if request.POST.get("confirm") and key in request.session:
+            stored = request.session.pop(key)
+            preview = peer_import.PeerPreview.from_json(stored["preview"])
+            try:
+                peer_import.apply_preview(preview, indicator=self.indicator, user=request.user,
+                                          file_name=stored["file_name"])  # fmt: skip
+            except peer_import.ImportConflict:
+                messages.error(request, _("The year's values changed meanwhile: nothing was "
+                                          "imported. Upload the file again."))  # fmt: skip
+                return redirect("indicators:peer-import", pk=self.indicator.pk)
+            messages.success(request, _("Imported as one batch, waiting for review."))
+            return redirect(self.indicator)
+        form = PeerImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data["file"]
+        try:
+            preview = peer_import.build_preview(
+                upload.read(), indicator=self.indicator, year=form.cleaned_data["year"],
+                source=form.cleaned_data["source"],
+            )  # fmt: skip
+        except peer_import.BadFile as error:
+            form.add_error("file", str(error))
+            return self.render(form)
+        if not preview.errors:
+            request.session[key] = {"preview": preview.to_json(), "file_name": upload.name}
+        return self.render(form, preview)

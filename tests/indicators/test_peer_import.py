@@ -135,3 +135,37 @@ def test_only_administrators_or_the_responsible_unit_import(indicator, people):
 
     with pytest.raises(PermissionDenied):
         apply_preview(preview, indicator=indicator, user=people["leader"])
+
+
+def test_upload_preview_then_confirm_in_the_browser_form(client, indicator, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(people["admin"])
+    url = reverse("indicators:peer-import", args=[indicator.pk])
+    upload = SimpleUploadedFile("东北.xlsx", workbook([("吉林市", 1.8), ("长春市", 2.6)]))
+    response = client.post(url, {"year": 2023, "source": "统计公报 2023", "file": upload})
+    assert response.status_code == 200 and "2.6" in response.content.decode()
+    assert not PeerBatch.objects.exists()  # the preview writes nothing
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    batch = PeerBatch.objects.get()
+    assert (batch.file_name, batch.values.count(), batch.entered_by) == (
+        "东北.xlsx", 2, people["admin"],
+    )  # fmt: skip
+
+
+def test_a_bad_cell_is_shown_with_sheet_row_and_column_and_nothing_kept(client, indicator, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from plan.models import Unit
+
+    indicator.responsible_unit = Unit.objects.get(name="市科技局")  # staff_own's unit
+    indicator.save()
+    client.force_login(people["staff_own"])
+    url = reverse("indicators:peer-import", args=[indicator.pk])
+    upload = SimpleUploadedFile("x.xlsx", workbook([("吉林市", "高")]))
+    page = client.post(url, {"year": 2023, "source": "公报", "file": upload}).content.decode()
+    assert "东北" in page and "数值" in page and "peer-confirm" not in page
+    assert client.post(url, {"confirm": "1"}).status_code == 200  # nothing kept to confirm
+    assert not PeerBatch.objects.exists()

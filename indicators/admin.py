@@ -1,10 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plan.admin import ReadOnlyMixin
 from plan.textlimits import TextLimitsAdmin
+from supervision.review import review_approve, token
 
 from .models import (
     Indicator,
@@ -137,7 +139,7 @@ class TargetRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 class PeerMemberInline(admin.TabularInline):
     model = PeerMember
-    extra = 1
+    extra = 3
     fields = ["place", "is_home", "from_year", "until_year"]
 
 
@@ -167,6 +169,23 @@ class PeerBatchAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     readonly_fields = ["review_state", "reviewed_by", "reviewed_at", "entered_by", "file_name"]
     exclude = ["review_comment", "returned_fields", "returned_values", "edited_after_approval"]
     inlines = [PeerValueInline]
+    actions = ["approve_batches"]
+
+    @admin.action(description=_("Approve the selected batches, each as a whole"))
+    def approve_batches(self, request, queryset):
+        """Each batch through the supervision cycle's approval (who may review, a submitted
+        batch only, history kept): the batch's values then count on approved figures."""
+        approved, refused = 0, []
+        for batch in queryset.select_related("indicator"):
+            try:
+                review_approve(report=batch, user=request.user, seen_token=token(batch))
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{batch}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                approved += 1
+        self.message_user(request, _("%(n)s batches approved.") % {"n": approved})
+        for line in refused:
+            self.message_user(request, line, level=messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -169,3 +169,27 @@ def test_a_bad_cell_is_shown_with_sheet_row_and_column_and_nothing_kept(client, 
     assert "东北" in page and "数值" in page and "peer-confirm" not in page
     assert client.post(url, {"confirm": "1"}).status_code == 200  # nothing kept to confirm
     assert not PeerBatch.objects.exists()
+
+
+def test_a_batch_is_approved_whole_from_the_admin_and_then_counts(client, indicator, people):
+    from django.urls import reverse
+
+    from indicators.selectors import progress_of, with_progress_data
+
+    preview = build_preview(workbook([("吉林市", 1.8), ("长春市", 2.6)]), indicator=indicator,
+                            year=2023, source="公报")  # fmt: skip
+    batch = apply_preview(preview, indicator=indicator, user=people["admin"])
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:indicators_peerbatch_changelist"),
+        {"action": "approve_batches", "_selected_action": [batch.pk], "index": 0},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["已审核通过 1 个批次。"]
+    batch.refresh_from_db()
+    assert (batch.review_state, batch.reviewed_by) == ("approved", root)
+    fetched = with_progress_data(Indicator.objects.filter(pk=indicator.pk), True, True).get()
+    assert progress_of(fetched, True).latest.standing.rank == 2

@@ -122,3 +122,14 @@ def test_ranked_pages_query_count_is_pinned_at_two_group_sizes(client, ranked, p
     for year in (2024, 2025):
         add_batch(ranked, year, {f"城市{i}": i for i in range(40)} | {"吉林市": 7})
     assert counts() == small == [10, 11, 9]
+
+
+def test_the_cockpit_counts_ranked_indicators_with_the_others(client, ranked, people):
+    from django.urls import reverse
+
+    Target.objects.filter(indicator=ranked).update(rank=None)
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6})
+    client.force_login(people["leader"])
+    response = client.get(reverse("dashboard:home") + "?figures=all")
+    assert response.context["indicator_counts"][Status.NOT_QUANTIFIED] == 1
+    assert "排名目标尚未量化的指标" in response.content.decode()

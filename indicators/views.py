@@ -252,6 +252,24 @@ class IndicatorChartView(CurrentPlanMixin, FiguresMixin, SafeJSONView):
         return indicator_chart(progress_of(indicator))
 
 
+def latest_shown(progress):
+    """The latest value as the table shows it: a number, a rank (the group's 第 n / m for a
+    ranked indicator, computed), a milestone's judgement or a description."""
+    row = progress.latest
+    if row is None:
+        return None
+    if row.standing is not None and row.standing.rank is not None:
+        return f"第 {row.standing.rank} / {row.standing.counted}"
+    actual = row.actual
+    if actual is None:
+        return None
+    if actual.value is not None:
+        return actual.value
+    if actual.judgement:
+        return str(actual.get_judgement_display())
+    return actual.rank or actual.text
+
+
 class IndicatorExportView(IndicatorListView):
     """The indicator table, with its filters, as an Excel file."""
 
@@ -267,8 +285,7 @@ class IndicatorExportView(IndicatorListView):
                  r.indicator.responsible_unit.name if r.indicator.responsible_unit else "",
                  r.indicator.baseline_year, r.indicator.baseline_value,
                  r.latest.year if r.latest else None,
-                 (r.latest.actual.value if r.latest and r.latest.actual.value is not None
-                  else (r.latest.actual.rank or r.latest.actual.text) if r.latest else None),
+                 latest_shown(r),
                  r.end_target.value if r.end_target else None,
                  r.end_target.statement if r.end_target else "",
                  r.end_target.original_value if r.end_target else None,

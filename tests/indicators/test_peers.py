@@ -133,3 +133,30 @@ def test_the_cockpit_counts_ranked_indicators_with_the_others(client, ranked, pe
     response = client.get(reverse("dashboard:home") + "?figures=all")
     assert response.context["indicator_counts"][Status.NOT_QUANTIFIED] == 1
     assert "排名目标尚未量化的指标" in response.content.decode()
+
+
+def test_the_export_gives_a_ranked_indicators_rank_without_a_value_of_its_own(
+    client, ranked, people
+):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0})
+    client.force_login(people["leader"])
+    response = client.get(reverse("indicators:indicator-export") + "?figures=all")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows[ranked.name][8] == "第 2 / 3" and rows[ranked.name][7] == 2024
+
+
+def test_the_final_evaluation_counts_a_ranked_indicator_by_its_rank(client, ranked, people):
+    from django.urls import reverse
+
+    add_batch(ranked, 2025, {"吉林市": 2.8, "长春市": 2.6, "四平市": 1.0})
+    client.force_login(people["leader"])
+    response = client.get(reverse("plan:evaluation") + "?figures=all")
+    assert response.status_code == 200
+    rows = {row.indicator.code: row for row in response.context["indicators"]}
+    assert rows["rd-intensity"].status == Status.MET  # first of three, target top 2

@@ -160,3 +160,25 @@ def test_the_final_evaluation_counts_a_ranked_indicator_by_its_rank(client, rank
     assert response.status_code == 200
     rows = {row.indicator.code: row for row in response.context["indicators"]}
     assert rows["rd-intensity"].status == Status.MET  # first of three, target top 2
+
+
+def test_a_database_loaded_before_issue_21_gets_the_kinds_once(plan):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("indicators.migrations.0004_plan_indicator_kinds")
+    rows = Indicator.objects.filter(plan=plan)
+    rows.filter(code__in=["rd-intensity", "fiscal-st-share", "national-hte"]).update(
+        kind="numeric", peer_group=None
+    )
+    rows.filter(code__startswith="business-env").update(kind="qualitative", peer_group=None,
+                                                        published_ranks=False)  # fmt: skip
+    rows.filter(code="fiscal-st-share").update(kind="qualitative")  # an administrator's choice
+    migration.forwards(apps, None)
+    kinds = dict(rows.values_list("code", "kind"))
+    assert kinds == {"rd-intensity": "rank", "fiscal-st-share": "qualitative",
+                     "national-hte": "rank", "business-env-main": "milestone",
+                     "business-env-overall": "rank"}  # fmt: skip
+    assert rows.get(code="business-env-overall").peer_group.name == "全国地级市"
+    assert PeerGroup.objects.count() == 2 and not PeerMember.objects.exists()

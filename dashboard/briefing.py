@@ -273,7 +273,14 @@ def latest_value(row) -> str:
         return "—"
     indicator, actual = row.indicator, latest.actual
     if indicator.kind == "rank":
-        shown = _("rank %(n)s") % {"n": actual.rank}
+        # The rank judged: computed in the peer group where it has values, else the one reported.
+        if latest.rank is None:
+            return "—"
+        shown = _("rank %(n)s") % {"n": latest.rank}
+    elif actual is None:
+        return "—"
+    elif indicator.kind == "milestone":
+        shown = actual.get_judgement_display() if actual.judgement else "—"
     elif indicator.kind == "qualitative":
         shown = actual.text
     else:

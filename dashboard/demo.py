@@ -19,7 +19,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import Indicator, Observation, Target
+from indicators.models import (
+    Indicator,
+    Observation,
+    PeerBatch,
+    PeerGroup,
+    PeerMember,
+    PeerValue,
+    Target,
+)
 from indicators.services import target_revise
 from plan.audit_retention import history_guard_lifted
 from plan.figures_cache import figures_changed
@@ -325,7 +333,12 @@ def _remove_demo_rows(plan: Plan) -> None:
     Observation.history.filter(indicator__plan=plan, is_demo=True).delete()
     demo_indicators = Indicator.objects.filter(plan=plan, is_demo=True)
     demo_ids = list(demo_indicators.values_list("pk", flat=True))
-    demo_indicators.delete()
+    demo_indicators.delete()  # their peer batches and values with them
+    PeerBatch.history.filter(indicator_id__in=demo_ids).delete()
+    PeerValue.history.filter(indicator_id__in=demo_ids).delete()
+    demo_groups = list(PeerGroup.objects.filter(is_demo=True).values_list("pk", flat=True))
+    PeerGroup.objects.filter(pk__in=demo_groups).delete()
+    PeerGroup.history.filter(id__in=demo_groups).delete()
     Indicator.history.filter(id__in=demo_ids).delete()
     Target.history.filter(indicator_id__in=demo_ids).delete()
     Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()
@@ -405,6 +418,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
             )
     bulk_create_with_history(observations, Observation, default_change_reason=DEMO_REASON)
     _demo_indicators(plan, users["demo-admin"], reviewer)
+    _demo_peers(plan, users["demo-admin"], reviewer)
     task_reports, summaries = _task_reports(plan, users)
     for row in task_reports:
         row._history_date = row.submitted_at
@@ -523,6 +537,56 @@ def _demo_indicators(plan: Plan, admin, reviewer) -> None:
             )  # fmt: skip
             for year, value in zip(plan.years, values, strict=True)
         )
+
+
+DEMO_GROUP = "东北地区地级城市（演示）"
+# Made-up R&D intensities (%), 2021-2025, of twelve made-up peers: demo data only.
+DEMO_PEERS = [(f"演示城市{chr(65 + i)}", 0.9 + 0.17 * i) for i in range(12)]
+DEMO_HOME = [1.30, 1.42, 1.66, 1.95, 2.30]
+
+
+def _demo_peers(plan: Plan, admin, reviewer) -> None:
+    """One peer group filled with made-up places, labelled demo, and a demo ranked indicator
+    with five approved yearly batches and a top-5 target read from "前列"."""
+    group = PeerGroup.objects.create(
+        name=DEMO_GROUP, is_demo=True, description="演示数据：地区和数值均为虚构。"
+    )
+    PeerMember.objects.create(group=group, place="吉林市", is_home=True)
+    PeerMember.objects.bulk_create(
+        PeerMember(group=group, place=place, from_year=2023 if i == 11 else None)
+        for i, (place, _value) in enumerate(DEMO_PEERS)
+    )
+    indicator = Indicator.objects.create(
+        plan=plan, code="demo-rd-rank", order=Indicator.objects.filter(plan=plan).count() + 1,
+        name="（演示）R&D投入强度在东北地区地级城市中的排名", unit_of_measure="%",
+        kind=Indicator.Kind.RANK, peer_group=group, baseline_year=plan.start_year - 1,
+        responsible_unit=Unit.objects.get(name="市科技局"), data_source="（演示）",
+        definition="演示数据：仅用于展示排名的计算。", is_demo=True,
+    )  # fmt: skip
+    Target.objects.create(
+        indicator=indicator, year=plan.end_year, rank=5, statement="争创东北地区地级城市前列",
+        original_statement="争创东北地区地级城市前列", reading_note="（演示）前列 read as top 5",
+    )  # fmt: skip
+    for step, year in enumerate(range(plan.start_year - 1, plan.end_year + 1)):
+        batch = PeerBatch.objects.create(
+            indicator=indicator, year=year, source=f"（演示）{year}年统计公报", is_demo=True,
+            entered_by=admin, **_approved_value(year, reviewer),
+        )  # fmt: skip
+        values = {"吉林市": DEMO_HOME[step]} | {
+            place: value + 0.05 * step
+            for i, (place, value) in enumerate(DEMO_PEERS)
+            if not (i == 11 and year < 2023) and not (i == 3 and year == 2024)  # one missing
+        }
+        PeerValue.objects.bulk_create(
+            PeerValue(batch=batch, indicator=indicator, year=year, place=place,
+                      value=Decimal(str(round(value, 2))))
+            for place, value in values.items()
+        )  # fmt: skip
+        if year >= plan.start_year:
+            Observation.objects.create(
+                indicator=indicator, year=year, value=Decimal(str(DEMO_HOME[step])),
+                source="（演示）单位上报", is_demo=True, **_approved_value(year, reviewer),
+            )  # fmt: skip
 
 
 def _create_users() -> dict:

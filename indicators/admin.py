@@ -1,12 +1,23 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plan.admin import ReadOnlyMixin
 from plan.textlimits import TextLimitsAdmin
+from supervision.review import review_approve, token
 
-from .models import Indicator, Observation, Target, TargetRevision
+from .models import (
+    Indicator,
+    Observation,
+    PeerBatch,
+    PeerGroup,
+    PeerMember,
+    PeerValue,
+    Target,
+    TargetRevision,
+)
 from .services import target_revise
 
 
@@ -38,7 +49,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ["indicator", "year", "value", "rank", "statement"]
+        fields = ["indicator", "year", "value", "rank", "statement", "reading_note"]
 
     def clean(self):
         data = super().clean()
@@ -59,7 +70,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         "direction",
         "responsible_unit",
     ]
-    list_filter = ["plan", "kind", "direction", "category"]
+    list_filter = ["plan", "kind", "direction", "category", "peer_group"]
     search_fields = ["code", "name", "definition"]
     autocomplete_fields = ["responsible_unit"]
     list_select_related = ["responsible_unit"]
@@ -71,7 +82,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     """A new target is also the original one; a change is a revision through the service."""
 
     form = TargetForm
-    list_display = ["indicator", "year", "value", "rank", "statement", "original_value", "reason"]
+    list_display = ["indicator", "year", "value", "rank", "statement", "reading_note", "reason"]
     list_filter = ["year", "indicator__plan"]
     search_fields = ["indicator__name", "statement"]
     list_select_related = ["indicator"]
@@ -93,7 +104,7 @@ class TargetAdmin(SimpleHistoryAdmin):
             target_revise(
                 target_id=obj.pk, user=request.user, value=data.get("value"),
                 rank=data.get("rank"), statement=data.get("statement", ""),
-                reason=data["revision_reason"],
+                reason=data["revision_reason"], reading_note=data.get("reading_note", ""),
             )  # fmt: skip
 
 
@@ -124,3 +135,85 @@ class TargetRevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["target__indicator__plan", "changed_by"]
     search_fields = ["target__indicator__name", "reason"]
     list_select_related = ["target__indicator", "changed_by"]
+
+
+class PeerMemberInline(admin.TabularInline):
+    model = PeerMember
+    extra = 3
+    fields = ["place", "is_home", "from_year", "until_year"]
+
+
+@admin.register(PeerGroup)
+class PeerGroupAdmin(SimpleHistoryAdmin):
+    """Groups are kept by hand: the plan names them, an administrator lists their places."""
+
+    list_display = ["name", "is_demo"]
+    search_fields = ["name", "members__place"]
+    inlines = [PeerMemberInline]
+
+
+class PeerValueInline(admin.TabularInline):
+    model = PeerValue
+    extra = 0
+    fields = ["place", "value", "rank"]
+
+
+@admin.register(PeerBatch)
+class PeerBatchAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
+    """One import of peer values; reviewed as one batch in the supervision queue."""
+
+    list_display = ["indicator", "year", "source", "file_name", "review_state", "entered_by"]
+    list_filter = ["year", "review_state", "is_demo"]
+    search_fields = ["indicator__name", "source"]
+    list_select_related = ["indicator", "entered_by"]
+    readonly_fields = ["review_state", "reviewed_by", "reviewed_at", "entered_by", "file_name"]
+    exclude = ["review_comment", "returned_fields", "returned_values", "edited_after_approval"]
+    inlines = [PeerValueInline]
+    actions = ["approve_batches"]
+
+    @admin.action(description=_("Approve the selected batches, each as a whole"))
+    def approve_batches(self, request, queryset):
+        """Each batch through the supervision cycle's approval (who may review, a submitted
+        batch only, history kept): the batch's values then count on approved figures."""
+        approved, refused = 0, []
+        for batch in queryset.select_related("indicator"):
+            try:
+                review_approve(report=batch, user=request.user, seen_token=token(batch))
+            except (PermissionDenied, ValidationError) as error:
+                refused.append(f"{batch}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                approved += 1
+        self.message_user(request, _("%(n)s batches approved.") % {"n": approved})
+        for line in refused:
+            self.message_user(request, line, level=messages.WARNING)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # the values take their indicator and year from the batch they belong to
+        for value in formset.save(commit=False):
+            value.indicator, value.year = form.instance.indicator, form.instance.year
+            value.save()
+        for value in formset.deleted_objects:
+            value.delete()
+
+
+@admin.register(PeerMember)
+class PeerMemberAdmin(admin.ModelAdmin):
+    list_display = ["place", "group", "is_home", "from_year", "until_year"]
+    list_filter = ["group", "is_home"]
+    search_fields = ["place", "group__name"]
+    list_select_related = ["group"]
+
+
+@admin.register(PeerValue)
+class PeerValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "year", "place", "value", "rank", "batch"]
+    list_filter = ["year", "indicator"]
+    search_fields = ["place", "indicator__name"]
+    list_select_related = ["indicator", "batch"]
+    autocomplete_fields = ["indicator"]
+    raw_id_fields = ["batch"]

@@ -33,6 +33,8 @@ def _num(value):
 
 
 def _actual(row, rank):
+    if rank:
+        return row.rank  # computed in the group where it has values, else as reported
     if row.actual is None:
         return None
     return row.actual.rank if rank else row.actual.value

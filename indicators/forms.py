@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plan.textlimits import limit_form_fields
 
-from .models import Indicator
+from .models import Indicator, Observation
 from .services import ValueInput
 
 
@@ -32,6 +32,14 @@ class ValueForm(forms.Form):
         error_messages={"invalid": _("A rank is a whole number from 1.")},
     )
     text = forms.CharField(label=_("Where it stands"), required=False, max_length=300)
+    judgement = forms.ChoiceField(
+        label=_("Judgement"),
+        required=False,
+        choices=[("", "---------"), *Observation.Judgement.choices],
+    )
+    judged_on = forms.DateField(
+        label=_("Judged on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = forms.CharField(label=_("Source"), required=False, max_length=200)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -49,9 +57,10 @@ class ValueForm(forms.Form):
         if not indicator.quarterly:
             del self.fields["quarter"]
         unwanted = {
-            Indicator.Kind.NUMERIC: ["rank", "text"],
-            Indicator.Kind.RANK: ["value", "text"],
-            Indicator.Kind.QUALITATIVE: ["value", "rank"],
+            Indicator.Kind.NUMERIC: ["rank", "text", "judgement", "judged_on"],
+            Indicator.Kind.RANK: ["text", "judgement", "judged_on"],
+            Indicator.Kind.QUALITATIVE: ["value", "rank", "judgement", "judged_on"],
+            Indicator.Kind.MILESTONE: ["value", "rank"],
         }[indicator.kind]
         for name in unwanted:
             del self.fields[name]
@@ -65,5 +74,18 @@ class ValueForm(forms.Form):
         return ValueInput(
             year=data["year"], quarter=data.get("quarter"), value=data.get("value"),
             rank=data.get("rank"), text=data.get("text", ""), source=data["source"],
-            note=data["note"],
+            note=data["note"], judgement=data.get("judgement", ""),
+            judged_on=data.get("judged_on"),
         )  # fmt: skip
+
+
+class PeerImportForm(forms.Form):
+    """A workbook of the group's values (or published ranks) for one year, from one source."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        help_text=_("The bulletin or yearbook and its year."),
+    )
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

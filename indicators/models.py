@@ -11,6 +11,30 @@ from plan.models import Plan, Unit
 from supervision.models import Reviewable
 
 
+class IndicatorQuerySet(models.QuerySet):
+    """A queryset that can hand its rows, once fetched, to a function that attaches what they
+    need in one query of its own (``selectors.with_progress_data``: targets and peer values)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._after_fetch = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._after_fetch = self._after_fetch
+        return clone
+
+    def after_fetch(self, attach):
+        clone = self._chain()
+        clone._after_fetch = attach
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._after_fetch is not None:
+            self._after_fetch(self._result_cache)
+
+
 class Indicator(models.Model):
     class Category(models.TextChoices):
         INPUT = "input", _("innovation input")
@@ -26,6 +50,7 @@ class Indicator(models.Model):
         NUMERIC = "numeric", _("numeric")
         RANK = "rank", _("rank")
         QUALITATIVE = "qualitative", _("qualitative")
+        MILESTONE = "milestone", _("milestone")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
@@ -59,9 +84,25 @@ class Indicator(models.Model):
     quarterly = models.BooleanField(
         _("tracked quarterly"), default=False, help_text=_("Values are entered for each quarter.")
     )
+    peer_group = models.ForeignKey(
+        "PeerGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("peer group"),
+        help_text=_("The group a rank indicator is ranked in."),
+    )
+    published_ranks = models.BooleanField(
+        _("ranks as published"),
+        default=False,
+        help_text=_("Only ranks are published (营商环境): peers' ranks are entered, not values."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")
@@ -116,6 +157,12 @@ class Target(models.Model):
         _("original target as stated"), max_length=300, blank=True
     )
     reason = models.CharField(_("reason for the last change"), max_length=300, blank=True)
+    reading_note = models.CharField(
+        _("how the plan's words were read"),
+        max_length=300,
+        blank=True,
+        help_text=_("For a rank set from words, e.g. 前列 read as top 5."),
+    )
 
     history = HistoricalRecords()
 
@@ -181,7 +228,12 @@ class TargetRevision(models.Model):
 class Observation(Reviewable):
     """An actual value (实际值) for one indicator in one year, or one quarter of it."""
 
-    REPORTED_FIELDS = ("value", "rank", "text", "source", "note")
+    REPORTED_FIELDS = ("value", "rank", "text", "judgement", "judged_on", "source", "note")
+
+    class Judgement(models.TextChoices):
+        MET = "met", _("met")
+        PARTLY = "partly", _("partly met")
+        NOT_MET = "not_met", _("not met")
 
     indicator = models.ForeignKey(
         Indicator,
@@ -202,6 +254,14 @@ class Observation(Reviewable):
         _("rank"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     text = models.CharField(_("qualitative value"), max_length=300, blank=True)
+    judgement = models.CharField(
+        _("milestone judgement"),
+        max_length=8,
+        choices=Judgement.choices,
+        blank=True,
+        help_text=_("For a milestone: met, partly met or not met, with its evidence."),
+    )
+    judged_on = models.DateField(_("judged on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     entered_by = models.ForeignKey(
@@ -254,3 +314,153 @@ class Observation(Reviewable):
     def unit_id(self):
         """The unit that answers for the value: its indicator's (for the roles module)."""
         return self.indicator.responsible_unit_id
+
+
+class PeerGroup(models.Model):
+    """A named group of places an indicator is ranked in (e.g. 东北地区地级城市).
+
+    Not tied to a plan: the same group serves successive plans. Its members change over the
+    years (``PeerMember`` with from/until years); a year's rank counts that year's members."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("peer group")
+        verbose_name_plural = _("peer groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:indicators_peergroup_change", args=[self.pk])
+
+    @staticmethod
+    def members_in(members, year: int) -> list:
+        """The members (already fetched) that belong to the group in ``year``."""
+        return [m for m in members if m.belongs_in(year)]
+
+
+class PeerMember(models.Model):
+    """A place in a peer group from one year (until another); the home city is one of them."""
+
+    group = models.ForeignKey(
+        PeerGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("peer group")
+    )
+    place = models.CharField(_("place"), max_length=60)
+    is_home = models.BooleanField(_("home city"), default=False)
+    from_year = models.PositiveSmallIntegerField(
+        _("member from"), null=True, blank=True, help_text=_("Empty: a member from the start.")
+    )
+    until_year = models.PositiveSmallIntegerField(
+        _("member until"), null=True, blank=True, help_text=_("Empty: still a member.")
+    )
+
+    class Meta:
+        verbose_name = _("peer")
+        verbose_name_plural = _("peers")
+        ordering = ["group", "-is_home", "place"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "place"], name="unique_peer_per_group"),
+            models.UniqueConstraint(
+                fields=["group"], condition=models.Q(is_home=True), name="one_home_per_group"
+            ),
+        ]
+
+    def __str__(self):
+        return self.place
+
+    def get_absolute_url(self):
+        return self.group.get_absolute_url()
+
+    def belongs_in(self, year: int) -> bool:
+        return (self.from_year is None or self.from_year <= year) and (
+            self.until_year is None or year <= self.until_year
+        )
+
+
+class PeerBatch(Reviewable):
+    """One import (or one browser entry) of peer values for an indicator and a year, reviewed as
+    one batch: the values count for ranks once the batch is approved."""
+
+    REPORTED_FIELDS = ("source", "note")
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="peer_batches",
+        verbose_name=_("indicator"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("The bulletin or yearbook and its year.")
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="peer_batches",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("peer values batch")
+        verbose_name_plural = _("peer values batches")
+        ordering = ["indicator", "year", "-entered_at"]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year} ({self.source})"
+
+    def get_absolute_url(self):
+        return self.indicator.get_absolute_url()
+
+    @property
+    def unit_id(self):
+        return self.indicator.responsible_unit_id
+
+
+class PeerValue(models.Model):
+    """One peer's value (or published rank) for an indicator and a year, from its batch's source.
+    The home city has one too, from the same source as its peers."""
+
+    batch = models.ForeignKey(
+        PeerBatch, on_delete=models.CASCADE, related_name="values", verbose_name=_("batch")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="peer_values", verbose_name=_("indicator")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    place = models.CharField(_("place"), max_length=60)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("published rank"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("peer value")
+        verbose_name_plural = _("peer values")
+        ordering = ["indicator", "year", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "place"], name="unique_peer_value_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place} {self.year}"
+
+    def get_absolute_url(self):
+        return self.indicator.get_absolute_url()

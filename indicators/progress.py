@@ -30,8 +30,9 @@ class Status:
     BEHIND = "behind"  # 滞后: further behind
     NO_DATA = "no_data"  # no value yet
     UNKNOWN = "unknown"  # cannot be judged: no baseline or no numeric target
+    NOT_QUANTIFIED = "not_quantified"  # a rank target in words (前列) with no top-N set yet
 
-    ORDER = [BEHIND, WARNING, ON_TRACK, MET, UNKNOWN, NO_DATA]
+    ORDER = [BEHIND, WARNING, ON_TRACK, MET, NOT_QUANTIFIED, UNKNOWN, NO_DATA]
 
 
 @dataclass(frozen=True)
@@ -115,4 +116,118 @@ STATUS_LABELS = {
     Status.BEHIND: gettext_lazy("behind"),
     Status.NO_DATA: gettext_lazy("no value yet"),
     Status.UNKNOWN: gettext_lazy("cannot be judged"),
+    Status.NOT_QUANTIFIED: gettext_lazy("target not yet quantified"),
 }
+
+
+# Ranks in a peer group ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The home city's place in its group in one year: "第 rank / counted"."""
+
+    rank: int | None  # None: the home city has no value that year
+    counted: int  # peers with a value that year (the denominator)
+    missing: tuple  # members without a value that year, not counted
+    median: Decimal | None
+    best: Decimal | None
+
+
+def competition_ranks(values: dict, lower_is_better: bool = False) -> dict:
+    """Rank of each key by its value, ties shared ("1, 2, 2, 4"); keys whose value is None get
+    no rank and are not counted."""
+    present = {key: _d(value) for key, value in values.items() if value is not None}
+    ordered = sorted(present.values(), reverse=not lower_is_better)
+    first = {}  # a value's first place in the order: ties share the best place
+    for place, value in enumerate(ordered, start=1):
+        first.setdefault(value, place)
+    ranks = {key: first[value] for key, value in present.items()}
+    return ranks
+
+
+def _median(numbers: list[Decimal]) -> Decimal | None:
+    if not numbers:
+        return None
+    ordered = sorted(numbers)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def standing(values: dict, members, home, lower_is_better: bool = False) -> Standing:
+    """The home city's standing among ``members`` (the group as it was that year) from
+    ``values`` (place -> value or None, all from one source). Values of places outside the
+    year's membership are ignored; members without a value are listed as missing."""
+    members = list(members)
+    in_group = {place: values.get(place) for place in members}
+    ranks = competition_ranks(in_group, lower_is_better)
+    numbers = [_d(v) for v in in_group.values() if v is not None]
+    best = (min(numbers) if lower_is_better else max(numbers)) if numbers else None
+    return Standing(
+        rank=ranks.get(home),
+        counted=len(ranks),
+        missing=tuple(place for place in members if in_group[place] is None),
+        median=_median(numbers),
+        best=best,
+    )
+
+
+def published_standing(ranks: dict, members, home) -> Standing:
+    """The standing where only published ranks exist (营商环境): the ranks as published, the
+    denominator the members with a rank."""
+    members = list(members)
+    present = {place: ranks[place] for place in members if ranks.get(place) is not None}
+    return Standing(
+        rank=present.get(home),
+        counted=len(present),
+        missing=tuple(place for place in members if place not in present),
+        median=None,
+        best=None,
+    )
+
+
+def rank_status(
+    rank: int | None,
+    year: int,
+    target_rank: int | None,
+    target_year: int,
+    baseline_rank: int | None,
+    baseline_year: int | None,
+) -> str:
+    """The numeric rule on the rank scale (lower is better): met within the target rank; else on
+    track, warning or behind against the straight line from the baseline year's rank to the
+    target rank. No top-N set yet: NOT_QUANTIFIED, whatever the rank."""
+    if target_rank is None:
+        return Status.NOT_QUANTIFIED if rank is not None else Status.NO_DATA
+    course = Course(
+        baseline=_d(baseline_rank),
+        baseline_year=baseline_year,
+        target=_d(target_rank),
+        target_year=target_year,
+        lower_is_better=True,
+    )
+    return status(rank, year, course)
+
+
+class Judgement:
+    """A milestone's judgement by its dated value."""
+
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+
+
+MILESTONE_STATUS = {
+    Judgement.MET: Status.MET,
+    Judgement.PARTLY: Status.WARNING,
+    Judgement.NOT_MET: Status.BEHIND,
+}
+
+
+def milestone_status(judgement: str | None) -> str:
+    """Met, partly met (a warning) or not met (behind); no judged value yet: NO_DATA."""
+    if not judgement:
+        return Status.NO_DATA
+    return MILESTONE_STATUS[judgement]

@@ -2,13 +2,36 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from supervision.models import ReviewState
 
-from .models import Indicator, Observation, Target
-from .progress import Course, Status, completion, expected, status
+from .models import Indicator, Observation, PeerGroup, PeerMember, PeerValue, Target
+from .progress import (
+    Course,
+    Standing,
+    Status,
+    completion,
+    expected,
+    milestone_status,
+    published_standing,
+    rank_status,
+    standing,
+    status,
+)
 
 
 @dataclass
@@ -20,6 +43,21 @@ class YearRow:
     completion: Decimal | None
     original_completion: Decimal | None
     status: str
+    standing: Standing | None = None  # a rank indicator's place in its group that year
+
+    @property
+    def rank(self) -> int | None:
+        """The rank the status is judged by: computed from the group's values where there are
+        any, else the rank the unit reported."""
+        if self.standing is not None:
+            return self.standing.rank
+        return self.actual.rank if self.actual is not None else None
+
+    @property
+    def has_data(self) -> bool:
+        return self.actual is not None or (
+            self.standing is not None and self.standing.rank is not None
+        )
 
 
 @dataclass
@@ -32,7 +70,7 @@ class IndicatorProgress:
 
     @property
     def latest(self) -> YearRow | None:
-        return next((row for row in reversed(self.years) if row.actual is not None), None)
+        return next((row for row in reversed(self.years) if row.has_data), None)
 
     @property
     def status(self) -> str:
@@ -92,17 +130,154 @@ def with_progress_data(queryset, latest_only: bool = False, approved: bool = Fal
             .values("year")[:1]
         )
         values = values.filter(year=Subquery(newest))
-    return queryset.select_related("plan", "responsible_unit").prefetch_related(
-        # to_attr: a plain list. Into ``targets`` Django builds a filtered queryset per
-        # indicator, which at 500 indicators was a third of the cockpit's indicator time.
-        Prefetch("targets", queryset=Target.objects.order_by("year"), to_attr="target_list"),
-        Prefetch("observations", queryset=values.order_by("year"), to_attr="yearly"),
+    return (
+        queryset.select_related("plan", "responsible_unit", "peer_group")
+        .prefetch_related(
+            Prefetch("observations", queryset=values.order_by("year"), to_attr="yearly"),
+        )
+        .after_fetch(lambda indicators: attach_targets_and_peers(indicators, approved))
     )
+
+
+class PeerRow(NamedTuple):
+    """A member's value (or published rank) for a year, from an approved batch as asked."""
+
+    place: str
+    value: Decimal | None
+    rank: int | None
+    year: int
+    is_home: bool
+
+
+TARGET_COLUMNS = (
+    "id", "indicator_id", "year", "value", "rank", "original_value", "original_rank",
+    "statement", "original_statement", "reason", "reading_note",
+)  # fmt: skip
+
+
+def attach_targets_and_peers(indicators, approved: bool) -> None:
+    """Give each indicator ``target_list`` (its targets by year) and ``peer_list`` (the values
+    of its group's members, each counted in the years it was a member) in one query, a UNION
+    of both: the cockpit stays within its query budget with ranked indicators on it.
+
+    A peer row is (place, value, rank, year, is_home); only approved batches' with
+    ``approved``."""
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    for indicator in indicators:
+        indicator.target_list, indicator.peer_list = [], []
+    if not by_pk:
+        return
+    targets = (
+        Target.objects.filter(indicator_id__in=by_pk)
+        .annotate(row_kind=Value("t", output_field=CharField()))
+        .values_list("row_kind", *TARGET_COLUMNS)
+        .order_by()
+    )
+    member = PeerMember.objects.filter(
+        Q(from_year=None) | Q(from_year__lte=OuterRef("year")),
+        Q(until_year=None) | Q(until_year__gte=OuterRef("year")),
+        group_id=OuterRef("indicator__peer_group_id"),
+        place=OuterRef("place"),
+    )
+    peers = PeerValue.objects.filter(indicator_id__in=by_pk).filter(Exists(member))
+    if approved:
+        peers = peers.filter(batch__review_state=ReviewState.APPROVED)
+    home = Case(
+        When(Exists(member.filter(is_home=True)), then=Value("home")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    peers = (
+        peers.annotate(
+            row_kind=Value("p", output_field=CharField()),
+            no_rank=Value(None, output_field=IntegerField()),
+            home_mark=home,
+            blank=Value("", output_field=CharField()),
+        )
+        .values_list(
+            "row_kind",
+            "id",
+            "indicator_id",
+            "year",
+            "value",
+            "rank",
+            "value",
+            "no_rank",
+            "place",
+            "home_mark",
+            "blank",
+            "blank",
+        )  # fmt: skip
+        .order_by()
+    )
+    for row in targets.union(peers, all=True):
+        kind, pk, indicator_id, year, value, rank = row[:6]
+        indicator = by_pk[indicator_id]
+        if kind == "t":
+            (original_value, original_rank, statement, original_statement, reason,
+             reading_note) = row[6:]  # fmt: skip
+            indicator.target_list.append(
+                Target(id=pk, indicator_id=indicator_id, year=year, value=value, rank=rank,
+                       original_value=original_value, original_rank=original_rank,
+                       statement=statement, original_statement=original_statement,
+                       reason=reason, reading_note=reading_note)
+            )  # fmt: skip
+        else:
+            indicator.peer_list.append(PeerRow(row[8], value, rank, year, row[9] == "home"))
+    for indicator in indicators:
+        indicator.target_list.sort(key=lambda t: t.year)
+
+
+def standings_of(indicator: Indicator, members=None) -> dict[int, Standing]:
+    """A rank indicator's standing in its group for each year with peer values (attached by
+    ``with_progress_data``: members of that year only, the home city's value from the same
+    source as its peers'). With ``members`` (the group's, fetched), members without a value
+    are listed as missing; without, only the rank and its denominator are known."""
+    if indicator.peer_group_id is None or not indicator.peer_list:
+        return {}
+    by_year: dict[int, dict] = {}
+    home = None
+    for peer in indicator.peer_list:
+        by_year.setdefault(peer.year, {})[peer.place] = (
+            peer.rank if indicator.published_ranks else peer.value
+        )
+        if peer.is_home:
+            home = peer.place
+    if members is not None:
+        home = next((m.place for m in members if m.is_home), home)
+    lower = indicator.direction == Indicator.Direction.LOWER
+    result = {}
+    for year, values in sorted(by_year.items()):
+        places = (
+            [m.place for m in PeerGroup.members_in(members, year)] if members is not None
+            else list(values)
+        )  # fmt: skip
+        if indicator.published_ranks:
+            result[year] = published_standing(values, places, home)
+        else:
+            result[year] = standing(values, places, home, lower_is_better=lower)
+    return result
+
+
+def _rank_row(indicator, year, actual, standings, end_target, baseline_rank) -> YearRow:
+    row = YearRow(year=year, target=None, original=None, actual=actual, completion=None,
+                  original_completion=None, status=Status.NO_DATA,
+                  standing=standings.get(year))  # fmt: skip
+    target_rank = end_target.rank if end_target else None
+    original_rank = end_target.original_rank if end_target else None
+    row.target = None if target_rank is None else Decimal(target_rank)
+    row.original = None if original_rank is None else Decimal(original_rank)
+    row.status = rank_status(row.rank, year, target_rank, indicator.plan.end_year,
+                             baseline_rank, indicator.baseline_year)  # fmt: skip
+    return row
 
 
 def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorProgress:
     """Year-by-year progress of one indicator (its targets and values already prefetched);
-    with ``latest_only``, just the year of its latest value."""
+    with ``latest_only``, just the year of its latest value.
+
+    A rank indicator is judged by its rank in its group (``standings_of``) with
+    ``progress.rank_status``; a milestone by its latest dated judgement."""
     targets = {t.year: t for t in indicator.target_list}
     values = {o.year: o for o in indicator.yearly}
     end_target = targets.get(indicator.plan.end_year)
@@ -111,20 +286,39 @@ def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorPro
         _course(indicator, end_target, True),
     )
     result = IndicatorProgress(indicator, end_target, course, original_course)
+    if indicator.kind == Indicator.Kind.RANK:
+        standings = standings_of(indicator)
+        baseline = standings.get(indicator.baseline_year)
+        baseline_rank = (
+            baseline.rank if baseline is not None and baseline.rank is not None
+            else indicator.baseline_value
+        )  # fmt: skip
+        years = sorted(set(values) | set(standings)) if latest_only else indicator.plan.years
+        for year in years:
+            result.years.append(
+                _rank_row(indicator, year, values.get(year), standings, end_target, baseline_rank)
+            )
+        result.standings = standings
+        return result
+    result.standings = {}
     years = sorted(values) if latest_only else indicator.plan.years
     for year in years:
+        actual = values.get(year)
+        if indicator.kind == Indicator.Kind.MILESTONE:
+            result.years.append(
+                YearRow(year=year, target=None, original=None, actual=actual, completion=None,
+                        original_completion=None,
+                        status=milestone_status(actual.judgement if actual else None))
+            )  # fmt: skip
+            continue
         yearly = targets.get(year)
-        rank = indicator.kind == Indicator.Kind.RANK
-        explicit = (yearly.rank if rank else yearly.value) if yearly else None
-        explicit_original = (
-            (yearly.original_rank if rank else yearly.original_value) if yearly else None
-        )
+        explicit = yearly.value if yearly else None
+        explicit_original = yearly.original_value if yearly else None
         path = Decimal(explicit) if explicit is not None else expected(year, course)
         original_path = (
             Decimal(explicit_original) if explicit_original is not None
             else expected(year, original_course)
         )  # fmt: skip
-        actual = values.get(year)
         measure = _measure(indicator, actual)
         result.years.append(
             YearRow(

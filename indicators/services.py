@@ -26,16 +26,32 @@ from .models import Indicator, Observation, Target, TargetRevision
 
 @transaction.atomic
 def target_revise(
-    *, target_id: int, user, value: Decimal | None, rank: int | None, statement: str, reason: str
+    *,
+    target_id: int,
+    user,
+    value: Decimal | None,
+    rank: int | None,
+    statement: str,
+    reason: str,
+    reading_note: str | None = None,
 ) -> Target:
-    """Change a target, keeping the old value and the reason in a revision."""
+    """Change a target, keeping the old value and the reason in a revision.
+
+    A rank set on a target the plan states in words (前列) needs ``reading_note``, how the
+    words were read ("前列 read as top 5"); ``None`` keeps the note there is."""
     if not is_administrator(user):
         raise PermissionDenied(_("Only administrators may change targets."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the target changes.")})
     target = Target.objects.select_for_update().get(pk=target_id)
     _check_target(target.indicator, value, rank)
-    if (target.value, target.rank, target.statement) == (value, rank, statement):
+    note = target.reading_note if reading_note is None else reading_note.strip()
+    if rank is not None and statement and not note:
+        raise ValidationError(
+            {"reading_note": _("Say how the plan's words were read as this rank.")}
+        )
+    before = (target.value, target.rank, target.statement, target.reading_note)
+    if before == (value, rank, statement, note):
         raise ValidationError({"value": _("This is the target already in force.")})
     TargetRevision.objects.create(
         target=target, old_value=target.value, new_value=value, old_rank=target.rank,
@@ -43,6 +59,7 @@ def target_revise(
         reason=reason.strip(), changed_by=user,
     )  # fmt: skip
     target.value, target.rank, target.statement, target.reason = value, rank, statement, reason
+    target.reading_note = note
     target._history_user = user
     target.save()
     return target
@@ -84,6 +101,8 @@ class ValueInput:
     text: str = ""
     source: str = ""
     note: str = ""
+    judgement: str = ""
+    judged_on: dt.date | None = None
 
 
 def validate_value(indicator: Indicator, data: ValueInput, today: dt.date) -> None:
@@ -106,8 +125,22 @@ def validate_value(indicator: Indicator, data: ValueInput, today: dt.date) -> No
         elif indicator.is_percentage and not 0 <= data.value <= 100:
             errors.setdefault("value", []).append(_("A percentage lies between 0 and 100."))
     elif kind == Indicator.Kind.RANK:
-        if data.rank is None or data.rank < 1:
+        # the unit's own value (kept beside the rank computed from the group's values) or,
+        # with no group's values, the rank as the unit reports it
+        bad = data.rank < 1 if data.rank is not None else data.value is None
+        if bad:
             errors.setdefault("rank", []).append(_("A rank is a whole number from 1."))
+    elif kind == Indicator.Kind.MILESTONE:
+        if data.judgement not in Observation.Judgement.values:
+            errors.setdefault("judgement", []).append(
+                _("Judge the milestone: met, partly met or not met.")
+            )
+        if data.judged_on is None:
+            errors.setdefault("judged_on", []).append(_("Give the date of the judgement."))
+        elif data.judged_on > today:
+            errors.setdefault("judged_on", []).append(_("The date lies in the future."))
+        if not data.text.strip() and not data.source.strip():
+            errors.setdefault("text", []).append(_("Give the evidence of the judgement."))
     elif not data.text.strip():
         errors.setdefault("text", []).append(_("Describe where the indicator stands."))
     for name, maximum in LIMITS["Observation"].items():

@@ -22,11 +22,12 @@ from supervision.models import ReopenScope, ReviewState
 from supervision.review import returned_context
 from supervision.services import StaleVersion
 
+from . import peer_import
 from .charts import SafeJSONView, indicator_chart
-from .forms import ValueForm
-from .models import Indicator, Observation
-from .progress import STATUS_LABELS, Status
-from .selectors import progress_of, with_progress_data
+from .forms import PeerImportForm, ValueForm
+from .models import Indicator, Observation, PeerGroup, PeerValue
+from .progress import STATUS_LABELS, Status, competition_ranks
+from .selectors import progress_of, standings_of, with_progress_data
 from .services import observation_submit
 
 
@@ -125,6 +126,8 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "figures_param": self.figures_query(self.approved_only),
             "figures_switch": self.figures_query(not self.approved_only),
         }
+        if indicator.kind == Indicator.Kind.RANK and indicator.peer_group_id:
+            context.update(self.peers(indicator, progress))
         if context["can_enter"]:
             context["closing"] = self.closing(indicator)
             returned = (
@@ -144,6 +147,50 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             context["form"] = form
             context.update(returned_context(form, returned))
         return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    PEER_SORTS = {"place": "place", "value": "value", "rank": "rank"}
+
+    def peers(self, indicator, progress) -> dict:
+        """The group's standing year by year (members counted as they were that year, the
+        missing listed) and the table of peers for the year asked for, with sources: two
+        queries."""
+        members = list(indicator.peer_group.members.all())
+        standings = standings_of(indicator, members)
+        for row in progress.years:
+            row.standing = standings.get(row.year)
+        years = sorted(standings)
+        asked = self.request.GET.get("year", "")
+        year = int(asked) if asked.isdigit() and int(asked) in standings else None
+        year = year or (years[-1] if years else None)
+        table = []
+        if year is not None:
+            places = {m.place for m in PeerGroup.members_in(members, year)}
+            values = PeerValue.objects.filter(indicator=indicator, year=year, place__in=places)
+            if self.approved_only:
+                values = values.filter(batch__review_state=ReviewState.APPROVED)
+            table = list(values.select_related("batch"))
+            measure = "rank" if indicator.published_ranks else "value"
+            lower = indicator.published_ranks or indicator.direction == Indicator.Direction.LOWER
+            ranks = competition_ranks({v.place: getattr(v, measure) for v in table}, lower)
+            home = next((m.place for m in members if m.is_home), None)
+            for value in table:
+                value.computed_rank = ranks.get(value.place)
+                value.is_home = value.place == home
+            sort = self.request.GET.get("sort", "rank")
+            key = sort.lstrip("-")
+            if key in self.PEER_SORTS:
+                attr = "computed_rank" if key in ("rank", "value") else "place"
+                table.sort(key=lambda v: (getattr(v, attr) is None, getattr(v, attr) or 0)
+                           if attr == "computed_rank" else v.place,
+                           reverse=sort.startswith("-"))  # fmt: skip
+        return {
+            "peer_group": indicator.peer_group,
+            "members": members,
+            "standing_years": years,
+            "peer_year": year,
+            "peer_table": table,
+            "standing": standings.get(year) if year else None,
+        }
 
     def closing(self, indicator):
         """Which years (or quarters) the value form offers are closed; a year's value closes
@@ -205,6 +252,24 @@ class IndicatorChartView(CurrentPlanMixin, FiguresMixin, SafeJSONView):
         return indicator_chart(progress_of(indicator))
 
 
+def latest_shown(progress):
+    """The latest value as the table shows it: a number, a rank (the group's 第 n / m for a
+    ranked indicator, computed), a milestone's judgement or a description."""
+    row = progress.latest
+    if row is None:
+        return None
+    if row.standing is not None and row.standing.rank is not None:
+        return f"第 {row.standing.rank} / {row.standing.counted}"
+    actual = row.actual
+    if actual is None:
+        return None
+    if actual.value is not None:
+        return actual.value
+    if actual.judgement:
+        return str(actual.get_judgement_display())
+    return actual.rank or actual.text
+
+
 class IndicatorExportView(IndicatorListView):
     """The indicator table, with its filters, as an Excel file."""
 
@@ -220,8 +285,7 @@ class IndicatorExportView(IndicatorListView):
                  r.indicator.responsible_unit.name if r.indicator.responsible_unit else "",
                  r.indicator.baseline_year, r.indicator.baseline_value,
                  r.latest.year if r.latest else None,
-                 (r.latest.actual.value if r.latest and r.latest.actual.value is not None
-                  else (r.latest.actual.rank or r.latest.actual.text) if r.latest else None),
+                 latest_shown(r),
                  r.end_target.value if r.end_target else None,
                  r.end_target.statement if r.end_target else "",
                  r.end_target.original_value if r.end_target else None,
@@ -231,3 +295,61 @@ class IndicatorExportView(IndicatorListView):
             ]  # fmt: skip
         content = table_workbook("指标", headers, data)
         return xlsx_response(content, file_name("指标体系"))
+
+
+class PeerImportView(CurrentPlanMixin, View):
+    """Import a year of the group's values from a workbook: upload, preview, confirm. The
+    preview is kept in the session until confirmed; the confirmed import is one batch that the
+    coordinating office reviews whole."""
+
+    template_name = "indicators/peer_import.html"
+    SESSION_KEY = "peer-import-%s"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(
+            Indicator.objects.select_related("peer_group", "plan"), plan=self.plan,
+            pk=kwargs["pk"],
+        )  # fmt: skip
+        if request.user.is_authenticated:
+            permissions.require_report_on(request.user, self.indicator)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, preview=None, status=200):
+        context = {"indicator": self.indicator, "form": form, "preview": preview,
+                   "place": peer_import.PLACE,
+                   "column": peer_import.RANK if self.indicator.published_ranks
+                   else peer_import.VALUE}  # fmt: skip
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render(PeerImportForm(initial={"year": self.plan.end_year}))
+
+    def post(self, request, pk):
+        key = self.SESSION_KEY % self.indicator.pk
+        if request.POST.get("confirm") and key in request.session:
+            stored = request.session.pop(key)
+            preview = peer_import.PeerPreview.from_json(stored["preview"])
+            try:
+                peer_import.apply_preview(preview, indicator=self.indicator, user=request.user,
+                                          file_name=stored["file_name"])  # fmt: skip
+            except peer_import.ImportConflict:
+                messages.error(request, _("The year's values changed meanwhile: nothing was "
+                                          "imported. Upload the file again."))  # fmt: skip
+                return redirect("indicators:peer-import", pk=self.indicator.pk)
+            messages.success(request, _("Imported as one batch, waiting for review."))
+            return redirect(self.indicator)
+        form = PeerImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        upload = form.cleaned_data["file"]
+        try:
+            preview = peer_import.build_preview(
+                upload.read(), indicator=self.indicator, year=form.cleaned_data["year"],
+                source=form.cleaned_data["source"],
+            )  # fmt: skip
+        except peer_import.BadFile as error:
+            form.add_error("file", str(error))
+            return self.render(form)
+        if not preview.errors:
+            request.session[key] = {"preview": preview.to_json(), "file_name": upload.name}
+        return self.render(form, preview)

@@ -56,7 +56,9 @@ def test_demo_covers_2022q4_to_2025q4_for_every_project_and_prints_logins(plan):
     statuses = set(Project.objects.values_list("status", flat=True))
     assert {ProjectStatus.COMPLETED, ProjectStatus.IN_PROGRESS, ProjectStatus.LAGGING} <= statuses
     # The plan's three numeric indicators (4 years each) and the four demo indicators.
-    assert Observation.objects.filter(is_demo=True).count() == 12 + 16
+    assert (
+        Observation.objects.filter(is_demo=True).count() == 12 + 16 + 4
+    )  # + the demo ranked indicator's own values
     assert Indicator.objects.filter(is_demo=True, name__startswith="演示：").count() == 4
     for demo in DEMO_USERS:
         assert demo.username in out.getvalue()
@@ -177,3 +179,19 @@ def test_demo_runs_the_whole_cycle_and_takes_it_all_out_again(plan, settings, tm
     assert not any(path.is_file() for path in tmp_path.rglob("*"))
     plan.refresh_from_db()
     assert plan.close_after_days == 0
+
+
+def test_the_demo_fills_one_peer_group_labelled_demo_and_removal_takes_it_away(plan):
+    from dashboard.demo import load_demo, remove_demo
+    from indicators.models import PeerBatch, PeerGroup, PeerValue
+
+    load_demo(plan)
+    demo = PeerGroup.objects.get(is_demo=True)
+    assert "演示" in demo.name and demo.members.count() == 13
+    assert not PeerGroup.objects.get(
+        name="东北地区地级城市"
+    ).members.exists()  # the plan's stays empty
+    assert PeerBatch.objects.filter(is_demo=True, review_state="approved").count() == 5
+    remove_demo(plan)
+    assert not PeerGroup.objects.filter(is_demo=True).exists()
+    assert not PeerValue.objects.exists() and not PeerBatch.objects.exists()

@@ -200,10 +200,64 @@ def test_latest_only_progress_agrees_with_the_full_years(plan):
         progress_of(i, latest_only=True)
         for i in with_progress_data(Indicator.objects.filter(plan=plan), latest_only=True)
     ]
-    assert len(latest) == len(full) == 9
+    assert len(latest) == len(full) == 10  # the plan's 5, 4 demo ones and the demo ranked one
     for row in latest:
         other = full[row.indicator.pk]
         assert (row.status, row.completion, row.original_completion) == (
             other.status, other.completion, other.original_completion)  # fmt: skip
         assert (row.latest.year if row.latest else None) == (
             other.latest.year if other.latest else None)  # fmt: skip
+
+
+@pytest.fixture
+def milestone(plan):
+    return Indicator.objects.create(
+        plan=plan, code="platform", name="创新平台建成", kind=Indicator.Kind.MILESTONE, order=98,
+        responsible_unit=Unit.objects.get(name="市科技局"),
+    )  # fmt: skip
+
+
+def test_a_milestone_is_judged_by_a_dated_value_with_evidence(client, milestone, people):
+    client.force_login(people["staff_own"])
+    form = {"version": 0, "year": 2024, "judgement": "partly", "judged_on": "2024-12-20",
+            "text": "平台主体建成,尚未认定", "source": "市科技局文件", "note": ""}  # fmt: skip
+    assert client.post(milestone.get_absolute_url(), form).status_code == 302
+    value = Observation.objects.get(indicator=milestone)
+    assert (value.judgement, str(value.judged_on)) == ("partly", "2024-12-20")
+    assert value.review_state == "submitted"  # reviewed like other values
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"judgement": ""}, "judgement"),
+        ({"judged_on": ""}, "judged_on"),
+        ({"text": "", "source": ""}, "text"),
+    ],
+)
+def test_a_milestone_needs_a_judgement_a_date_and_evidence(client, milestone, people, data, field):
+    client.force_login(people["staff_own"])
+    form = {"version": 0, "year": 2024, "judgement": "met", "judged_on": "2024-12-20",
+            "text": "已建成", "source": "文件", "note": ""}  # fmt: skip
+    form.update(data)
+    response = client.post(milestone.get_absolute_url(), form)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Observation.objects.exists()
+
+
+def test_a_rank_read_from_words_needs_its_reading_note(plan, people):
+    target = Target.objects.get(indicator__code="rd-intensity")
+    with pytest.raises(ValidationError) as error:
+        target_revise(target_id=target.pk, user=people["admin"], value=None, rank=5,
+                      statement=target.statement, reason="领导小组会议确定")  # fmt: skip
+    assert "reading_note" in error.value.message_dict
+    target_revise(target_id=target.pk, user=people["admin"], value=None, rank=5,
+                  statement=target.statement, reason="领导小组会议确定",
+                  reading_note="前列 read as top 5")  # fmt: skip
+    target.refresh_from_db()
+    assert (target.rank, target.reading_note, target.original_rank) == (
+        5,
+        "前列 read as top 5",
+        None,
+    )

@@ -40,7 +40,7 @@ def count(client, url):
 
 
 @pytest.mark.parametrize(
-    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 9), ("indicator-detail", 8),
+    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 9), ("indicator-detail", 9),
                          ("indicator-chart", 6), ("evaluation", 14)],
 )  # fmt: skip
 def test_query_count_is_pinned_at_two_sizes(client, people, plan, page, pinned):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, PeerGroup, Target
 from plan.models import Column, Responsibility, Safeguard, Task, Unit
 from projects.models import Annex, Project
 
@@ -178,3 +178,22 @@ def test_indicators_are_the_ones_the_text_names_with_its_targets_and_no_invented
         assert target.year == 2025
         assert target.value is None and target.rank is None
         assert target.statement in source
+
+
+def test_the_named_indicators_have_their_kind_and_the_groups_the_text_names_stay_empty(
+    plan, source
+):
+    kinds = {i.code: (i.kind, i.peer_group and i.peer_group.name) for i in plan.indicators.all()}
+    assert kinds == {
+        "rd-intensity": ("rank", "东北地区地级城市"),
+        "fiscal-st-share": ("rank", "东北地区地级城市"),
+        "national-hte": ("rank", "东北地区地级城市"),
+        "business-env-main": ("milestone", None),
+        "business-env-overall": ("rank", "全国地级市"),
+    }
+    assert plan.indicators.get(code="business-env-overall").published_ranks
+    for group in PeerGroup.objects.all():
+        assert group.name in source
+        assert not group.members.exists()  # no list of cities invented in the plan's data
+    for target in Target.objects.filter(indicator__plan=plan):
+        assert target.rank is None and target.reading_note == ""  # top-N is an administrator's

@@ -180,6 +180,9 @@ def matrix(plan, o):
                                  "note": ""}),
         }),
         "indicators:indicator-chart": ([o["indicator"].pk], {"get": (READ, None)}),
+        # No file: the form is shown again with its errors, nothing imported.
+        "indicators:peer-import": ([o["indicator"].pk], {"get": (OWN_PAGE, None),
+                                                         "post": (OWN_PAGE, {})}),
         "supervision:reopen-list": ([], {"get": (READ, None)}),
         "supervision:reopen-request": ([], {
             "get": (UNIT_STAFF, None),

@@ -19,19 +19,30 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from indicators.models import Indicator, Observation, Target, TargetRevision
+from indicators.models import (
+    Indicator,
+    Observation,
+    PeerBatch,
+    PeerGroup,
+    PeerMember,
+    PeerValue,
+    Target,
+    TargetRevision,
+)
 from plan.figures_cache import figures_changed
 from plan.models import Column, Plan, Responsibility, Task, Unit, UnitMembership
 from plan.periods import Period, due_date
 from plan.permissions import STAFF
 from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
-from supervision.models import TaskReport
+from supervision.models import ReviewState, TaskReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNITS, USERS, INDICATORS = 200, 1000, 500
 # Synthetic load-test accounts only (bandit B105 answered).
 PASSWORD = "scale-test-2025"  # nosec B105
 FIRST, LAST = Period(2021, 1), Period(2025, 4)
+PEERS = 40  # places in the synthetic peer group, the home city included
+PEER_YEARS = range(2022, 2026)
 BATCH = 5000
 
 
@@ -84,6 +95,7 @@ class Command(BaseCommand):
         Project.objects.filter(annex__plan=plan).delete()
         TaskReport.objects.filter(task__plan=plan).delete()
         plan.delete()
+        PeerGroup.objects.filter(name=f"{plan.code}对标组").delete()
         get_user_model().objects.filter(username__startswith=f"{plan.code}-").delete()
         Unit.objects.filter(name__startswith=f"{plan.code}单位").delete()
 
@@ -204,5 +216,32 @@ class Command(BaseCommand):
                          value=min(Decimal(99), i.baseline_value + (year - 2015) * 4
                                    + rng.randint(-3, 3)))
              for i in indicators for year in range(2016, 2026)),
+            batch_size=BATCH,
+        )  # fmt: skip
+        self.peers(plan, indicators, rng)
+
+    def peers(self, plan, indicators, rng):
+        """Every indicator against one group of PEERS places (the home city among them), every
+        other one ranked; an approved batch per indicator and year for PEER_YEARS."""
+        group = PeerGroup.objects.create(name=f"{plan.code}对标组")
+        places = ["吉林市", *(f"对标城市{n:02d}" for n in range(1, PEERS))]
+        PeerMember.objects.bulk_create(
+            PeerMember(group=group, place=place, is_home=n == 0) for n, place in enumerate(places)
+        )
+        for n, indicator in enumerate(indicators):
+            indicator.peer_group = group
+            if n % 2:
+                indicator.kind = Indicator.Kind.RANK
+        Indicator.objects.bulk_update(indicators, ["peer_group", "kind"], batch_size=BATCH)
+        Target.objects.filter(indicator__in=indicators[1::2]).update(rank=10, original_rank=10)
+        batches = PeerBatch.objects.bulk_create(
+            PeerBatch(indicator=i, year=year, source=f"合成统计公报 {year}",
+                      review_state=ReviewState.APPROVED)
+            for i in indicators for year in PEER_YEARS
+        )  # fmt: skip
+        PeerValue.objects.bulk_create(
+            (PeerValue(batch=b, indicator_id=b.indicator_id, year=b.year, place=place,
+                       value=Decimal(rng.randrange(100, 5000)) / 100)
+             for b in batches for place in places),
             batch_size=BATCH,
         )  # fmt: skip

@@ -84,8 +84,6 @@ def project_report_kind() -> ReportKind:
         digest_text=_digest_text,
         reopen_scope=ReopenScope.PROJECT,
         reopen_subject=_reopen_subject,
-        extra={
-            "subject_heading": gettext_lazy("Project"),
-            "none_text": gettext_lazy("This unit answers for no projects."),
-        },
+        subject_heading=gettext_lazy("Project"),
+        none_text=gettext_lazy("This unit answers for no projects."),
     )

@@ -15,28 +15,6 @@ from . import registry
 from .models import ReviewState
 
 
-class _Kinds:
-    """The registered kinds by key, read at call time (apps register in ``ready()``)."""
-
-    def __getitem__(self, key):
-        found = registry.kind(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key):
-        return registry.kind(key) is not None
-
-    def __iter__(self):
-        return iter([k.key for k in registry.kinds()])
-
-    def values(self):
-        return registry.kinds()
-
-
-KINDS = _Kinds()
-
-
 def get_report(kind_key: str, pk: int):
     """The report of kind ``kind_key`` (404 if there is none), with what its page shows."""
     kind = registry.kind(kind_key)

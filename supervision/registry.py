@@ -21,7 +21,7 @@ quarter) also give ``subjects``: the matrix, the to-do and the digest count what
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Expression, F, QuerySet, Value
@@ -66,7 +66,9 @@ class ReportKind:
     reopen_scope: str = ""
     reopen_subject: Callable[[Any, int, int], str | None] | None = None  # (plan, id, unit_id)
 
-    extra: dict = field(default_factory=dict)
+    # A unit's page of one period: the subjects' column heading and the line when it has none.
+    subject_heading: Any = ""
+    none_text: Any = ""
 
     @property
     def unit_id_path(self) -> str:

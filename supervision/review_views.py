@@ -32,6 +32,7 @@ from supervision.review import (
 )
 
 from . import queue as review
+from . import registry
 from .evidence_cycle import evidence_changes_since_review
 
 QUEUE_STATES = {
@@ -57,7 +58,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
             raise PermissionDenied(_("Only reviewers and administrators review reports."))
         params = request.GET
         state = params.get("state") if params.get("state") in QUEUE_STATES else "waiting"
-        kind = params.get("kind") if params.get("kind") in review.KINDS else ""
+        kind = params.get("kind") if registry.kind(params.get("kind", "")) else ""
         unit_id = int(params["unit"]) if params.get("unit", "").isdigit() else None
         try:
             period = Period.parse(params["period"]) if params.get("period") else None
@@ -71,7 +72,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
         own_units = permissions.unit_ids(request.user)
         for row in page.object_list:
             row["url"] = reverse("supervision:review-detail", args=[row["kind"], row["pk"]])
-            row["kind_label"] = review.KINDS[row["kind"]].label
+            row["kind_label"] = registry.kind(row["kind"]).label
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
             row["own_unit"] = row["unit_pk"] in own_units
         context = {
@@ -80,7 +81,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
             "state": state,
             "states": list(QUEUE_LABELS.items()),
             "kind": kind,
-            "kinds": [(k.key, k.label) for k in review.KINDS.values()],
+            "kinds": [(k.key, k.label) for k in registry.kinds()],
             "unit_id": unit_id,
             "units": Unit.objects.order_by("sort_order", "name").only("pk", "name"),
             "period": str(period) if period else "",

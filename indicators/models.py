@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.models import Plan, Unit
+from plan.urlplans import short_url
 from supervision.models import Reviewable
 
 
@@ -116,7 +117,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("indicators:indicator-detail", args=[self.pk])
+        return short_url("indicators:indicator-detail", self.pk)
 
     @property
     def unit_id(self):

@@ -28,6 +28,14 @@ class PlanAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "state_changed_at", "is_current"]
     actions = ["make_active", "make_ended", "make_archived", "make_default"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A published plan's code is in its URLs (/plans/<code>/...), in links already sent and
+        # in plan.urlplans' cache of codes: it is fixed once the plan leaves the draft state.
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state != PlanState.DRAFT:
+            fields.append("code")
+        return fields
+
     def _each(self, request, queryset, change, done):
         for plan in queryset:
             try:

@@ -5,12 +5,29 @@ from django.utils.functional import SimpleLazyObject
 
 from . import permissions
 from .selectors import current_plan
+from .urlplans import switch_url, visible_plans
+
+
+def plan_switch(request) -> list[dict]:
+    """The header's plan switcher: every plan the user may see, the page's own marked."""
+    if not request.user.is_authenticated:
+        return []
+    shown = current_plan(request)
+    return [
+        {
+            "plan": p,
+            "url": switch_url(request, p),
+            "current": shown is not None and p.pk == shown.pk,
+        }
+        for p in visible_plans(request)
+    ]
 
 
 def site(request):
     user = request.user
     return {
         "current_plan": SimpleLazyObject(lambda: current_plan(request)),
+        "plan_switch": SimpleLazyObject(lambda: plan_switch(request)),
         "user_role": SimpleLazyObject(lambda: permissions.role_label(user)),
         "user_is_administrator": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.is_administrator(user)

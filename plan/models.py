@@ -166,7 +166,9 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("dashboard:home")
+        from .urlplans import plan_path
+
+        return plan_path(self)
 
     @property
     def years(self):
@@ -342,7 +344,9 @@ class Task(models.Model):
         return f"{self.number}. {self.short_title}"
 
     def get_absolute_url(self):
-        return reverse("plan:task-detail", args=[self.number])
+        from .urlplans import plan_url
+
+        return plan_url(self.plan_id, "plan:task-detail", self.number)
 
 
 class Responsibility(models.Model):

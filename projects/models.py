@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.lookups import LessThan
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.figures_cache import PROJECTS, figures_changed
 from plan.models import Column, Plan, Unit
 from plan.periods import reporting_period
+from plan.urlplans import plan_url, short_url
 from supervision.colours import Colour, blue_days, in_blue_window
 from supervision.models import ReopenScope, Reviewable, ReviewState
 
@@ -68,7 +68,7 @@ class Annex(models.Model):
         return f"附表{self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("projects:annex-detail", args=[self.number])
+        return plan_url(self.plan_id, "projects:annex-detail", self.number)
 
     def clean(self):
         """An annex hangs on a box of its own plan: one plan's figures never count another's."""
@@ -342,7 +342,7 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("projects:project-detail", args=[self.pk])
+        return short_url("projects:project-detail", self.pk)
 
     @property
     def reference_label(self) -> str:
@@ -455,7 +455,7 @@ class ProjectUpdate(Reviewable):
         return self.project.get_absolute_url()
 
     def get_evidence_url(self):
-        return reverse("projects:update-evidence", args=[self.pk])
+        return short_url("projects:update-evidence", self.pk)
 
     @property
     def evidence_owner(self):
@@ -501,7 +501,7 @@ class ProjectImport(models.Model):
         return f"{self.file_name} ({self.user})"
 
     def get_absolute_url(self):
-        return reverse("projects:import-preview", args=[self.pk])
+        return short_url("projects:import-preview", self.pk)
 
     @property
     def period(self) -> Period:

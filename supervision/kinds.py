@@ -5,11 +5,11 @@ lead unit a summary), so the matrix, the to-do and the digest handle them themse
 the review page and the reopen form reach task reports through this kind like any other.
 """
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plan.models import Task
+from plan.urlplans import plan_url
 
 from .registry import ReportKind
 
@@ -25,8 +25,8 @@ def _describe(report) -> dict:
 
 
 def _revise_url(row) -> str:
-    return reverse(
-        "supervision:task-report", args=[row["subject_id"], row["unit_pk"], row["period"]]
+    return plan_url(
+        row["plan_pk"], "supervision:task-report", row["subject_id"], row["unit_pk"], row["period"]
     )
 
 

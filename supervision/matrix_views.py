@@ -16,6 +16,7 @@ from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
+from plan.urlplans import short_url
 
 from . import registry, reminders
 from .colours import blue_days, obligation_colour
@@ -80,7 +81,7 @@ class CellLinks:
         self.kind = kind
         subject_kind = registry.matrix_kind(kind)
         if subject_kind is None:
-            self.detail = reverse("supervision:task-report-detail", args=[self.MARK])
+            self.detail = short_url("supervision:task-report-detail", self.MARK)
         else:  # a cell of one subject opens the subject's page (a project's)
             self.detail = subject_kind.subject_url(self.MARK)
         self.unit_period = reverse("supervision:unit-period-reports", args=[self.MARK, "PERIOD"])

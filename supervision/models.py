@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from plan.models import Plan, Task, Unit, evidence_upload_to
 from plan.periods import Period
+from plan.urlplans import short_url
 
 
 class ReviewState(models.TextChoices):
@@ -143,10 +144,10 @@ class TaskReport(Reviewable):
         return f"{self.task} · {self.unit} · {self.period}"
 
     def get_absolute_url(self):
-        return reverse("supervision:task-report-detail", args=[self.pk])
+        return short_url("supervision:task-report-detail", self.pk)
 
     def get_evidence_url(self):
-        return reverse("supervision:task-report-evidence", args=[self.pk])
+        return short_url("supervision:task-report-evidence", self.pk)
 
     def reopen_target(self):
         """``(plan, scope, object_id)``: the reopening that covers this report and its files."""
@@ -471,7 +472,7 @@ class Evidence(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("supervision:evidence-download", args=[self.pk])
+        return short_url("supervision:evidence-download", self.pk)
 
 
 def briefing_upload_to(instance, filename):
@@ -544,7 +545,7 @@ class IssuedBriefing(models.Model):
         return f"{self.period} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("supervision:briefing-download", args=[self.pk])
+        return short_url("supervision:briefing-download", self.pk)
 
     @property
     def period(self) -> Period:

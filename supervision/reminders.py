@@ -20,12 +20,12 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plan import permissions
 from plan.periods import Period, reporting_period
+from plan.urlplans import plan_url
 from supervision.models import ReminderLog, ReminderNotice, ReviewState
 
 from . import registry
@@ -121,13 +121,13 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
             items.append(DigestItem(section, _(
                 "%(period)s report on task %(task)s for %(unit)s (due %(due)s)") % {
                 "period": period, "task": r.task, "unit": r.unit.name, "due": due},
-                base + reverse("supervision:task-report", args=args),
+                base + plan_url(plan, "supervision:task-report", *args),
                 f"{section}:task:{r.task_id}:{r.unit_id}:{period}"))  # fmt: skip
         for r in todo.summaries:
             items.append(DigestItem(section, _(
                 "%(period)s lead unit's summary of task %(task)s (due %(due)s)") % {
                 "period": period, "task": r.task, "due": due},
-                base + reverse("supervision:task-summary", args=[r.task.number, str(period)]),
+                base + plan_url(plan, "supervision:task-summary", r.task.number, str(period)),
                 f"{section}:summary:{r.task_id}:{period}"))  # fmt: skip
         for kind, subjects in todo.owed:
             for s in subjects:
@@ -150,7 +150,7 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
             "%(day)s.") % {"who": n.sent_by.get_full_name() or n.sent_by.username,
                            "unit": n.unit.name, "period": n.period,
                            "day": timezone.localtime(n.sent_at).strftime("%Y-%m-%d %H:%M")},
-            base + reverse("supervision:unit-period-reports", args=[n.unit_id, str(n.period)]),
+            base + plan_url(plan, "supervision:unit-period-reports", n.unit_id, str(n.period)),
             f"notice:{n.pk}"))  # fmt: skip
     return Digest(items)
 

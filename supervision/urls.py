@@ -4,7 +4,11 @@ root (/reviews/, /reports/, /reopen/), the task reports and evidence files under
 
 from django.urls import path
 
+from plan.urlplans import of_object, per_plan, plan_of
+
 from . import briefing_views, cycle_views, matrix_views, review_views, views
+from .models import IssuedBriefing, ReopenRequest, TaskReport
+from .plans import evidence_plan, review_plan
 
 app_name = "supervision"
 
@@ -12,51 +16,73 @@ urlpatterns = [
     path("reviews/", review_views.ReviewQueueView.as_view(), name="review-queue"),
     path(
         "reviews/<slug:kind>/<int:pk>/",
-        review_views.ReviewDetailView.as_view(),
+        of_object(review_plan)(review_views.ReviewDetailView.as_view()),
         name="review-detail",
     ),
-    path("reports/", matrix_views.ReportMatrixView.as_view(), name="report-matrix"),
+    path("reports/", per_plan(matrix_views.ReportMatrixView.as_view()), name="report-matrix"),
     path(
-        "reports/export.xlsx", matrix_views.ReportMatrixExportView.as_view(), name="report-export"
+        "reports/export.xlsx",
+        per_plan(matrix_views.ReportMatrixExportView.as_view()),
+        name="report-export",
     ),
     path(
         "reports/<int:unit_id>/<str:period>/",
-        matrix_views.UnitPeriodReportsView.as_view(),
+        per_plan(matrix_views.UnitPeriodReportsView.as_view()),
         name="unit-period-reports",
     ),
-    path("reports/remind/", cycle_views.ReminderNoticeView.as_view(), name="reminder-notice"),
-    path("briefings/", briefing_views.BriefingListView.as_view(), name="briefing-list"),
-    path("briefings/upload/", briefing_views.BriefingUploadView.as_view(), name="briefing-upload"),
+    path(
+        "reports/remind/",
+        per_plan(cycle_views.ReminderNoticeView.as_view()),
+        name="reminder-notice",
+    ),
+    path("briefings/", per_plan(briefing_views.BriefingListView.as_view()), name="briefing-list"),
+    path(
+        "briefings/upload/",
+        per_plan(briefing_views.BriefingUploadView.as_view()),
+        name="briefing-upload",
+    ),
     path(
         "briefings/<int:pk>/download/",
-        briefing_views.BriefingDownloadView.as_view(),
+        of_object(plan_of(IssuedBriefing, "plan"))(briefing_views.BriefingDownloadView.as_view()),
         name="briefing-download",
     ),
     path("reopen/", cycle_views.ReopenListView.as_view(), name="reopen-list"),
-    path("reopen/request/", cycle_views.ReopenRequestView.as_view(), name="reopen-request"),
-    path("reopen/<int:pk>/decide/", cycle_views.ReopenDecideView.as_view(), name="reopen-decide"),
+    path(
+        "reopen/request/", per_plan(cycle_views.ReopenRequestView.as_view()), name="reopen-request"
+    ),
+    path(
+        "reopen/<int:pk>/decide/",
+        of_object(plan_of(ReopenRequest, "plan"))(cycle_views.ReopenDecideView.as_view()),
+        name="reopen-decide",
+    ),
     path(
         "plan/tasks/<int:number>/report/<int:unit_id>/<str:period>/",
-        views.TaskReportFormView.as_view(),
+        per_plan(views.TaskReportFormView.as_view()),
         name="task-report",
     ),
     path(
         "plan/tasks/<int:number>/summary/<str:period>/",
-        views.TaskSummaryFormView.as_view(),
+        per_plan(views.TaskSummaryFormView.as_view()),
         name="task-summary",
     ),
-    path("plan/reports/<int:pk>/", views.TaskReportDetailView.as_view(), name="task-report-detail"),
+    path(
+        "plan/reports/<int:pk>/",
+        of_object(plan_of(TaskReport, "task__plan"))(views.TaskReportDetailView.as_view()),
+        name="task-report-detail",
+    ),
     path(
         "plan/reports/<int:pk>/evidence/",
-        views.TaskReportEvidenceView.as_view(),
+        of_object(plan_of(TaskReport, "task__plan"))(views.TaskReportEvidenceView.as_view()),
         name="task-report-evidence",
     ),
     path(
         "plan/evidence/<int:pk>/download/",
-        views.EvidenceDownloadView.as_view(),
+        of_object(evidence_plan)(views.EvidenceDownloadView.as_view()),
         name="evidence-download",
     ),
     path(
-        "plan/evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"
+        "plan/evidence/<int:pk>/remove/",
+        of_object(evidence_plan)(views.EvidenceRemoveView.as_view()),
+        name="evidence-remove",
     ),
 ]

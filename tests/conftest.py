@@ -1,11 +1,42 @@
 """Fixtures shared by every test folder."""
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
+from django.test import Client
 
 from plan.models import Plan, Responsibility
 from projects.models import Annex, Project
 from tests.factories import UnitFactory, UserFactory
+
+
+class PlanClient(Client):
+    """The test client, following one redirect as a browser would: a page addressed by number
+    asked for by its short form (``/plan/tasks/3/``) is sent to the default plan's page
+    (``/plans/2022-2025/plan/tasks/3/``, see ``plan.urlplans``). Only that redirect: every other
+    one (to the login page, after a form) stays for the test to check. The redirect itself is
+    tested in tests/plan/test_plan_urls.py with Django's plain client."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        location = response.get("Location", "") if response.status_code == 302 else ""
+        asked = request.get("PATH_INFO", "")
+        if asked.startswith("/plans/"):
+            return response
+        match = re.match(r"^/plans/[-\w]+(/.*)$", location.split("?", 1)[0])
+        method = request.get("REQUEST_METHOD", "GET")
+        if match and match.group(1) == asked and method in ("GET", "HEAD"):
+            query = location.partition("?")[2]
+            headers = {k: v for k, v in request.items() if k.startswith("HTTP_")}
+            return self.get(location.split("?", 1)[0], QueryDict(query), **headers)
+        return response
+
+
+@pytest.fixture
+def client():
+    return PlanClient()
 
 
 @pytest.fixture
@@ -97,3 +128,14 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def plan_page(viewname: str, *args, plan: Plan | None = None) -> str:
+    """A page addressed by number, under its plan's prefix (the default plan unless told):
+    ``/plans/2022-2025/plan/tasks/3/``. Its short form redirects there (plan.urlplans)."""
+    from django.urls import reverse
+
+    from plan.urlplans import plan_url
+
+    plan = plan or Plan.objects.current()
+    return plan_url(plan, viewname, *args) if plan else reverse(viewname, args=args or None)

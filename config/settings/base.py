@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "plan.middleware.SessionIdleTimeoutMiddleware",
     # An account an administrator created or reset chooses its own password first.
     "config.middleware.PasswordChangeRequiredMiddleware",
+    # After the login check: /plans/<code>/... names the page's plan (plan.urlplans).
+    "plan.urlplans.PlanURLMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -23,6 +23,12 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
             after_report.setdefault(page, []).append(int(match.group(4)))
             cached.setdefault(page, []).append(int(match.group(5)))
     assert len(counts) == 10, text
+    # Plans side by side (issue 18): the small plan's pages, measured again once the large plan
+    # is loaded beside it, run the same queries.
+    beside = dict(re.findall(r"^\s*36\|90\s{2}(.+?)\s{2,}(\d+)\s", text, re.M))
+    assert len(beside) == 9, text
+    for page, count in beside.items():
+        assert int(count) == counts[page.strip()][0], (page, count)
     # The briefing's generation time and peak memory, at each size (issue 23).
     briefing = re.findall(r"^\s*(\d+)\s{2}quarterly briefing \(\.docx\)\s+([\d.]+)\s+([\d.]+)",
                           text, re.M)  # fmt: skip

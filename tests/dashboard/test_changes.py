@@ -7,13 +7,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from indicators.models import Indicator, Observation, Target
 from plan.models import Responsibility
 from projects.models import Project, ProjectUpdate
 from supervision.models import ReviewState, TaskReport
-from tests.conftest import grow_plan
+from tests.conftest import grow_plan, plan_page
 
 D = dt.date
 URL = "plan:changes"
@@ -77,7 +76,7 @@ def pks(bounded):
 def test_changes_page_lists_exactly_what_changed_in_the_period(client, people, scenario):
     s = scenario
     client.force_login(people["leader"])
-    response = client.get(reverse(URL), {"period": "2025Q3"})
+    response = client.get(plan_page(URL), {"period": "2025Q3"})
     assert response.status_code == 200
     c = response.context["changes"]
     assert (str(c.period), str(c.previous)) == ("2025Q3", "2025Q2")
@@ -104,7 +103,7 @@ def test_changes_page_lists_exactly_what_changed_in_the_period(client, people, s
 
 def test_the_previous_period_is_compared_with_its_own_previous(client, people, scenario):
     client.force_login(people["leader"])
-    c = client.get(reverse(URL), {"period": "2025Q4"}).context["changes"]
+    c = client.get(plan_page(URL), {"period": "2025Q4"}).context["changes"]
     assert pks(c.changed) == {scenario["e"].pk}  # 20% -> 25%
     # b still lags at the end of 2025Q4, but it lagged already: not newly.
     assert pks(c.newly_lagging) == set() and pks(c.newly_completed) == set()
@@ -114,7 +113,7 @@ def test_the_previous_period_is_compared_with_its_own_previous(client, people, s
 @pytest.mark.parametrize("period", ["", "nonsense", "2030Q1", "2021Q4"])
 def test_the_default_period_is_the_current_reporting_period(client, people, plan, period):
     client.force_login(people["leader"])
-    response = client.get(reverse(URL), {"period": period})
+    response = client.get(plan_page(URL), {"period": period})
     assert response.status_code == 200
     assert response.context["period"] == response.context["view"].period
     assert 'data-testid="changes-filters"' in response.text
@@ -122,7 +121,7 @@ def test_the_default_period_is_the_current_reporting_period(client, people, plan
 
 def test_changes_page_is_in_the_navigation(client, people, plan):
     client.force_login(people["leader"])
-    assert f'href="{reverse(URL)}"' in client.get(reverse("dashboard:home")).text
+    assert f'href="{plan_page(URL)}"' in client.get(plan_page("dashboard:home")).text
 
 
 def test_long_lists_are_cut_and_say_so(client, people, plan, monkeypatch):
@@ -133,7 +132,7 @@ def test_long_lists_are_cut_and_say_so(client, people, plan, monkeypatch):
         report(project, 2, "in_progress", 10)
         report(project, 3, "in_progress", 20)
     client.force_login(people["leader"])
-    response = client.get(reverse(URL), {"period": "2025Q3"})
+    response = client.get(plan_page(URL), {"period": "2025Q3"})
     assert len(response.context["changes"].changed.rows) == 2
     assert response.context["changes"].changed.total == 3
     assert 'data-testid="more-rows"' in response.text
@@ -147,7 +146,7 @@ def count(client, url):
 
 def test_changes_query_count_is_pinned_at_two_sizes(client, people, scenario, plan):
     client.force_login(people["leader"])
-    url = reverse(URL) + "?period=2025Q3"
+    url = plan_page(URL) + "?period=2025Q3"
     small = count(client, url)
     grow_plan(plan, projects=600, units=60)
     for project in Project.objects.filter(name__startswith="扩充项目")[:200]:

@@ -14,6 +14,7 @@ from plan.models import Plan
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from supervision.models import TaskReport, TaskSummary
 from supervision.reporting import task_matrix
+from tests.conftest import plan_page
 
 
 def demo_state():
@@ -119,7 +120,7 @@ def test_remove_takes_demo_out_and_the_banner_with_it(plan, client_logged_in):
     assert Observation.objects.count() == 0
     assert not Plan.objects.get().demo_data
     assert not get_user_model().objects.filter(username__startswith="demo-").exists()
-    assert 'data-testid="demo-banner"' not in client_logged_in.get(reverse("dashboard:home")).text
+    assert 'data-testid="demo-banner"' not in client_logged_in.get(plan_page("dashboard:home")).text
 
 
 def test_refuses_to_mix_with_real_reports(plan, user):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Observation, Target, TargetRevision
 from indicators.services import target_revise
 from plan.models import Unit
+from tests.conftest import plan_page
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_pages_show_progress_against_the_original_and_the_current_target(client,
     assert float(row.completion) == pytest.approx(22 / 25)  # (52-30)/(55-30)
     assert float(row.original_completion) == pytest.approx(22 / 30)
     assert 'data-testid="target-moved"' in page.text and "外部环境变化" in page.text
-    evaluation = client.get(reverse("plan:evaluation")).text
+    evaluation = client.get(plan_page("plan:evaluation")).text
     assert "已调整" in evaluation and "88%" in evaluation and "73%" in evaluation
 
 
@@ -177,7 +178,7 @@ def test_indicator_table_filters_by_status_category_and_unit(client, indicator, 
         indicator=indicator, year=2024, value=Decimal(60), review_state="approved"
     )  # met
     client.force_login(people["leader"])
-    url = reverse("indicators:indicator-list")
+    url = plan_page("indicators:indicator-list")
     codes = lambda **p: [r.indicator.code for r in client.get(url, p).context["rows"]]  # noqa: E731
     assert codes(status="met") == ["contracts"]
     assert "rd-intensity" in codes(status="no_data")

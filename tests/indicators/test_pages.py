@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator, Observation, Target
-from tests.conftest import grow_plan
+from tests.conftest import grow_plan, plan_page
 
 
 def grow_indicators(plan, count):
@@ -40,19 +40,19 @@ def count(client, url):
 
 
 @pytest.mark.parametrize(
-    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 9), ("indicator-detail", 9),
-                         ("indicator-chart", 6), ("evaluation", 14)],
+    ("page", "pinned"), [("cockpit", 15), ("indicator-list", 9), ("indicator-detail", 10),
+                         ("indicator-chart", 7), ("evaluation", 14)],
 )  # fmt: skip
 def test_query_count_is_pinned_at_two_sizes(client, people, plan, page, pinned):
     client.force_login(people["staff_own"])
     first = Indicator.objects.filter(plan=plan).order_by("pk").first()
     urls = {
-        "cockpit": reverse("dashboard:home"),
-        "indicator-list": reverse("indicators:indicator-list"),
+        "cockpit": plan_page("dashboard:home"),
+        "indicator-list": plan_page("indicators:indicator-list"),
         "indicator-detail": first.get_absolute_url(),
         # As its page asks for it: with the page's choice of figures.
         "indicator-chart": reverse("indicators:indicator-chart", args=[first.pk]) + "?figures=all",
-        "evaluation": reverse("plan:evaluation"),
+        "evaluation": plan_page("plan:evaluation"),
     }
     small = count(client, urls[page])
     grow_plan(plan, projects=600, units=40)
@@ -70,7 +70,7 @@ def test_the_indicator_table_pages_in_order_and_keeps_its_filters(client, people
     the pages hold the ones that match. The page links keep the filters."""
     client.force_login(people["staff_own"])
     grow_indicators(plan, 120)
-    url = reverse("indicators:indicator-list") + (f"?status={status}" if status else "")
+    url = plan_page("indicators:indicator-list") + (f"?status={status}" if status else "")
     first, second = client.get(url), client.get(url + ("&" if status else "?") + "page=2")
     rows = first.context["rows"] + second.context["rows"]
     assert len(first.context["rows"]) == 50

@@ -7,6 +7,7 @@ import pytest
 from indicators.models import Indicator, PeerBatch, PeerGroup, PeerMember, PeerValue, Target
 from indicators.progress import Status
 from indicators.selectors import progress_of, standings_of, with_progress_data
+from tests.conftest import plan_page
 
 
 @pytest.fixture
@@ -101,11 +102,10 @@ def test_a_rank_target_in_words_says_not_yet_quantified(client, plan, people):
 def test_ranked_pages_query_count_is_pinned_at_two_group_sizes(client, ranked, people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     client.force_login(people["leader"])
-    urls = [ranked.get_absolute_url(), reverse("dashboard:home"),
-            reverse("indicators:indicator-list")]  # fmt: skip
+    urls = [ranked.get_absolute_url(), plan_page("dashboard:home"),
+            plan_page("indicators:indicator-list")]  # fmt: skip
 
     def counts():
         found = []
@@ -121,16 +121,15 @@ def test_ranked_pages_query_count_is_pinned_at_two_group_sizes(client, ranked, p
     PeerMember.objects.bulk_create(PeerMember(group=group, place=f"城市{i}") for i in range(40))
     for year in (2024, 2025):
         add_batch(ranked, year, {f"城市{i}": i for i in range(40)} | {"吉林市": 7})
-    assert counts() == small == [10, 11, 9]
+    assert counts() == small == [11, 11, 9]  # the indicator's plan: one more
 
 
 def test_the_cockpit_counts_ranked_indicators_with_the_others(client, ranked, people):
-    from django.urls import reverse
 
     Target.objects.filter(indicator=ranked).update(rank=None)
     add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6})
     client.force_login(people["leader"])
-    response = client.get(reverse("dashboard:home") + "?figures=all")
+    response = client.get(plan_page("dashboard:home") + "?figures=all")
     assert response.context["indicator_counts"][Status.NOT_QUANTIFIED] == 1
     assert "排名目标尚未量化的指标" in response.content.decode()
 
@@ -140,23 +139,21 @@ def test_the_export_gives_a_ranked_indicators_rank_without_a_value_of_its_own(
 ):
     import io
 
-    from django.urls import reverse
     from openpyxl import load_workbook
 
     add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0})
     client.force_login(people["leader"])
-    response = client.get(reverse("indicators:indicator-export") + "?figures=all")
+    response = client.get(plan_page("indicators:indicator-export") + "?figures=all")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True)}
     assert rows[ranked.name][8] == "第 2 / 3" and rows[ranked.name][7] == 2024
 
 
 def test_the_final_evaluation_counts_a_ranked_indicator_by_its_rank(client, ranked, people):
-    from django.urls import reverse
 
     add_batch(ranked, 2025, {"吉林市": 2.8, "长春市": 2.6, "四平市": 1.0})
     client.force_login(people["leader"])
-    response = client.get(reverse("plan:evaluation") + "?figures=all")
+    response = client.get(plan_page("plan:evaluation") + "?figures=all")
     assert response.status_code == 200
     rows = {row.indicator.code: row for row in response.context["indicators"]}
     assert rows["rd-intensity"].status == Status.MET  # first of three, target top 2

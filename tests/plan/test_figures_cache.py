@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from dashboard.demo import load_demo, remove_demo
@@ -27,6 +26,7 @@ from plan.models import Plan
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from supervision.models import ReviewState
 from supervision.review import review_approve, token
+from tests.conftest import plan_page
 from tests.supervision.test_review import indicator_value, project_report, task_report
 
 
@@ -140,7 +140,7 @@ def test_writes_that_send_no_signal_change_the_stamp(plan, people, write):
 
 def test_the_cockpit_is_served_from_the_cache_until_a_report_commits(plan, people, client, cached):
     client.force_login(people["leader"])
-    url = reverse("dashboard:home") + "?figures=all"
+    url = plan_page("dashboard:home") + "?figures=all"
     with CaptureQueriesContext(connection) as live:
         first = figures_part(client.get(url).content.decode())
     with CaptureQueriesContext(connection) as hit:
@@ -159,7 +159,7 @@ def test_the_cockpit_is_served_from_the_cache_until_a_report_commits(plan, peopl
 
 def test_a_fragment_is_kept_per_language_and_per_plan(plan, people, client, cached):
     client.force_login(people["leader"])
-    url = reverse("dashboard:home")
+    url = plan_page("dashboard:home")
     english = client.get(url, headers={"accept-language": "en"}).content.decode()
     chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     assert "projects completed" in english and "projects completed" not in chinese
@@ -180,7 +180,7 @@ def test_a_fragment_is_kept_per_language_and_per_plan(plan, people, client, cach
 
 def test_a_project_report_leaves_the_indicator_table_cached(plan, people, client, cached):
     client.force_login(people["staff_own"])
-    url = reverse("indicators:indicator-list")
+    url = plan_page("indicators:indicator-list")
     with CaptureQueriesContext(connection) as live:
         client.get(url)
     with committed():
@@ -196,7 +196,7 @@ def test_a_project_report_leaves_the_indicator_table_cached(plan, people, client
 
 
 def test_the_reviewers_matrix_is_live_and_never_served_to_staff(plan, people, client, cached):
-    url = reverse("supervision:report-matrix") + "?kind=projects"
+    url = plan_page("supervision:report-matrix") + "?kind=projects"
     client.force_login(people["reviewer"])
     reviewer_page = client.get(url).content.decode()
     assert 'data-testid="remind"' in reviewer_page and "csrfmiddlewaretoken" in reviewer_page
@@ -209,7 +209,7 @@ def test_the_reviewers_matrix_is_live_and_never_served_to_staff(plan, people, cl
 
 def test_filters_and_pages_each_have_their_own_table(plan, people, client, cached):
     client.force_login(people["staff_own"])
-    url = reverse("projects:project-list")
+    url = plan_page("projects:project-list")
     everything = client.get(url).content.decode()
     completed = client.get(url + "?status=completed").content.decode()
     assert everything.count("<tr data-lagging") == 25  # a full page
@@ -218,7 +218,7 @@ def test_filters_and_pages_each_have_their_own_table(plan, people, client, cache
 
 def test_an_approved_report_shows_in_the_approved_figures(plan, people, client, cached):
     client.force_login(people["leader"])  # reads approved figures by default
-    url = reverse("dashboard:home")
+    url = plan_page("dashboard:home")
     with committed():
         report = project_report(plan, people, percent=100)
     submitted = figures_part(client.get(url).content.decode())
@@ -232,7 +232,7 @@ def test_an_approved_report_shows_in_the_approved_figures(plan, people, client, 
 
 def test_the_cockpit_charts_follow_a_committed_report(plan, people, client, cached):
     client.force_login(people["leader"])
-    url = reverse("dashboard:cockpit-chart", args=["task-progress"]) + "?figures=all"
+    url = plan_page("dashboard:cockpit-chart", "task-progress") + "?figures=all"
     before = client.get(url).json()
     with CaptureQueriesContext(connection) as hit:
         assert client.get(url).json() == before
@@ -249,8 +249,8 @@ def test_a_task_report_stales_the_task_matrix_and_leaves_the_project_table(
     plan, people, client, cached
 ):
     client.force_login(people["staff_own"])
-    matrix = reverse("supervision:report-matrix") + "?kind=tasks"
-    table = reverse("projects:project-list")
+    matrix = plan_page("supervision:report-matrix") + "?kind=tasks"
+    table = plan_page("projects:project-list")
     counts = {}
     for url in (matrix, table):
         with CaptureQueriesContext(connection) as live:

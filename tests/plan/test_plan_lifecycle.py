@@ -17,6 +17,7 @@ from plan.models import Plan, PlanState, Responsibility, Task, Unit
 from plan.periods import Period
 from supervision.cycle import require_open
 from supervision.models import ReopenScope
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_a_new_plan_is_a_draft_and_changes_nothing_anybody_sees(plan, successor,
     assert successor.state == PlanState.DRAFT and not successor.is_current
     assert Plan.objects.current() == plan
     client.force_login(UserFactory(username="leader", role="领导"))
-    assert successor.title not in client.get(reverse("dashboard:home")).text
+    assert successor.title not in client.get(plan_page("dashboard:home")).text
 
 
 def test_the_bundled_plan_loads_active(plan):

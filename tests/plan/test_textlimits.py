@@ -9,6 +9,7 @@ from plan.spreadsheets import table_workbook
 from plan.textlimits import EXCEL_CELL, NARRATIVE, change_reason, clip
 from projects.excel import HEADERS
 from projects.models import Project
+from tests.conftest import plan_page
 
 
 def test_clip_marks_the_cut_and_leaves_short_text_alone():
@@ -31,7 +32,7 @@ def test_the_export_never_writes_more_than_a_cell_holds(client, plan, people):
     # Text saved before the limits existed may be longer than a cell: cut, and marked.
     Project.objects.filter(annex__number=1, order=1).update(content="长" * 40_000)
     client.force_login(people["staff_own"])
-    response = client.get(reverse("projects:annex-export", args=[1]))
+    response = client.get(plan_page("projects:annex-export", 1))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["附表1"]
     cell = sheet.cell(row=3, column=HEADERS.index("建设内容") + 1).value
     assert len(cell) == EXCEL_CELL and cell.endswith("…")

@@ -16,10 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
-from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Project, ProjectUpdate
+from tests.conftest import plan_page
 
 ARTIFACTS = Path(django_settings.BASE_DIR) / "test-artifacts"
 CJK = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -75,7 +75,7 @@ def test_the_printed_annex_is_legible_and_no_row_runs_into_the_next(client, peop
                                                                      tmp_path):  # fmt: skip
     tools_or_skip()
     client.force_login(people["staff_own"])
-    response = client.get(reverse("projects:annex-print", args=[2]))
+    response = client.get(plan_page("projects:annex-print", 2))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["附表2"]

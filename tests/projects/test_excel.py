@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.urls import reverse
 
 from projects.excel import HEADERS, KEY_HEADER, project_key
 from projects.imports import CellError, parse_date, parse_money, parse_percent
 from projects.models import Project, ProjectImport, ProjectUpdate
+from tests.conftest import plan_page
 
 ANNEX_SIZES = {1: 6, 2: 16, 3: 9, 4: 12, 5: 4, 6: 6}
 
@@ -32,7 +32,7 @@ def column(name):
 
 
 def test_each_annex_sheet_is_laid_out_like_an_official_annex(staff, plan):
-    response = staff.get(reverse("projects:export"))
+    response = staff.get(plan_page("projects:export"))
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     book = workbook(response)
     assert book.sheetnames == [f"附表{n}" for n in range(1, 7)]
@@ -64,7 +64,7 @@ def test_number_formats_for_money_percent_and_dates(staff, plan):
         total_investment=Decimal("1234.5"), percent_complete=40,
         planned_start=dt.date(2022, 7, 1),
     )  # fmt: skip
-    sheet = workbook(staff.get(reverse("projects:annex-export", args=[1])))["附表1"]
+    sheet = workbook(staff.get(plan_page("projects:annex-export", 1)))["附表1"]
     money = sheet.cell(row=3, column=column("总投资（万元）"))
     percent = sheet.cell(row=3, column=column("完成进度"))
     start = sheet.cell(row=3, column=column("计划开工"))
@@ -77,7 +77,7 @@ def test_formula_like_text_is_written_as_text(staff, plan):
     evil = ['=HYPERLINK("http://evil","x")', "+1+1", "-2", "@SUM(A1)", "\tcmd"]
     for order, text in enumerate(evil, start=1):
         Project.objects.filter(annex__number=1, order=order).update(name=text)
-    sheet = workbook(staff.get(reverse("projects:annex-export", args=[1])))["附表1"]
+    sheet = workbook(staff.get(plan_page("projects:annex-export", 1)))["附表1"]
     for row, text in enumerate(evil, start=3):
         cell = sheet.cell(row=row, column=column("项目名称"))
         assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
@@ -85,7 +85,7 @@ def test_formula_like_text_is_written_as_text(staff, plan):
 
 def test_the_table_export_keeps_the_tables_filters(staff, plan):
     Project.objects.filter(annex__number=2, order__lte=3).update(status="lagging")
-    book = workbook(staff.get(reverse("projects:export"), {"status": "lagging"}))
+    book = workbook(staff.get(plan_page("projects:export"), {"status": "lagging"}))
     rows = {name: book[name].max_row - 2 for name in book.sheetnames}
     assert rows == {"附表1": 0, "附表2": 3, "附表3": 0, "附表4": 0, "附表5": 0, "附表6": 0}
 
@@ -142,11 +142,11 @@ def test_bad_dates(value):
 def upload(client, content: bytes, name="附表1.xlsx"):
     file = io.BytesIO(content)
     file.name = name
-    return client.post(reverse("projects:import"), {"file": file})
+    return client.post(plan_page("projects:import"), {"file": file})
 
 
 def edited_annex(client, edit) -> bytes:
-    book = workbook(client.get(reverse("projects:annex-export", args=[1])))
+    book = workbook(client.get(plan_page("projects:annex-export", 1)))
     edit(book["附表1"])
     out = io.BytesIO()
     book.save(out)
@@ -215,7 +215,7 @@ def test_rows_of_other_units_projects_are_refused(client, plan, people):
 
 def test_leaders_cannot_import(client, people):
     client.force_login(people["leader"])
-    assert client.get(reverse("projects:import")).status_code == 403
+    assert client.get(plan_page("projects:import")).status_code == 403
 
 
 def test_a_project_changed_after_the_preview_stops_the_whole_import(staff, plan):
@@ -307,7 +307,7 @@ def first_key():
 
 
 def export_bytes(client):
-    return client.get(reverse("projects:annex-export", args=[1])).content
+    return client.get(plan_page("projects:annex-export", 1)).content
 
 
 BAD_FILES = {
@@ -359,9 +359,9 @@ def test_a_file_over_the_size_limit_is_refused(staff, plan, settings):
 
 
 def test_indicator_table_and_matrix_export(staff, plan):
-    book = workbook(staff.get(reverse("indicators:indicator-export")))
+    book = workbook(staff.get(plan_page("indicators:indicator-export")))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:2] == ("代码", "指标") and len(rows) == 1 + 5
-    matrix = workbook(staff.get(reverse("supervision:report-export"), {"kind": "tasks"}))
+    matrix = workbook(staff.get(plan_page("supervision:report-export"), {"kind": "tasks"}))
     rows = list(matrix.active.iter_rows(values_only=True))
     assert rows[0][0] == "单位" and len(rows) == 1 + 25

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.urls import reverse
 
 from plan import spreadsheets
 from plan.periods import Period
@@ -18,6 +17,7 @@ from projects import imports
 from projects.excel import HEADERS, REASON_HEADER, VERSION_HEADER
 from projects.models import Project, ProjectImport, ProjectUpdate
 from projects.services import ReportInput, project_edit, project_update_submit
+from tests.conftest import plan_page
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def column(name):
 
 
 def exported(client, number=1):
-    response = client.get(reverse("projects:annex-export", args=[number]))
+    response = client.get(plan_page("projects:annex-export", number))
     assert response.status_code == 200
     return response.content
 
@@ -47,7 +47,7 @@ def edit_file(content: bytes, edit, sheet="附表1") -> bytes:
 def import_preview(client, content: bytes):
     file = io.BytesIO(content)
     file.name = "附表1.xlsx"
-    response = client.post(reverse("projects:import"), {"file": file})
+    response = client.post(plan_page("projects:import"), {"file": file})
     assert response.status_code == 302, response.content.decode()[:2000]
     pending = ProjectImport.objects.latest("created_at")
     return pending, client.get(pending.get_absolute_url()).context["preview"]
@@ -293,7 +293,7 @@ def test_a_flood_of_a_million_rows_is_refused_at_the_cap_in_bounded_memory_stori
     file.name = "flood.xlsx"
     tracemalloc.start()
     try:
-        response = staff.post(reverse("projects:import"), {"file": file})
+        response = staff.post(plan_page("projects:import"), {"file": file})
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from plan.models import Unit
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from projects.progress import reporting_period
-from tests.conftest import grow_plan
+from tests.conftest import grow_plan, plan_page
 
 
 def count(client, url, **params):
@@ -26,18 +26,18 @@ def staff(client, people):
 
 
 PAGES = {
-    "project-list": (lambda: reverse("projects:project-list"), {}, 9),
+    "project-list": (lambda: plan_page("projects:project-list"), {}, 9),
     "project-list-filtered": (
-        lambda: reverse("projects:project-list"),
+        lambda: plan_page("projects:project-list"),
         {"status": "not_started", "task": "", "q": "项目", "sort": "-percent_complete"},
         9,
     ),
-    "annex": (lambda: reverse("projects:annex-detail", args=[2]), {}, 8),
-    "my-projects": (lambda: reverse("projects:my-projects"), {}, 8),
+    "annex": (lambda: plan_page("projects:annex-detail", 2), {}, 8),
+    "my-projects": (lambda: plan_page("projects:my-projects"), {}, 8),
     "project-detail": (
         lambda: reverse("projects:project-detail", args=[Project.objects.order_by("pk")[0].pk]),
         {},
-        8,
+        9,  # one more since plans in the URL: which plan the project belongs to
     ),
 }
 
@@ -57,7 +57,7 @@ def names(response):
 
 
 def test_filters_by_annex_task_unit_status_lag_and_text(staff, plan):
-    url = reverse("projects:project-list")
+    url = plan_page("projects:project-list")
     task4 = plan.tasks.get(number=4)
     assert len(names(staff.get(url, {"annex": plan.annexes.get(number=3).pk}))) == 9
     assert len(names(staff.get(url, {"task": task4.pk}))) == 12
@@ -79,7 +79,7 @@ def test_filters_by_annex_task_unit_status_lag_and_text(staff, plan):
 )  # fmt: skip
 def test_every_column_sorts_both_ways(staff, plan, column):
     Project.objects.filter(annex__number=2).update(percent_complete=50, status="in_progress")
-    url = reverse("projects:project-list")
+    url = plan_page("projects:project-list")
     up, down = staff.get(url, {"sort": column}), staff.get(url, {"sort": f"-{column}"})
     assert up.status_code == down.status_code == 200
     if column == "percent_complete":
@@ -91,13 +91,15 @@ def test_every_column_sorts_both_ways(staff, plan, column):
 
 def test_filter_state_lives_in_the_url_and_survives_paging(staff, plan):
     grow_plan(plan, projects=300, units=5)
-    response = staff.get(reverse("projects:project-list"), {"annex": plan.annexes.get(number=1).pk})
+    response = staff.get(
+        plan_page("projects:project-list"), {"annex": plan.annexes.get(number=1).pk}
+    )
     assert response.context["table"].paginator.num_pages > 1
     assert f"annex={plan.annexes.get(number=1).pk}" in response.text.split('class="pagination"')[1]
 
 
 def test_annex_page_is_the_table_prefiltered_in_plan_order(staff, plan):
-    response = staff.get(reverse("projects:annex-detail", args=[5]))
+    response = staff.get(plan_page("projects:annex-detail", 5))
     assert names(response) == [
         "5大细分产业研究中心建设工程", "6大创新创业基地建设工程",
         "7大产业创新支撑平台建设工程", "25家细分行业应用技术研究院",
@@ -110,7 +112,7 @@ def test_my_projects_shows_the_units_projects_and_which_owe_a_report(staff, plan
     ProjectUpdate.objects.create(project=reported, year=period.year, quarter=period.quarter,
                                  status="in_progress", percent_complete=10,
                                  submitted_at=timezone.now())  # fmt: skip
-    response = staff.get(reverse("projects:my-projects"))
+    response = staff.get(plan_page("projects:my-projects"))
     projects = list(response.context["projects"])
     assert len(projects) == 53
     assert response.context["missing"] == 52
@@ -120,13 +122,13 @@ def test_my_projects_shows_the_units_projects_and_which_owe_a_report(staff, plan
 
 def test_my_projects_for_someone_without_a_unit_says_why_it_is_empty(client, people):
     client.force_login(people["leader"])
-    response = client.get(reverse("projects:my-projects"))
+    response = client.get(plan_page("projects:my-projects"))
     assert response.status_code == 200
     assert "尚未加入任何责任单位" in response.text
 
 
 def test_nav_offers_my_projects_only_to_those_who_report(client, people):
     client.force_login(people["staff_own"])
-    assert reverse("projects:my-projects") in client.get("/").text
+    assert plan_page("projects:my-projects") in client.get("/").text
     client.force_login(people["leader"])
-    assert reverse("projects:my-projects") not in client.get("/").text
+    assert plan_page("projects:my-projects") not in client.get("/").text

@@ -17,6 +17,7 @@ from plan.permissions import (
     SYSTEM_ADMINISTRATOR,
 )
 from projects.models import Project
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 
@@ -238,5 +239,5 @@ def test_only_a_superuser_grants_individual_permissions(client, people):
 )
 def test_the_page_header_names_each_administrators_role(client, people, role, label):
     client.force_login(people[role])
-    page = client.get(reverse("dashboard:home")).text
+    page = client.get(plan_page("dashboard:home")).text
     assert f"{people[role].username} · {label}" in page

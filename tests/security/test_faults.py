@@ -12,13 +12,13 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from plan.models import Plan
 from plan.periods import reporting_period
 from projects.models import Project, ProjectUpdate
 from projects.services import ReportInput, project_update_submit
+from tests.conftest import plan_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,4 +165,4 @@ def _restore_sqlite() -> dict:
 
 def test_reverse_of_a_missing_page_is_a_404_not_a_500(client, people):
     client.force_login(people["leader"])
-    assert client.get(reverse("plan:task-detail", args=[42])).status_code == 404
+    assert client.get(plan_page("plan:task-detail", 42)).status_code == 404

@@ -16,6 +16,7 @@ from plan.models import Unit
 from plan.periods import reporting_period
 from projects.models import Project, ProjectUpdate
 from supervision.models import TaskReport
+from tests.conftest import plan_page
 
 EXAMPLES = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
@@ -69,7 +70,7 @@ def test_project_report_form(staff, plan, percent, investment, progress, status)
 def test_task_report_form(staff, plan, progress, figures, status):
     unit = Unit.objects.get(name="市科技局")
     TaskReport.objects.all().delete()
-    url = reverse("supervision:task-report", args=[3, unit.pk, str(period_of(plan))])
+    url = plan_page("supervision:task-report", 3, unit.pk, str(period_of(plan)))
     response = staff.post(url, {"version": 0, "status": status, "progress": progress,
                                 "figures": figures})  # fmt: skip
     assert response.status_code in (200, 302)
@@ -118,12 +119,13 @@ def test_markup_in_names_and_texts_is_escaped_on_every_page_and_in_json(client, 
     indicator = Indicator.objects.create(plan=plan, code="x", name=f"指标{markup}",
                                          responsible_unit=unit)  # fmt: skip
     client.force_login(people["admin"])
-    pages = ["/", reverse("plan:overview"), reverse("plan:task-detail", args=[1]),
-             reverse("plan:unit-list"), reverse("plan:unit-detail", args=[unit.pk]),
-             reverse("projects:project-list"), reverse("projects:annex-detail", args=[1]),
-             project.get_absolute_url(), reverse("projects:my-projects"),
-             reverse("supervision:report-matrix") + "?kind=projects", reverse("plan:evaluation"),
-             reverse("indicators:indicator-list"), indicator.get_absolute_url()]  # fmt: skip
+    pages = ["/", plan_page("plan:overview"), plan_page("plan:task-detail", 1),
+             plan_page("plan:unit-list"), plan_page("plan:unit-detail", unit.pk),
+             plan_page("projects:project-list"), plan_page("projects:annex-detail", 1),
+             project.get_absolute_url(), plan_page("projects:my-projects"),
+             plan_page("supervision:report-matrix") + "?kind=projects",
+             plan_page("plan:evaluation"),
+             plan_page("indicators:indicator-list"), indicator.get_absolute_url()]  # fmt: skip
     escaped = html.escape(markup, quote=True).replace("&#x27;", "&#39;")
     shown = 0
     for url in pages:

@@ -30,6 +30,7 @@ from supervision.models import (
     TaskReport,
     TaskSummary,
 )
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 UNIT_ROLES = ["staff_own", "admin"]  # who may write a unit's reports
@@ -130,7 +131,7 @@ def test_task_report_and_summary_every_text_at_its_limit_and_one_past(client, pl
     lead = Responsibility.objects.get(task__number=1, order=1)
     if role == "staff_own":  # staff of the task's lead unit (the fixture's is 市科技局's)
         client.force_login(UserFactory(username="lead", role="填报员", unit=lead.unit))
-    url = reverse("supervision:task-report", args=[1, lead.unit_id, period(plan)])
+    url = plan_page("supervision:task-report", 1, lead.unit_id, period(plan))
     for field, maximum in LIMITS["TaskReport"].items():
         for length in (maximum + 1, maximum):
             report = TaskReport.objects.filter(task=lead.task, unit=lead.unit).first()
@@ -145,7 +146,7 @@ def test_task_report_and_summary_every_text_at_its_limit_and_one_past(client, pl
             else:
                 assert response.status_code == 302, response.context["form"].errors
                 assert getattr(TaskReport.objects.get(), field) == text(maximum)
-    summary_url = reverse("supervision:task-summary", args=[1, period(plan)])
+    summary_url = plan_page("supervision:task-summary", 1, period(plan))
     maximum = limit("supervision.TaskSummary", "summary")
     for length in (maximum + 1, maximum):
         row = TaskSummary.objects.first()
@@ -251,7 +252,7 @@ def test_reopen_request_and_decisions_at_their_limit_and_one_past(client, plan, 
     plan.save()
     client.force_login(people["staff_own"])
     unit = Unit.objects.get(name="市科技局")
-    url = reverse("supervision:reopen-request")
+    url = plan_page("supervision:reopen-request")
     maximum = limit("supervision.ReopenRequest", "reason")
     projects = list(Project.objects.filter(annex__number=1, unit=unit).order_by("order")[:2])
     for project in projects:
@@ -292,7 +293,7 @@ def test_reopen_request_and_decisions_at_their_limit_and_one_past(client, plan, 
 def test_a_reminder_with_an_overlong_kind_is_no_500(client, plan, people, role):
     client.force_login(people[role])
     unit = Unit.objects.get(name="市工信局")
-    response = client.post(reverse("supervision:reminder-notice"), {
+    response = client.post(plan_page("supervision:reminder-notice"), {
         "unit": unit.pk, "period": period(plan), "kind": "projects" * 100,
     })  # fmt: skip
     assert response.status_code == 302
@@ -305,7 +306,7 @@ def test_a_reminder_with_an_overlong_kind_is_no_500(client, plan, people, role):
 
 def test_excel_import_cells_at_their_limit_and_one_past(client, plan, people):
     client.force_login(people["staff_own"])
-    exported = client.get(reverse("projects:annex-export", args=[1])).content
+    exported = client.get(plan_page("projects:annex-export", 1)).content
     versions = dict(Project.objects.values_list("pk", "version"))
     cells = {"建设单位": limit("projects.Project", "builder"),
              "建设内容": limit("projects.Project", "content"),
@@ -321,7 +322,7 @@ def test_excel_import_cells_at_their_limit_and_one_past(client, plan, people):
         out = io.BytesIO()
         book.save(out)
         name = "附表1" + "长" * 300 + ".xlsx"  # the name only labels the import: shortened
-        response = client.post(reverse("projects:import"),
+        response = client.post(plan_page("projects:import"),
                                {"file": SimpleUploadedFile(name, out.getvalue())})  # fmt: skip
         assert response.status_code == 302
         pending = ProjectImport.objects.latest("pk")

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from dashboard.demo import DEMO_PASSWORD, DEMO_USERS
 from plan.accounts import PasswordHistory
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 User = get_user_model()
@@ -94,7 +95,7 @@ def add_user_in_the_admin(client, username, password):
 
 def assert_forced_until_changed(client, username, password):
     assert log_in(client, username, password).status_code == 302
-    for url in [reverse("dashboard:home"), reverse("projects:project-list"), "/admin/"]:
+    for url in [plan_page("dashboard:home"), plan_page("projects:project-list"), "/admin/"]:
         response = client.get(url)
         assert response.status_code == 302 and response.url == reverse("password_change"), url
     page = client.get(reverse("password_change"))
@@ -103,10 +104,10 @@ def assert_forced_until_changed(client, username, password):
         "old_password": password, "new_password1": "Mine-Only-2026", "new_password2":
         "Mine-Only-2026"})  # fmt: skip
     assert response.status_code == 302
-    assert client.get(reverse("dashboard:home")).status_code == 200
+    assert client.get(plan_page("dashboard:home")).status_code == 200
     client.logout()
     assert log_in(client, username, "Mine-Only-2026").status_code == 302
-    assert client.get(reverse("dashboard:home")).status_code == 200
+    assert client.get(plan_page("dashboard:home")).status_code == 200
 
 
 def test_an_account_the_system_administrator_creates_must_change_its_password_first(client, people):
@@ -130,7 +131,7 @@ def test_a_password_the_system_administrator_resets_must_be_changed_first(client
 def test_a_user_changing_their_own_password_is_not_forced_again(client, db):
     UserFactory(username="clerk")
     assert log_in(client, "clerk", "pass-for-tests-1").status_code == 302
-    assert client.get(reverse("dashboard:home")).status_code == 200
+    assert client.get(plan_page("dashboard:home")).status_code == 200
 
 
 def test_the_demo_loads_and_its_users_are_not_forced_to_change_their_password(client, plan):
@@ -138,4 +139,4 @@ def test_the_demo_loads_and_its_users_are_not_forced_to_change_their_password(cl
     for demo in DEMO_USERS:
         client.logout()
         assert log_in(client, demo.username, DEMO_PASSWORD).status_code == 302
-        assert client.get(reverse("dashboard:home")).status_code == 200, demo.username
+        assert client.get(plan_page("dashboard:home")).status_code == 200, demo.username

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from config.uploads import RequestBodyTooLarge, RequestSizeLimitUploadHandler
 from projects.models import ProjectImport
+from tests.conftest import plan_page
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -34,7 +34,7 @@ def test_an_upload_over_the_limit_gets_a_readable_413_and_nothing_is_stored(
     settings.REQUEST_MAX_BODY_BYTES = 64 * 1024
     client.force_login(people["staff_own"])
     big = SimpleUploadedFile("大表.xlsx", b"PK\x03\x04" + b"x" * 100_000)
-    response = client.post(reverse("projects:import"), {"file": big, "year": 2025})
+    response = client.post(plan_page("projects:import"), {"file": big, "year": 2025})
     assert response.status_code == 413
     assert 'data-testid="too-large"' in response.text and "0 MB" in response.text
     assert ProjectImport.objects.count() == 0
@@ -45,7 +45,7 @@ def test_an_upload_under_the_limit_reaches_the_page(client, people, settings):
     settings.REQUEST_MAX_BODY_BYTES = 64 * 1024
     client.force_login(people["staff_own"])
     small = SimpleUploadedFile("表.xlsx", b"not a workbook")
-    response = client.post(reverse("projects:import"), {"file": small})
+    response = client.post(plan_page("projects:import"), {"file": small})
     assert response.status_code == 200  # the form's own message about the file
 
 

@@ -15,6 +15,7 @@ from docx import Document
 from plan.periods import Period
 from supervision.briefings import briefing_issue
 from supervision.models import IssuedBriefing
+from tests.conftest import plan_page
 from tests.supervision.test_evidence import docx as evidence_docx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,7 +32,7 @@ def docx_upload(name="2025年第三季度推进情况通报.docx", text="正式�
 @pytest.mark.django_db
 def test_reviewer_downloads_the_draft_in_the_approved_view_by_default(client, people, plan):
     client.force_login(people["reviewer"])
-    response = client.get(reverse("dashboard:briefing-download"), {"period": "2025Q3"})
+    response = client.get(plan_page("dashboard:briefing-download"), {"period": "2025Q3"})
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
     assert "attachment" in response["Content-Disposition"]
@@ -39,7 +40,7 @@ def test_reviewer_downloads_the_draft_in_the_approved_view_by_default(client, pe
     assert "no-store" in response["Cache-Control"]
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "仅已审核通过的填报" in text and "2025Q3" in text
-    every = client.get(reverse("dashboard:briefing-download"), {"figures": "all"})
+    every = client.get(plan_page("dashboard:briefing-download"), {"figures": "all"})
     text = "\n".join(p.text for p in Document(io.BytesIO(every.content)).paragraphs)
     assert "全部已提交的填报" in text
 
@@ -48,15 +49,15 @@ def test_reviewer_downloads_the_draft_in_the_approved_view_by_default(client, pe
 def test_a_missing_font_gives_a_clear_message_not_a_broken_document(client, people, plan, settings):
     settings.BRIEFING_FONT = "/nonexistent/NotoSansCJK-Regular.ttc"
     client.force_login(people["reviewer"])
-    response = client.get(reverse("dashboard:briefing-download"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("dashboard:briefing")
+    response = client.get(plan_page("dashboard:briefing-download"), follow=True)
+    assert response.redirect_chain[-1][0] == plan_page("dashboard:briefing")
     assert "fonts-noto-cjk" in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_generator_page_offers_the_plans_periods_and_both_views(client, people, plan):
     client.force_login(people["admin"])
-    page = client.get(reverse("dashboard:briefing")).content.decode()
+    page = client.get(plan_page("dashboard:briefing")).content.decode()
     assert 'value="approved" selected' in page and 'value="all"' in page
     assert 'value="2025Q3"' in page
 
@@ -64,7 +65,7 @@ def test_generator_page_offers_the_plans_periods_and_both_views(client, people, 
 @pytest.mark.django_db
 def test_issued_version_is_kept_listed_and_downloaded_by_a_clerk(client, people, plan):
     client.force_login(people["reviewer"])
-    response = client.post(reverse("supervision:briefing-upload"),
+    response = client.post(plan_page("supervision:briefing-upload"),
                            {"period": "2025Q3", "file": docx_upload()})  # fmt: skip
     assert response.status_code == 302
     row = IssuedBriefing.objects.get()
@@ -72,9 +73,9 @@ def test_issued_version_is_kept_listed_and_downloaded_by_a_clerk(client, people,
                                                              DOCX)  # fmt: skip
     assert "briefing" in row.file.name and "通报" not in row.file.name  # a random storage name
     client.force_login(people["staff_own"])
-    page = client.get(reverse("supervision:briefing-list"), {"period": "2025Q3"})
+    page = client.get(plan_page("supervision:briefing-list"), {"period": "2025Q3"})
     assert row.name in page.content.decode()
-    assert reverse("supervision:briefing-upload") not in page.content.decode()
+    assert plan_page("supervision:briefing-upload") not in page.content.decode()
     download = client.get(row.get_absolute_url())
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
@@ -94,7 +95,7 @@ def test_issued_version_is_kept_listed_and_downloaded_by_a_clerk(client, people,
 )
 def test_refused_uploads_store_nothing_and_say_why(client, people, plan, upload, message):
     client.force_login(people["reviewer"])
-    response = client.post(reverse("supervision:briefing-upload"),
+    response = client.post(plan_page("supervision:briefing-upload"),
                            {"period": "2025Q3", "file": upload}, follow=True)  # fmt: skip
     assert message in response.content.decode()
     assert not IssuedBriefing.objects.exists()
@@ -111,9 +112,9 @@ def test_a_document_with_macros_is_refused(people, plan):
 @pytest.mark.django_db
 def test_matrix_periods_and_the_cockpit_link_to_the_briefings(client, people, plan):
     client.force_login(people["leader"])
-    matrix = client.get(reverse("supervision:report-matrix")).content.decode()
+    matrix = client.get(plan_page("supervision:report-matrix")).content.decode()
     assert f"{reverse('supervision:briefing-list')}?period=2025Q" in matrix
-    cockpit = client.get(reverse("dashboard:home")).content.decode()
+    cockpit = client.get(plan_page("dashboard:home")).content.decode()
     assert 'data-testid="cockpit-briefings"' in cockpit
 
 
@@ -124,8 +125,9 @@ def test_briefings_page_query_count_does_not_grow(client, people, plan, count):
         briefing_issue(plan=plan, period=Period(2025, 1 + i % 3), user=people["reviewer"],
                        upload=docx_upload(f"通报{i}.docx"))  # fmt: skip
     client.force_login(people["leader"])
-    client.get(reverse("supervision:briefing-list"))  # warm the per-session caches
+    url = plan_page("supervision:briefing-list")
+    client.get(url)  # warm the per-session caches
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("supervision:briefing-list"))
+        response = client.get(url)
     assert response.content.decode().count('data-testid="briefing-download"') == count
     assert len(queries) == 5, [q["sql"] for q in queries]

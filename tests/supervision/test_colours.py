@@ -11,6 +11,7 @@ from plan.models import Unit
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from supervision.colours import Colour
 from supervision.models import ReviewState, TaskReport
+from tests.conftest import plan_page
 
 D = dt.date
 
@@ -59,7 +60,7 @@ def colour_of(text, project):
 def test_project_table_shows_colours_filters_and_sorts_on_them(client, people, marked, today):
     today(D(2026, 1, 5))
     client.force_login(people["leader"])
-    url = reverse("projects:project-list")
+    url = plan_page("projects:project-list")
     response = client.get(url, {"colour": "yellow"})
     names = {row.record.name for row in response.context["table"].page.object_list}
     assert names == {marked["lagging"].name, marked["returned"].name}
@@ -76,7 +77,7 @@ def test_project_table_shows_colours_filters_and_sorts_on_them(client, people, m
 def test_after_the_due_date_missing_reports_turn_red(client, people, marked, today):
     today(D(2026, 1, 11))
     client.force_login(people["leader"])
-    url = reverse("projects:project-list")
+    url = plan_page("projects:project-list")
     assert client.get(url, {"colour": "blue"}).context["table"].paginator.count == 0
     reds = client.get(url, {"colour": "red"}).context["table"].paginator.count
     assert reds == Project.objects.count() - 3
@@ -90,7 +91,7 @@ def test_unit_page_marks_projects_and_task_reports_with_a_legend(client, people,
                               progress="x", submitted_at=dt.datetime(2026, 1, 3, tzinfo=dt.UTC),
                               review_state=ReviewState.RETURNED)  # fmt: skip
     client.force_login(people["leader"])
-    text = client.get(reverse("plan:unit-detail", args=[unit.pk])).text
+    text = client.get(plan_page("plan:unit-detail", unit.pk)).text
     assert colour_of(text, marked["red"]) == "red"
     assert colour_of(text, marked["lagging"]) == "yellow"
     assert colour_of(text, marked["returned"]) == "yellow"
@@ -104,7 +105,7 @@ def test_unit_page_marks_projects_and_task_reports_with_a_legend(client, people,
 def test_my_projects_shows_each_projects_colour(client, people, marked, today):
     today(D(2026, 1, 5))
     client.force_login(people["staff_own"])
-    response = client.get(reverse("projects:my-projects"))
+    response = client.get(plan_page("projects:my-projects"))
     text = response.text
     assert colour_of(text, marked["red"]) == "red"
     assert colour_of(text, marked["returned"]) == "yellow"
@@ -117,7 +118,7 @@ def test_my_projects_shows_each_projects_colour(client, people, marked, today):
 def test_matrix_cells_carry_the_worst_colour_of_their_reports(client, people, marked, today):
     today(D(2026, 1, 5))
     client.force_login(people["leader"])
-    response = client.get(reverse("supervision:report-matrix"), {"kind": "projects",
+    response = client.get(plan_page("supervision:report-matrix"), {"kind": "projects",
                                                                 "year": 2025})  # fmt: skip
     (row,) = response.context["matrix"].rows
     q4 = row.cells[3]
@@ -130,7 +131,7 @@ def test_matrix_cells_carry_the_worst_colour_of_their_reports(client, people, ma
     assert 'data-colour="yellow"' in response.text
     assert 'data-testid="colour-legend"' in response.text
     # Task reports: none in, due in five days: every 2025Q4 cell blue.
-    tasks = client.get(reverse("supervision:report-matrix"), {"kind": "tasks", "year": 2025})
+    tasks = client.get(plan_page("supervision:report-matrix"), {"kind": "tasks", "year": 2025})
     assert {r.cells[3].colour for r in tasks.context["matrix"].rows} == {"blue"}
 
 
@@ -138,11 +139,11 @@ def test_cockpit_counts_colours_and_marks_the_lagging_projects(client, people, m
     today(D(2026, 1, 5))
     client.force_login(people["leader"])
     # Every report as submitted (none is approved here): the lagging list shows project b.
-    response = client.get(reverse("dashboard:home") + "?figures=all")
+    response = client.get(plan_page("dashboard:home") + "?figures=all")
     counts = response.context["projects"]
     total = Project.objects.count()
     # The colours say what to chase, from the reports as submitted, in either view.
-    approved_only = client.get(reverse("dashboard:home")).context["projects"]
+    approved_only = client.get(plan_page("dashboard:home")).context["projects"]
     assert approved_only["colour_yellow"] == counts["colour_yellow"] == 2
     assert (counts["colour_red"], counts["colour_yellow"], counts["colour_blue"]) == (
         1, 2, total - 4,
@@ -163,7 +164,7 @@ def test_unit_period_page_marks_each_report_owed(client, people, marked, today):
     today(D(2026, 1, 5))
     unit = Unit.objects.get(name="市科技局")
     client.force_login(people["leader"])
-    response = client.get(reverse("supervision:unit-period-reports", args=[unit.pk, "2025Q4"]))
+    response = client.get(plan_page("supervision:unit-period-reports", unit.pk, "2025Q4"))
     colours = {p.pk: colour for p, _, _, colour in response.context["projects"]}
     # A report's own colour: the returned one yellow, the missing ones blue, the rest none
     # (lag and end dates belong to the project's colour, not to its report's).
@@ -172,5 +173,5 @@ def test_unit_period_page_marks_each_report_owed(client, people, marked, today):
     assert {c for _, _, _, c in response.context["tasks"]} == {"blue"}
     assert 'data-testid="colour-legend"' in response.text
     today(D(2026, 1, 11))
-    response = client.get(reverse("supervision:unit-period-reports", args=[unit.pk, "2025Q4"]))
+    response = client.get(plan_page("supervision:unit-period-reports", unit.pk, "2025Q4"))
     assert {c for _, _, _, c in response.context["tasks"]} == {"red"}

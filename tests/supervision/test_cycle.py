@@ -19,6 +19,7 @@ from projects.services import ReportInput, project_update_submit
 from supervision import cycle
 from supervision.models import ReopenRequest, ReopenScope, ReopenState, TaskReport, TaskSummary
 from supervision.services import TaskReportInput, task_report_submit, task_summary_submit
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 # Reports are due 10 days after the quarter and the period closes 30 days later: on this day
@@ -207,13 +208,13 @@ def test_closed_forms_say_so_before_typing_and_the_refused_form_links_to_the_req
 ):
     client.force_login(people["staff_own"])
     lead = Responsibility.objects.get(task__number=3, unit__name="市科技局")
-    url = reverse("supervision:task-report", args=[3, lead.unit_id, str(CLOSED)])
+    url = plan_page("supervision:task-report", 3, lead.unit_id, str(CLOSED))
     page = client.get(url).content.decode()
     assert 'data-testid="period-closed"' in page and "reopen-request-link" in page
     assert (
         'data-testid="period-closed"'
         not in client.get(
-            reverse("supervision:task-report", args=[3, lead.unit_id, str(OPEN)])
+            plan_page("supervision:task-report", 3, lead.unit_id, str(OPEN))
         ).content.decode()
     )
     response = client.post(url, {"version": 0, "status": "on_track", "progress": "迟到的"})
@@ -231,7 +232,7 @@ def test_a_unit_asks_from_the_page_and_a_reviewer_grants_from_the_list(
 ):
     target = project()
     client.force_login(people["staff_own"])
-    url = reverse("supervision:reopen-request")
+    url = plan_page("supervision:reopen-request")
     query = f"?unit={target.unit_id}&scope=project&object={target.pk}&period=2025Q2"
     page = client.get(url + query).content.decode()
     assert target.name in page
@@ -311,7 +312,9 @@ def test_reopen_pages_query_counts_are_pinned_at_two_sizes(
 ):
     client.force_login(people["reviewer" if page == "reopen-list" else "staff_own"])
     ask(closing_plan, people["staff_own"], object_id=project(1).pk)
-    url = reverse(f"supervision:{page}") + f"?scope=project&object={project(1).pk}"
+    name = f"supervision:{page}"
+    path = plan_page(name) if page == "reopen-request" else reverse(name)  # per plan / across
+    url = path + f"?scope=project&object={project(1).pk}"
     with django_assert_num_queries(pinned):
         client.get(url)
     for i, other in enumerate(Project.objects.order_by("pk")[1:15]):

@@ -14,6 +14,7 @@ from plan.models import Responsibility, Unit
 from plan.periods import Period
 from supervision.models import ReminderLog, ReminderNotice, TaskReport
 from supervision.review import review_return, token
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 # 2025Q2's reports are due on 07-10 (within 7 days: due soon); 2025Q1's were due on 04-10 and,
@@ -62,7 +63,7 @@ def test_each_staff_member_gets_one_email_with_every_item_of_their_units(setup):
     tasks = Responsibility.objects.filter(unit=setup["gxj"], task__plan=setup["plan"])
     for r in tasks:
         for period in (DUE_SOON, OVERDUE):
-            link = reverse("supervision:task-report", args=[r.task.number, r.unit_id, str(period)])
+            link = plan_page("supervision:task-report", r.task.number, r.unit_id, str(period))
             assert link in gxj_mail.body
     kjj_mail = mails_to("kjj@example.gov.cn")[0]
     assert kjj_mail.body.count("/projects/") >= 2 * setup["kjj"].projects.count()
@@ -105,26 +106,26 @@ def test_a_notice_from_the_matrix_reaches_the_todo_and_the_next_digest(setup, cl
     people, gxj = setup["people"], setup["gxj"]
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
     client.force_login(people["reviewer"])
-    matrix = client.get(reverse("supervision:report-matrix") + "?year=2025").content.decode()
+    matrix = client.get(plan_page("supervision:report-matrix") + "?year=2025").content.decode()
     assert 'data-testid="remind"' in matrix
     data = {"unit": gxj.pk, "period": "2025Q1", "kind": "tasks", "year": 2025}
-    response = client.post(reverse("supervision:reminder-notice"), data)
+    response = client.post(plan_page("supervision:reminder-notice"), data)
     assert response.status_code == 302
     notice = ReminderNotice.objects.get()
     assert (notice.unit, notice.period, notice.sent_by) == (gxj, OVERDUE, people["reviewer"])
     assert (
         'data-testid="last-notice"'
-        in client.get(reverse("supervision:report-matrix") + "?year=2025").content.decode()
+        in client.get(plan_page("supervision:report-matrix") + "?year=2025").content.decode()
     )
     client.force_login(people["staff_other"])
-    todo = client.get(reverse("dashboard:home")).content.decode()
+    todo = client.get(plan_page("dashboard:home")).content.decode()
     assert 'data-testid="todo-notices"' in todo and "2025Q1" in todo
     client.force_login(people["staff_own"])
     assert (
-        'data-testid="todo-notices"' not in client.get(reverse("dashboard:home")).content.decode()
+        'data-testid="todo-notices"' not in client.get(plan_page("dashboard:home")).content.decode()
     )
     run()
-    notice_link = reverse("supervision:unit-period-reports", args=[gxj.pk, "2025Q1"])
+    notice_link = plan_page("supervision:unit-period-reports", gxj.pk, "2025Q1")
     assert notice_link in mails_to("gxj@example.gov.cn")[0].body
     assert notice_link not in mails_to("kjj@example.gov.cn")[0].body
     client.force_login(people["auditor"])
@@ -136,16 +137,16 @@ def test_a_notice_from_the_matrix_reaches_the_todo_and_the_next_digest(setup, cl
 def test_only_reviewers_and_administrators_send_notices(setup, client, role):
     client.force_login(setup["people"][role])
     data = {"unit": setup["gxj"].pk, "period": "2025Q1", "kind": "tasks"}
-    response = client.post(reverse("supervision:reminder-notice"), data)
+    response = client.post(plan_page("supervision:reminder-notice"), data)
     assert response.status_code == 403
     assert ReminderNotice.objects.count() == 0
-    matrix = client.get(reverse("supervision:report-matrix")).content.decode()
+    matrix = client.get(plan_page("supervision:report-matrix")).content.decode()
     assert 'data-testid="remind"' not in matrix
 
 
 def test_a_notice_for_a_period_outside_the_plan_is_refused_with_a_message(setup, client):
     client.force_login(setup["people"]["reviewer"])
-    response = client.post(reverse("supervision:reminder-notice"),
+    response = client.post(plan_page("supervision:reminder-notice"),
                            {"unit": setup["gxj"].pk, "period": "2030Q1", "kind": "tasks"},
                            follow=True)  # fmt: skip
     assert "2030Q1" in response.content.decode()
@@ -178,10 +179,10 @@ def test_a_failing_mailbox_is_reported_and_the_others_still_get_theirs(setup, mo
 def test_the_matrix_with_reminder_buttons_costs_the_same_for_more_units(
     setup, client, django_assert_num_queries
 ):
-    from tests.conftest import grow_plan
+    from tests.conftest import grow_plan, plan_page
 
     client.force_login(setup["people"]["reviewer"])
-    url = reverse("supervision:report-matrix") + "?year=2025"
+    url = plan_page("supervision:report-matrix") + "?year=2025"
     with django_assert_num_queries(PINNED_MATRIX):
         client.get(url)
     grow_plan(setup["plan"], projects=120, units=30)

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from plan.models import Plan, Responsibility, Unit
@@ -16,6 +15,7 @@ from plan.periods import Period, reporting_period
 from projects.models import Project, ProjectUpdate
 from supervision.models import TaskReport
 from supervision.reporting import task_matrix
+from tests.conftest import plan_page
 from tests.factories import UnitFactory
 
 
@@ -63,7 +63,7 @@ def test_matrix_query_count_is_the_same_for_25_and_200_units(
     client, people, thirteen_periods, kind
 ):
     client.force_login(people["leader"])
-    url = reverse("supervision:report-matrix") + f"?kind={kind}&year=all"
+    url = plan_page("supervision:report-matrix") + f"?kind={kind}&year=all"
     small, response = queries(client, url)
     rows = len(response.context["matrix"].rows)
     assert len(response.context["matrix"].periods) == 13
@@ -79,7 +79,7 @@ def test_matrix_counts_on_a_hand_built_set(client, people, thirteen_periods):
     submit(1, "市科技局", p, dt.date(2025, 1, 5))
     submit(1, "市工信局", p, dt.date(2025, 1, 20))  # late
     client.force_login(people["leader"])
-    response = client.get(reverse("supervision:report-matrix"), {"kind": "tasks", "task": 1,
+    response = client.get(plan_page("supervision:report-matrix"), {"kind": "tasks", "task": 1,
                                                                  "year": 2024})  # fmt: skip
     matrix = response.context["matrix"]
     assert [str(x) for x in matrix.periods] == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
@@ -103,7 +103,9 @@ def test_project_matrix_counts_project_reports(client, people, thirteen_periods)
                                  status="in_progress", percent_complete=10,
                                  submitted_at=dt.datetime(2026, 1, 8, tzinfo=dt.UTC))  # fmt: skip
     client.force_login(people["leader"])
-    response = client.get(reverse("supervision:report-matrix"), {"kind": "projects", "year": 2025})
+    response = client.get(
+        plan_page("supervision:report-matrix"), {"kind": "projects", "year": 2025}
+    )
     (row,) = response.context["matrix"].rows
     assert row.unit.name == "市科技局"
     cell = row.cells[3]
@@ -114,12 +116,12 @@ def test_unit_period_page_lists_each_report_owed(client, people, thirteen_period
     submit(2, "市工信局", Period(2025, 4), dt.date(2026, 1, 2))
     client.force_login(people["leader"])
     unit = Unit.objects.get(name="市工信局")
-    response = client.get(reverse("supervision:unit-period-reports", args=[unit.pk, "2025Q4"]))
+    response = client.get(plan_page("supervision:unit-period-reports", unit.pk, "2025Q4"))
     states = {r.task.number: state for r, _, state, *_ in response.context["tasks"]}
     assert states == {1: "overdue", 2: "submitted", 4: "overdue", 5: "overdue", 7: "overdue",
                       8: "overdue"}  # fmt: skip
     assert (
-        client.get(reverse("supervision:unit-period-reports", args=[unit.pk, "2030Q1"])).status_code
+        client.get(plan_page("supervision:unit-period-reports", unit.pk, "2030Q1")).status_code
         == 404
     )
 
@@ -150,10 +152,10 @@ def test_task_page_shows_its_reports_by_unit_and_period_and_the_latest_summary(
 ):
     period = reporting_period(timezone.localdate(), plan.start_year, plan.end_year)
     client.force_login(people["staff_own"])
-    client.post(reverse("supervision:task-summary", args=[1, str(period)]),
+    client.post(plan_page("supervision:task-summary", 1, str(period)),
                 {"version": 0, "summary": "本期总体按计划推进。"})  # fmt: skip
     submit(1, "市科技局", period, plan.due_date(period))
-    response = client.get(reverse("plan:task-detail", args=[1]))
+    response = client.get(plan_page("plan:task-detail", 1))
     assert "本期总体按计划推进。" in response.text
     matrix = response.context["matrix"]
     assert [row.unit.name for row in matrix.rows][:2] == ["市科技局", "市工信局"]

@@ -27,7 +27,7 @@ from supervision.review import (
     token,
 )
 from supervision.services import TaskReportInput, task_report_submit
-from tests.conftest import grow_plan
+from tests.conftest import grow_plan, plan_page
 from tests.factories import UserFactory
 
 ROLES = ["staff_own", "staff_other", "leader", "admin", "reviewer"]
@@ -294,12 +294,12 @@ def test_a_stale_page_does_not_approve(client, plan, people):
 def test_the_leaders_cockpit_counts_approved_reports_only_by_default(client, plan, people):
     report = project_report(plan, people, percent=40)
     client.force_login(people["leader"])
-    counts = client.get(reverse("dashboard:home")).context["projects"]
+    counts = client.get(plan_page("dashboard:home")).context["projects"]
     assert counts.get("in_progress", 0) == 0
-    everything = client.get(reverse("dashboard:home") + "?figures=all").context["projects"]
+    everything = client.get(plan_page("dashboard:home") + "?figures=all").context["projects"]
     assert everything["in_progress"] == 1
     review_approve(report=report, user=people["reviewer"], seen_token=token(report))
-    page = client.get(reverse("dashboard:home"))
+    page = client.get(plan_page("dashboard:home"))
     assert page.context["projects"]["in_progress"] == 1
     assert "figures-note" in page.content.decode()
 
@@ -328,7 +328,7 @@ def test_staff_see_the_returned_report_with_the_comment_on_their_form_and_to_do(
                   comment="请补充佐证数据来源。", fields=[last_field])  # fmt: skip
     staff = people["staff_other" if kind == "task" else "staff_own"]
     client.force_login(staff)
-    todo = client.get(reverse("dashboard:home")).context["todo"]
+    todo = client.get(plan_page("dashboard:home")).context["todo"]
     assert [row["pk"] for row in todo.returned] == [report.pk]
     form_page = client.get(todo.returned[0]["url"])
     text = form_page.content.decode()
@@ -349,7 +349,7 @@ def test_the_matrix_counts_review_states_and_edits_after_approval(client, plan, 
                   comment="请补充。")  # fmt: skip
     client.force_login(people["leader"])
     year = this_period(plan).year
-    page = client.get(reverse("supervision:report-matrix") + f"?kind=tasks&year={year}")
+    page = client.get(plan_page("supervision:report-matrix") + f"?kind=tasks&year={year}")
     totals = page.context["matrix"].review_totals
     assert (totals["approved"], totals["returned"], totals["submitted"], totals["edited"]) == (
         0, 1, 1, 1,

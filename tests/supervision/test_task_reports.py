@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from plan.models import Responsibility, Unit
 from plan.periods import Period, reporting_period
 from supervision.models import TaskReport, TaskSummary
 from supervision.services import TaskReportInput, task_report_submit
+from tests.conftest import plan_page
 from tests.factories import UserFactory
 
 
@@ -20,7 +20,7 @@ def period_of(plan) -> Period:
 
 def report_url(plan, task, unit_name, period=None):
     unit = Unit.objects.get(name=unit_name)
-    return reverse("supervision:task-report", args=[task, unit.pk, str(period or period_of(plan))])
+    return plan_page("supervision:task-report", task, unit.pk, str(period or period_of(plan)))
 
 
 def data(version=0, **overrides):
@@ -53,7 +53,7 @@ SUMMARY_CASES = [("staff_own", 1, 200), ("staff_own", 3, 403), ("staff_other", 1
 @pytest.mark.parametrize(("role", "task", "status"), SUMMARY_CASES)
 def test_only_the_lead_unit_writes_the_summary(client, plan, people, role, task, status):
     client.force_login(people[role])
-    url = reverse("supervision:task-summary", args=[task, str(period_of(plan))])
+    url = plan_page("supervision:task-summary", task, str(period_of(plan)))
     assert client.get(url).status_code == status
     response = client.post(url, {"version": 0, "summary": "总体按计划推进。"})
     assert response.status_code == (302 if status == 200 else 403)
@@ -91,7 +91,7 @@ def test_work_done_is_required_and_nothing_is_saved(client, plan, people):
 def test_a_period_outside_the_plan_is_not_a_page(client, plan, people, period):
     client.force_login(people["staff_own"])
     unit = Unit.objects.get(name="市科技局")
-    url = reverse("supervision:task-report", args=[1, unit.pk, period])
+    url = plan_page("supervision:task-report", 1, unit.pk, period)
     assert client.get(url).status_code == 404
     assert client.post(url, data()).status_code == 404
     assert not TaskReport.objects.exists()

@@ -1,0 +1,177 @@
+"""Every page belongs to one plan and its URL says which (issue 18, item 1): pages addressed by
+number live under /plans/<code>/ and their short forms redirect to the default plan's; pages
+addressed by id keep their URLs and open in their own plan; drafts are for administrators; the
+header's switcher lists the plans a user may see. Django's plain client here (tests/conftest.py's
+follows the plan redirect for every other test)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from indicators.models import Indicator
+from plan.lifecycle import plan_make_default
+from plan.models import Plan, Responsibility, Task, Unit
+from plan.permissions import ADMINISTRATOR, LEADER
+from plan.urlplans import plan_url
+from projects.models import Annex, Project
+from tests.conftest import grow_plan
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def successor(plan) -> Plan:
+    """A 2026-2030 plan beside the 2022-2025 one: one task, one annex, one project, one
+    indicator, active (units report on both), not the default."""
+    new = Plan.objects.create(
+        code="2026-2030", title="下一期行动计划", start_year=2026, end_year=2030, state="active"
+    )
+    task = Task.objects.create(plan=new, number=1, short_title="新一期任务", programme="新工程")
+    Responsibility.objects.create(task=task, unit=Unit.objects.get(name="市科技局"), order=1)
+    annex = Annex.objects.create(plan=new, number=1, title="新一期重点项目")
+    Project.objects.create(annex=annex, order=1, name="新一期示范项目", unit=task.units.first())
+    Indicator.objects.create(plan=new, code="new-indicator", name="新一期指标", order=1)
+    return new
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="leader", role=LEADER)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_short_form_redirects_to_the_default_plans_page_with_its_query(plan, successor, leader):
+    client = logged_in(leader)
+    admin = UserFactory(username="a", role=ADMINISTRATOR)
+    # With no default chosen, the active plan that starts latest is the default.
+    assert client.get("/")["Location"] == "/plans/2026-2030/"
+    plan_make_default(plan=plan, user=admin)
+    response = client.get("/plan/tasks/3/?figures=all")
+    assert response.status_code == 302
+    assert response["Location"] == "/plans/2022-2025/plan/tasks/3/?figures=all"
+    assert client.get("/").headers["Location"] == "/plans/2022-2025/"
+    plan_make_default(plan=successor, user=admin)
+    assert client.get("/plan/tasks/1/")["Location"] == "/plans/2026-2030/plan/tasks/1/"
+
+
+def test_each_plans_pages_show_that_plan_side_by_side(plan, successor, leader):
+    client = logged_in(leader)
+    old = client.get("/plans/2022-2025/plan/tasks/1/")
+    new = client.get("/plans/2026-2030/plan/tasks/1/")
+    assert old.status_code == new.status_code == 200
+    assert old.context["current_plan"] == plan and new.context["current_plan"] == successor
+    assert "新一期任务" in new.text and "新一期任务" not in old.text
+    new_list = client.get("/plans/2026-2030/projects/").text
+    assert "新一期示范项目" in new_list
+    assert "新一期示范项目" not in client.get("/plans/2022-2025/projects/").text
+    # Links on a plan's page stay inside the plan.
+    assert 'href="/plans/2026-2030/plan/tasks/"' in new.text
+    assert 'href="/plans/2022-2025/plan/tasks/"' in old.text
+
+
+def test_a_page_addressed_by_id_keeps_its_url_and_opens_in_its_own_plan(plan, successor, leader):
+    plan_make_default(plan=plan, user=UserFactory(username="a", role=ADMINISTRATOR))
+    client = logged_in(leader)
+    project = Project.objects.get(annex__plan=successor)
+    response = client.get(f"/projects/{project.pk}/")
+    assert response.status_code == 200  # not 404 although 2022-2025 is the default
+    assert response.context["current_plan"] == successor
+    assert project.get_absolute_url() == f"/projects/{project.pk}/"
+    # Under another plan's prefix it is sent to its own.
+    wrong = client.get(f"/plans/2022-2025/projects/{project.pk}/")
+    assert wrong["Location"] == f"/plans/2026-2030/projects/{project.pk}/"
+    indicator = Indicator.objects.get(plan=successor)
+    assert client.get(indicator.get_absolute_url()).context["current_plan"] == successor
+    old = Project.objects.filter(annex__plan=plan).first()
+    assert client.get(old.get_absolute_url()).context["current_plan"] == plan
+
+
+def test_a_post_to_another_plans_page_is_refused_and_changes_nothing(plan, successor):
+    staff = UserFactory(username="kjj", unit=Unit.objects.get(name="市科技局"))
+    project = Project.objects.get(annex__plan=successor)
+    response = logged_in(staff).post(
+        f"/plans/2022-2025/projects/{project.pk}/report/", {"percent_complete": 50}
+    )
+    assert response.status_code == 404
+    assert not project.updates.exists()
+
+
+def test_a_draft_is_seen_by_administrators_only(plan, leader):
+    Plan.objects.create(code="draft-2031", title="草稿", start_year=2031, end_year=2035)
+    assert logged_in(leader).get("/plans/draft-2031/").status_code == 404
+    admin = logged_in(UserFactory(username="a", role=ADMINISTRATOR))
+    assert admin.get("/plans/draft-2031/").status_code == 200
+    # Creating it changed nothing anybody sees.
+    assert logged_in(leader).get("/")["Location"] == "/plans/2022-2025/"
+    switch = admin.get("/plans/2022-2025/").context["plan_switch"]
+    assert [c["plan"].code for c in switch] == ["2022-2025", "draft-2031"]
+    assert [c["plan"].code for c in logged_in(leader).get("/plans/2022-2025/").context[
+        "plan_switch"]] == ["2022-2025"]  # fmt: skip
+
+
+def test_an_unknown_plan_is_404_and_a_bare_prefix_gets_its_slash(plan, leader):
+    client = logged_in(leader)
+    assert client.get("/plans/1999-2000/").status_code == 404
+    assert client.get("/plans/2022-2025")["Location"] == "/plans/2022-2025/"
+
+
+def test_the_switcher_opens_the_same_page_in_the_other_plan(plan, successor, leader):
+    page = logged_in(leader).get("/plans/2022-2025/plan/tasks/1/?figures=all")
+    html = page.text
+    links = dict(re.findall(r'<a href="([^"]+)" data-plan="([^"]+)"', html))
+    assert links == {"/plans/2022-2025/plan/tasks/1/": "2022-2025",
+                     "/plans/2026-2030/plan/tasks/1/": "2026-2030"}  # fmt: skip
+    assert 'data-testid="plan-switch"' in html
+    # A page addressed by id switches to the other plan's cockpit.
+    project = Project.objects.get(annex__plan=successor)
+    html = logged_in(leader).get(project.get_absolute_url()).text
+    assert '<a href="/plans/2022-2025/" data-plan="2022-2025"' in html
+
+
+def test_a_visitor_is_sent_to_log_in_and_back_to_the_plans_page(plan):
+    response = Client().get("/plans/2022-2025/plan/tasks/2/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/plans/2022-2025/plan/tasks/2/"
+
+
+def test_urls_for_another_plan_name_it_whatever_the_request(plan, successor):
+    assert plan_url(successor, "plan:task-detail", 1) == "/plans/2026-2030/plan/tasks/1/"
+    assert successor.tasks.get().get_absolute_url() == "/plans/2026-2030/plan/tasks/1/"
+    annex = Annex.objects.get(plan=successor)
+    assert annex.get_absolute_url() == "/plans/2026-2030/projects/annex/1/"
+    assert successor.get_absolute_url() == "/plans/2026-2030/"
+
+
+PAGES = ["dashboard:home", "plan:overview", "plan:task-list", "projects:project-list",
+         "supervision:report-matrix", "indicators:indicator-list", "plan:changes"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_plans_queries_do_not_grow_with_another_plan_beside_it(plan, leader, name):
+    client = logged_in(leader)
+    url = plan_url(plan, name)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    alone = count()
+    other = Plan.objects.create(
+        code="2026-2030", title="下一期", start_year=2026, end_year=2030, state="active"
+    )
+    for number in (1, 2):
+        Task.objects.create(plan=other, number=number, short_title=f"任务{number}", programme="x")
+    for number in (1, 2):
+        Annex.objects.create(plan=other, number=number, title=f"附表{number}")
+    beside_small = count()
+    grow_plan(other, projects=120, units=10)
+    beside_large = count()
+    assert alone == beside_small == beside_large <= 15, (alone, beside_small, beside_large)

@@ -1,5 +1,7 @@
 """The indicator system (指标体系): indicators, their targets by year and the values observed."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -360,6 +362,9 @@ class PeerMember(models.Model):
         _("member until"), null=True, blank=True, help_text=_("Empty: still a member.")
     )
 
+    # Who added, removed or changed a member and when: the group's membership over the years.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("peer")
         verbose_name_plural = _("peers")
@@ -428,6 +433,26 @@ class PeerBatch(Reviewable):
     @property
     def unit_id(self):
         return self.indicator.responsible_unit_id
+
+    @property
+    def measure(self) -> str:
+        """The field its values are in: published ranks or values."""
+        return "rank" if self.indicator.published_ranks else "value"
+
+    def review_snapshot(self) -> dict:
+        """The batch's values by place as text, kept when it is returned (supervision.review):
+        the review page then shows which values the unit changed since."""
+        return {"values": {v.place: shown(getattr(v, self.measure)) for v in self.values.all()}}
+
+
+def shown(value) -> str:
+    """A value as text, the same for 3.2 typed or read from a cell and 3.2000 from the
+    database."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 class PeerValue(models.Model):

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from plan.permissions import can_report_on, is_administrator
 from plan.spreadsheets import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED, ZipTooLarge, check_zip
 
-from .models import Indicator, PeerBatch, PeerGroup, PeerValue
+from .models import Indicator, PeerBatch, PeerGroup, PeerValue, shown
 
 PLACE, VALUE, RANK = "地区", "数值", "排名"
 MAX_ROWS = 2000  # far more places than any group holds
@@ -111,13 +111,7 @@ def _number(cell, published: bool) -> Decimal | int | None:
     return number
 
 
-def _shown(value) -> str:
-    """A value as text, the same for 3.2 read from a cell and 3.2000 from the database."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+_shown = shown
 
 
 def _read_sheet(sheet, indicator, places, preview) -> dict:

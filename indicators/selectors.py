@@ -67,6 +67,10 @@ class IndicatorProgress:
     course: Course
     original_course: Course
     years: list[YearRow] = field(default_factory=list)
+    # A rank indicator's baseline year, when it lies before the plan's years and the group has
+    # values for it: the start of the straight line the status is judged on, shown beside the
+    # yearly ranks.
+    baseline_row: YearRow | None = None
 
     @property
     def latest(self) -> YearRow | None:
@@ -297,6 +301,11 @@ def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorPro
         for year in years:
             result.years.append(
                 _rank_row(indicator, year, values.get(year), standings, end_target, baseline_rank)
+            )
+        first = indicator.baseline_year
+        if baseline is not None and first not in {row.year for row in result.years}:
+            result.baseline_row = _rank_row(
+                indicator, first, values.get(first), standings, end_target, baseline_rank
             )
         result.standings = standings
         return result

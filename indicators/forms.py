@@ -130,6 +130,9 @@ class PeerEntryForm(forms.Form):
                                     "max_decimal_places": _("At most 4 decimal places."),
                                     "max_whole_digits": _("Too many digits: at most 16.")},
                 )  # fmt: skip
+            # A text box, not type=number: a browser empties a number box holding text, and
+            # what was typed must come back with its message.
+            field.widget = forms.TextInput()
             field.widget.attrs.update(inputmode="decimal", autocomplete="off",
                                       **{"class": "input-number"})  # fmt: skip
             self.fields[self.field_name(member)] = field

@@ -403,9 +403,10 @@ class PeerEntryView(CurrentPlanMixin, View):
         for member in members:
             value = saved.get(member.place)
             if value is not None:
-                initial[PeerEntryForm.field_name(member)] = getattr(value, self.measure)
+                initial[PeerEntryForm.field_name(member)] = shown(getattr(value, self.measure))
             elif member.is_home and own is not None:
-                initial[PeerEntryForm.field_name(member)] = own  # offered, from the own value
+                # offered, from the unit's own value of the year
+                initial[PeerEntryForm.field_name(member)] = shown(own)
         return initial
 
     def own_value(self, year):
@@ -429,7 +430,7 @@ class PeerEntryView(CurrentPlanMixin, View):
             "rows": rows,
             "year": year,
             "years": self.years,
-            "own_value": self.own_value(year),
+            "own_value": shown(self.own_value(year)),
             "batch": batch,
             "returned": batch if batch and batch.review_state == ReviewState.RETURNED else None,
             "changed": changed,
@@ -442,10 +443,33 @@ class PeerEntryView(CurrentPlanMixin, View):
         year = self.year_asked(request.GET.get("year"))
         return self.render(self.make_form(year), year)
 
+    def add_entry_errors(self, form) -> None:
+        """With a number refused, the other rows' problems too (a missing home value, the
+        source), so that one round shows every mistake; a row keeps its number's message."""
+        data = form.cleaned_data
+        if "year" not in data:
+            return
+        values = []
+        for member in form.members:
+            name = form.field_name(member)
+            # a refused number stands in as a present value: its own message is enough
+            values.append((member.place, data.get(name) if name not in form.errors else 1))
+        entry = peer_entry.PeerEntry(year=data["year"], source=data.get("source", ""),
+                                     values=tuple(values))  # fmt: skip
+        errors = peer_entry.validate_entry(self.indicator, entry, form.members, self.years)
+        by_place = {m.place: form.field_name(m) for m in form.members}
+        for key, messages_ in errors.items():
+            target = by_place.get(key) or (key if key in form.fields else None)
+            if target is not None and target in form.errors:
+                continue
+            for message in messages_:
+                form.add_error(target, message)
+
     def post(self, request, pk):
         year = self.year_asked(request.POST.get("year"))
         form = self.make_form(year, request.POST)
         if not form.is_valid():
+            self.add_entry_errors(form)
             return self.render(form, year)
         try:
             batch = peer_entry.peer_values_enter(

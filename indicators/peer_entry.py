@@ -31,7 +31,7 @@ from plan.permissions import can_report_on
 from supervision.models import ReviewState
 from supervision.review import mark_resubmitted
 
-from .models import Indicator, PeerBatch, PeerGroup, PeerValue, shown
+from .models import Indicator, PeerBatch, PeerGroup, PeerValue, current_batch, shown
 
 NOTE_MAX = 2000
 
@@ -58,10 +58,13 @@ def entry_years(indicator: Indicator, today) -> list[int]:
 
 
 def year_values(indicator: Indicator, year: int, lock: bool = False) -> dict[str, PeerValue]:
-    rows = PeerValue.objects.filter(indicator=indicator, year=year).select_related("batch")
+    """The year's table as it now stands: its latest batch's values, whatever their review
+    state. ``lock``: the year's batches are locked first (inside a transaction), so that two
+    writes of one year follow each other."""
     if lock:
-        rows = rows.select_for_update(of=("self",))
-    return {v.place: v for v in rows}
+        list(PeerBatch.objects.select_for_update().filter(indicator=indicator, year=year))
+    rows = PeerValue.objects.filter(indicator=indicator, year=year).filter(current_batch(False))
+    return {v.place: v for v in rows.select_related("batch")}
 
 
 def stamp(values: dict[str, PeerValue], measure: str) -> str:
@@ -158,20 +161,32 @@ def peer_values_enter(
     unchanged = before == after and {v.batch.source for v in existing.values()} == {source}
     if unchanged and (batch is None or batch.review_state != ReviewState.RETURNED):
         raise ValidationError({"__all__": _("These are the values already saved: nothing to do.")})
+    return write_year(indicator=indicator, year=entry.year, values=typed, source=source,
+                      note=note, file_name="", user=user, batch=batch)  # fmt: skip
+
+
+def write_year(*, indicator, year, values: dict, source, note, file_name, user, batch=None):
+    """Write the year's whole table (place -> value or rank) as a batch waiting for review: into
+    ``batch`` (the year's batch still waiting, revised and resubmitted) or a new one. The
+    batches before it keep their values: the approved figures show the latest approved one's
+    until this one is approved. The caller holds the year's lock (``year_values(lock=True)``)."""
     if batch is None:
-        batch = PeerBatch(indicator=indicator, year=entry.year)
+        batch = PeerBatch(indicator=indicator, year=year)
     mark_resubmitted(batch)
-    batch.source, batch.note, batch.file_name, batch.entered_by = source, note, "", user
+    batch.source, batch.note, batch.file_name, batch.entered_by = source, note, file_name, user
     batch._history_user = user
     batch.save()
-    for place, row in existing.items():
-        if place not in typed:
+    kept = {v.place: v for v in batch.values.all()}
+    for place, row in kept.items():
+        if place not in values:
             row._history_user = user
             row.delete()
-    for place, value in typed.items():
-        row = existing.get(place) or PeerValue(indicator=indicator, year=entry.year, place=place)
-        row.batch = batch
-        row.value, row.rank = (None, int(value)) if indicator.published_ranks else (value, None)
+    for place, value in values.items():
+        row = kept.get(place) or PeerValue(batch=batch, indicator=indicator, year=year, place=place)
+        number = (None, int(value)) if indicator.published_ranks else (Decimal(value), None)
+        if row.pk is not None and (row.value, row.rank) == number:
+            continue
+        row.value, row.rank = number
         row._history_user = user
         row.save()
     return batch

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plan.periods import Period
-from supervision.models import ReopenScope
+from supervision.models import ReopenScope, ReviewState
 from supervision.registry import ReportKind
 
 from .models import Indicator, Observation, PeerBatch, PeerGroup, shown
@@ -95,6 +95,13 @@ def _batch_detail(batch) -> dict:
     lower = indicator.published_ranks or indicator.direction == Indicator.Direction.LOWER
     ranks = competition_ranks(values, lower)
     before = (batch.returned_values or {}).get("values")
+    # the year's table approved before this batch, if any: what approving it would change
+    approved = (
+        PeerBatch.objects.filter(indicator_id=batch.indicator_id, year=batch.year,
+                                 review_state=ReviewState.APPROVED, pk__lt=batch.pk)
+        .order_by("-pk").first()
+    )  # fmt: skip
+    was = {} if approved is None else {v.place: getattr(v, measure) for v in approved.values.all()}
     rows = []
     for place in [m.place for m in members] + sorted(set(values) - {m.place for m in members}):
         now = shown(values.get(place))
@@ -102,6 +109,7 @@ def _batch_detail(batch) -> dict:
             "place": place, "value": now, "rank": ranks.get(place), "is_home": place == home,
             "member": any(m.place == place for m in members),
             "before": None if before is None else before.get(place, ""),
+            "approved": shown(was.get(place)),
         })  # fmt: skip
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["place"]))
     return {
@@ -110,6 +118,7 @@ def _batch_detail(batch) -> dict:
         "file_name": batch.file_name,
         "entered_by": batch.entered_by,
         "returned_before": before is not None,
+        "approved_batch": approved,
         "group": indicator.peer_group,
     }
 

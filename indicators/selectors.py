@@ -19,7 +19,15 @@ from django.db.models import (
 
 from supervision.models import ReviewState
 
-from .models import Indicator, Observation, PeerGroup, PeerMember, PeerValue, Target
+from .models import (
+    Indicator,
+    Observation,
+    PeerGroup,
+    PeerMember,
+    PeerValue,
+    Target,
+    current_batch,
+)
 from .progress import (
     Course,
     Standing,
@@ -164,8 +172,8 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
     of its group's members, each counted in the years it was a member) in one query, a UNION
     of both: the cockpit stays within its query budget with ranked indicators on it.
 
-    A peer row is (place, value, rank, year, is_home); only approved batches' with
-    ``approved``."""
+    A peer row is (place, value, rank, year, is_home), from the year's latest batch (its
+    latest approved batch with ``approved``)."""
     by_pk = {indicator.pk: indicator for indicator in indicators}
     for indicator in indicators:
         indicator.target_list, indicator.peer_list = [], []
@@ -183,9 +191,9 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
         group_id=OuterRef("indicator__peer_group_id"),
         place=OuterRef("place"),
     )
+    # each year's table in force: its latest batch's (its latest approved batch's)
     peers = PeerValue.objects.filter(indicator_id__in=by_pk).filter(Exists(member))
-    if approved:
-        peers = peers.filter(batch__review_state=ReviewState.APPROVED)
+    peers = peers.filter(current_batch(approved))
     home = Case(
         When(Exists(member.filter(is_home=True)), then=Value("home")),
         default=Value(""),

@@ -25,7 +25,7 @@ from supervision.services import StaleVersion
 from . import peer_entry, peer_import
 from .charts import SafeJSONView, indicator_chart
 from .forms import PeerEntryForm, PeerImportForm, ValueForm
-from .models import Indicator, Observation, PeerGroup, PeerValue, shown
+from .models import Indicator, Observation, PeerGroup, PeerValue, current_batch, shown
 from .progress import STATUS_LABELS, Status, competition_ranks
 from .selectors import progress_of, standings_of, with_progress_data
 from .services import observation_submit
@@ -168,8 +168,7 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
         if year is not None:
             places = {m.place for m in PeerGroup.members_in(members, year)}
             values = PeerValue.objects.filter(indicator=indicator, year=year, place__in=places)
-            if self.approved_only:
-                values = values.filter(batch__review_state=ReviewState.APPROVED)
+            values = values.filter(current_batch(self.approved_only))
             table = list(values.select_related("batch"))
             measure = "rank" if indicator.published_ranks else "value"
             lower = indicator.published_ranks or indicator.direction == Indicator.Direction.LOWER

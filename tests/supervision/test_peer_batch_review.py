@@ -145,3 +145,53 @@ def test_the_queue_runs_the_same_queries_with_many_batches(client, indicator, pe
         batch = PeerBatch.objects.create(indicator=other, year=2024, source="公报")
         PeerValue.objects.create(batch=batch, indicator=other, year=2024, place="吉林市", value=1)
     assert count() == small == 7
+
+
+def test_a_correction_waiting_for_review_leaves_the_approved_rank_as_it_was(
+    client, indicator, people
+):
+    """A batch holds the year's whole table: until the correction is approved, approved figures
+    show the year as approved (every value), and the review page shows what approving changes."""
+    first = typed(indicator, people["staff_own"])
+    PeerBatch.objects.filter(pk=first.pk).update(review_state=ReviewState.APPROVED)
+    # the unit corrects one place only: 长春 now ahead of 吉林
+    corrected = {"吉林市": Decimal("2.8"), "长春市": Decimal("3.0"), "四平市": 1}
+    second = typed(indicator, people["staff_own"], **corrected)
+    assert second.pk != first.pk and first.values.count() == second.values.count() == 3
+    client.force_login(people["leader"])
+    approved = client.get(indicator.get_absolute_url() + "?figures=approved&year=2024")
+    assert approved.context["progress"].latest.rank == 1  # as approved
+    assert len(approved.context["peer_table"]) == 3
+    every = client.get(indicator.get_absolute_url() + "?figures=all&year=2024")
+    assert every.context["progress"].latest.rank == 2  # the correction
+    client.force_login(people["reviewer"])
+    page = client.get(reverse("supervision:review-detail", args=["peers", second.pk]))
+    rows = {r["place"]: (r["approved"], r["value"]) for r in page.context["detail"]["rows"]}
+    assert rows["长春市"] == ("2.6", "3") and rows["吉林市"] == ("2.8", "2.8")
+    client.post(reverse("supervision:review-detail", args=["peers", second.pk]),
+                {"action": "approve", "approve-token": token(second)})  # fmt: skip
+    client.force_login(people["leader"])
+    approved = client.get(indicator.get_absolute_url() + "?figures=approved")
+    assert approved.context["progress"].latest.rank == 2
+
+
+def test_an_import_after_approval_holds_the_years_whole_table(indicator, people):
+    import io
+
+    from openpyxl import Workbook
+
+    from indicators.peer_import import apply_preview, build_preview
+
+    first = typed(indicator, people["staff_own"])
+    PeerBatch.objects.filter(pk=first.pk).update(review_state=ReviewState.APPROVED)
+    book = Workbook()
+    book.active.append(["地区", "数值"])
+    book.active.append(["四平市", 1.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = build_preview(buffer.getvalue(), indicator=indicator, year=2024,
+                            source="2024年统计公报")  # fmt: skip
+    batch = apply_preview(preview, indicator=indicator, user=people["staff_own"])
+    assert dict(batch.values.values_list("place", "value")) == {
+        "吉林市": Decimal("2.8"), "长春市": Decimal("2.6"), "四平市": Decimal("1.5")}  # fmt: skip
+    assert dict(first.values.values_list("place", "value"))["四平市"] == Decimal(1)

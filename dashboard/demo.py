@@ -339,6 +339,7 @@ def _remove_demo_rows(plan: Plan) -> None:
     demo_groups = list(PeerGroup.objects.filter(is_demo=True).values_list("pk", flat=True))
     PeerGroup.objects.filter(pk__in=demo_groups).delete()
     PeerGroup.history.filter(id__in=demo_groups).delete()
+    PeerMember.history.filter(group_id__in=demo_groups).delete()
     Indicator.history.filter(id__in=demo_ids).delete()
     Target.history.filter(indicator_id__in=demo_ids).delete()
     Project.history.filter(annex__plan=plan, history_change_reason=DEMO_REASON).delete()

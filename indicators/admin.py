@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -143,13 +145,68 @@ class PeerMemberInline(admin.TabularInline):
     fields = ["place", "is_home", "from_year", "until_year"]
 
 
+MEMBER_FIELDS = ("place", "is_home", "from_year", "until_year")
+
+
+def membership_changes(group) -> list[dict]:
+    """Every change of the group's members, newest first: when, who, what (added, changed,
+    removed) and, for a change, each field's old and new value (one query)."""
+    rows = list(
+        PeerMember.history.filter(group_id=group.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    changes, previous = [], {}
+    for row in rows:
+        before = previous.get(row.id)
+        fields = []
+        if row.history_type == "~" and before is not None:
+            for name in MEMBER_FIELDS:
+                old, new = getattr(before, name), getattr(row, name)
+                if old != new:
+                    label = PeerMember._meta.get_field(name).verbose_name
+                    fields.append(f"{label}: {'—' if old in (None, '') else old} → "
+                                  f"{'—' if new in (None, '') else new}")  # fmt: skip
+        changes.append({"at": row.history_date, "user": row.history_user, "type": row.history_type,
+                        "place": row.place, "from_year": row.from_year,
+                        "until_year": row.until_year, "fields": fields})  # fmt: skip
+        previous[row.id] = row
+    changes.sort(key=lambda c: c["at"], reverse=True)
+    return changes
+
+
+CHANGE_TYPES = {"+": _("added"), "~": _("changed"), "-": _("removed")}
+
+
 @admin.register(PeerGroup)
 class PeerGroupAdmin(SimpleHistoryAdmin):
-    """Groups are kept by hand: the plan names them, an administrator lists their places."""
+    """Groups are kept by hand: the plan names them, an administrator lists their places. The
+    page lists every change of its members (who, what, when): ranks count each year's members."""
 
     list_display = ["name", "is_demo"]
     search_fields = ["name", "members__place"]
+    readonly_fields = ["membership_history"]
     inlines = [PeerMemberInline]
+
+    @admin.display(description=_("Changes of the members"))
+    def membership_history(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        changes = membership_changes(obj)
+        if not changes:
+            return _("No change recorded yet.")
+        lines = []
+        for c in changes:
+            years = f"{c['from_year'] or '…'}–{c['until_year'] or '…'}"
+            who = c["user"].get_username() if c["user"] else "—"
+            detail = "；".join(c["fields"]) if c["fields"] else years
+            lines.append((timezone.localtime(c["at"]).strftime("%Y-%m-%d %H:%M"), who,
+                          CHANGE_TYPES.get(c["type"], c["type"]), c["place"], detail))  # fmt: skip
+        return format_html(
+            '<table data-testid="membership-history"><tbody>{}</tbody></table>',
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                             lines),
+        )  # fmt: skip
 
 
 class PeerValueInline(admin.TabularInline):
@@ -202,7 +259,7 @@ class PeerBatchAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PeerMember)
-class PeerMemberAdmin(admin.ModelAdmin):
+class PeerMemberAdmin(SimpleHistoryAdmin):
     list_display = ["place", "group", "is_home", "from_year", "until_year"]
     list_filter = ["group", "is_home"]
     search_fields = ["place", "group__name"]

@@ -1,15 +1,18 @@
 """The indicator system (指标体系): indicators, their targets by year and the values observed."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from plan.models import Plan, Unit
 from plan.urlplans import short_url
-from supervision.models import Reviewable
+from supervision.models import Reviewable, ReviewState
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -361,6 +364,9 @@ class PeerMember(models.Model):
         _("member until"), null=True, blank=True, help_text=_("Empty: still a member.")
     )
 
+    # Who added, removed or changed a member and when: the group's membership over the years.
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("peer")
         verbose_name_plural = _("peers")
@@ -386,7 +392,11 @@ class PeerMember(models.Model):
 
 class PeerBatch(Reviewable):
     """One import (or one browser entry) of peer values for an indicator and a year, reviewed as
-    one batch: the values count for ranks once the batch is approved."""
+    one batch. A batch holds the year's whole table as it was entered (the values it kept from
+    the year's table before it and those it changed), so that the year's values are its latest
+    batch's (``current_batch``): on approved figures the latest approved batch's, while a newer
+    one waits for review. A year has at most one batch waiting (submitted or returned): a new
+    entry or import revises it."""
 
     REPORTED_FIELDS = ("source", "note")
 
@@ -430,10 +440,39 @@ class PeerBatch(Reviewable):
     def unit_id(self):
         return self.indicator.responsible_unit_id
 
+    @property
+    def measure(self) -> str:
+        """The field its values are in: published ranks or values."""
+        return "rank" if self.indicator.published_ranks else "value"
+
+    def review_snapshot(self) -> dict:
+        """The batch's values by place as text, kept when it is returned (supervision.review):
+        the review page then shows which values the unit changed since."""
+        return {"values": {v.place: shown(getattr(v, self.measure)) for v in self.values.all()}}
+
+
+def shown(value) -> str:
+    """A value as text, the same for 3.2 typed or read from a cell and 3.2000 from the
+    database."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def current_batch(approved: bool) -> Q:
+    """For a query of ``PeerValue``: the values of their year's latest batch (its latest
+    approved batch with ``approved``), the year's table in force."""
+    batches = PeerBatch.objects.filter(indicator_id=OuterRef("indicator_id"), year=OuterRef("year"))
+    if approved:
+        batches = batches.filter(review_state=ReviewState.APPROVED)
+    return Q(batch_id=Subquery(batches.order_by("-pk").values("pk")[:1]))
+
 
 class PeerValue(models.Model):
-    """One peer's value (or published rank) for an indicator and a year, from its batch's source.
-    The home city has one too, from the same source as its peers."""
+    """One peer's value (or published rank) for an indicator and a year in one batch, from the
+    batch's source. The home city has one too, from the same source as its peers."""
 
     batch = models.ForeignKey(
         PeerBatch, on_delete=models.CASCADE, related_name="values", verbose_name=_("batch")
@@ -455,10 +494,9 @@ class PeerValue(models.Model):
         verbose_name_plural = _("peer values")
         ordering = ["indicator", "year", "place"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "year", "place"], name="unique_peer_value_per_year"
-            ),
+            models.UniqueConstraint(fields=["batch", "place"], name="unique_peer_value_per_batch"),
         ]
+        indexes = [models.Index(fields=["indicator", "year"], name="peer_value_indicator_year")]
 
     def __str__(self):
         return f"{self.place} {self.year}"

@@ -10,7 +10,9 @@ Merge rules (shown in the preview before anything is written):
 - with the same source as the year's values already there, the file's places are updated and
   the others kept; with another source, the file replaces the year: values of places it does
   not list are removed, so that a year's ranks never mix two sources.
-- nothing is written if any cell is wrong; an error names its sheet, row and column.
+- nothing is written if any cell is wrong; an error names its sheet, row and column;
+- the confirmed import is the year's batch waiting for review (a new one, or the one already
+  waiting, revised), holding the year's whole table: the values kept and the file's.
 """
 
 import io
@@ -28,7 +30,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from plan.permissions import can_report_on, is_administrator
 from plan.spreadsheets import ZIP_MAX_ENTRIES, ZIP_MAX_UNPACKED, ZipTooLarge, check_zip
 
-from .models import Indicator, PeerBatch, PeerGroup, PeerValue
+from .models import Indicator, PeerGroup, shown
+from .peer_entry import open_batch, write_year, year_values
 
 PLACE, VALUE, RANK = "地区", "数值", "排名"
 MAX_ROWS = 2000  # far more places than any group holds
@@ -111,13 +114,7 @@ def _number(cell, published: bool) -> Decimal | int | None:
     return number
 
 
-def _shown(value) -> str:
-    """A value as text, the same for 3.2 read from a cell and 3.2000 from the database."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+_shown = shown
 
 
 def _read_sheet(sheet, indicator, places, preview) -> dict:
@@ -165,10 +162,7 @@ def _read_sheet(sheet, indicator, places, preview) -> dict:
 def build_preview(content: bytes, *, indicator: Indicator, year: int, source: str) -> PeerPreview:
     """What importing the workbook would do to the year's peer values; nothing written."""
     source = source.strip()
-    existing = {
-        v.place: v
-        for v in PeerValue.objects.filter(indicator=indicator, year=year).select_related("batch")
-    }
+    existing = year_values(indicator, year)
     sources = {v.batch.source for v in existing.values()}
     preview = PeerPreview(year=year, source=source, replaces=bool(sources - {source}))
     if not source:
@@ -209,27 +203,15 @@ def apply_preview(preview: PeerPreview, *, indicator: Indicator, user, file_name
     if preview.errors:
         raise ValueError("a preview with errors is not applied")
     field_name = "rank" if indicator.published_ranks else "value"
-    existing = {
-        v.place: v
-        for v in PeerValue.objects.select_for_update().filter(
-            indicator=indicator, year=preview.year
-        )
-    }
+    existing = year_values(indicator, preview.year, lock=True)
     if {p: _shown(getattr(v, field_name)) for p, v in existing.items()} != preview.before:
         raise ImportConflict(indicator.name)
-    batch = PeerBatch(indicator=indicator, year=preview.year, source=preview.source,
-                      file_name=file_name[:200], entered_by=user)  # fmt: skip
-    batch._history_user = user
-    batch.save()
-    if preview.replaces:
-        # the year's values all come from the new source: the file's and none other
-        PeerValue.objects.filter(indicator=indicator, year=preview.year).delete()
-        existing = {}
+    # The batch holds the year's whole table: the values kept (none when the file's source
+    # replaces the year's) and the file's.
+    table = {} if preview.replaces else {p: getattr(v, field_name) for p, v in existing.items()}
+    table = {p: v for p, v in table.items() if v is not None}
     for place, text in preview.rows.items():
-        number = int(text) if indicator.published_ranks else Decimal(text)
-        row = existing.get(place) or PeerValue(indicator=indicator, year=preview.year, place=place)
-        row.batch = batch
-        setattr(row, field_name, number)
-        row._history_user = user
-        row.save()
-    return batch
+        table[place] = int(text) if indicator.published_ranks else Decimal(text)
+    return write_year(indicator=indicator, year=preview.year, values=table,
+                      source=preview.source, note="", file_name=file_name[:200], user=user,
+                      batch=open_batch(indicator, preview.year))  # fmt: skip

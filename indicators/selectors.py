@@ -19,7 +19,15 @@ from django.db.models import (
 
 from supervision.models import ReviewState
 
-from .models import Indicator, Observation, PeerGroup, PeerMember, PeerValue, Target
+from .models import (
+    Indicator,
+    Observation,
+    PeerGroup,
+    PeerMember,
+    PeerValue,
+    Target,
+    current_batch,
+)
 from .progress import (
     Course,
     Standing,
@@ -67,6 +75,10 @@ class IndicatorProgress:
     course: Course
     original_course: Course
     years: list[YearRow] = field(default_factory=list)
+    # A rank indicator's baseline year, when it lies before the plan's years and the group has
+    # values for it: the start of the straight line the status is judged on, shown beside the
+    # yearly ranks.
+    baseline_row: YearRow | None = None
 
     @property
     def latest(self) -> YearRow | None:
@@ -160,8 +172,8 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
     of its group's members, each counted in the years it was a member) in one query, a UNION
     of both: the cockpit stays within its query budget with ranked indicators on it.
 
-    A peer row is (place, value, rank, year, is_home); only approved batches' with
-    ``approved``."""
+    A peer row is (place, value, rank, year, is_home), from the year's latest batch (its
+    latest approved batch with ``approved``)."""
     by_pk = {indicator.pk: indicator for indicator in indicators}
     for indicator in indicators:
         indicator.target_list, indicator.peer_list = [], []
@@ -179,9 +191,9 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
         group_id=OuterRef("indicator__peer_group_id"),
         place=OuterRef("place"),
     )
+    # each year's table in force: its latest batch's (its latest approved batch's)
     peers = PeerValue.objects.filter(indicator_id__in=by_pk).filter(Exists(member))
-    if approved:
-        peers = peers.filter(batch__review_state=ReviewState.APPROVED)
+    peers = peers.filter(current_batch(approved))
     home = Case(
         When(Exists(member.filter(is_home=True)), then=Value("home")),
         default=Value(""),
@@ -297,6 +309,11 @@ def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorPro
         for year in years:
             result.years.append(
                 _rank_row(indicator, year, values.get(year), standings, end_target, baseline_rank)
+            )
+        first = indicator.baseline_year
+        if baseline is not None and first not in {row.year for row in result.years}:
+            result.baseline_row = _rank_row(
+                indicator, first, values.get(first), standings, end_target, baseline_rank
             )
         result.standings = standings
         return result

@@ -16,6 +16,11 @@ urlpatterns = [
         name="indicator-detail",
     ),
     path(
+        "<int:pk>/peers/enter/",
+        of_object(plan_of(Indicator, "plan"))(views.PeerEntryView.as_view()),
+        name="peer-entry",
+    ),
+    path(
         "<int:pk>/peers/import/",
         of_object(plan_of(Indicator, "plan"))(views.PeerImportView.as_view()),
         name="peer-import",

@@ -22,10 +22,10 @@ from supervision.models import ReopenScope, ReviewState
 from supervision.review import returned_context
 from supervision.services import StaleVersion
 
-from . import peer_import
+from . import peer_entry, peer_import
 from .charts import SafeJSONView, indicator_chart
-from .forms import PeerImportForm, ValueForm
-from .models import Indicator, Observation, PeerGroup, PeerValue
+from .forms import PeerEntryForm, PeerImportForm, ValueForm
+from .models import Indicator, Observation, PeerGroup, PeerValue, current_batch, shown
 from .progress import STATUS_LABELS, Status, competition_ranks
 from .selectors import progress_of, standings_of, with_progress_data
 from .services import observation_submit
@@ -158,6 +158,8 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
         standings = standings_of(indicator, members)
         for row in progress.years:
             row.standing = standings.get(row.year)
+        if progress.baseline_row is not None:
+            progress.baseline_row.standing = standings.get(progress.baseline_row.year)
         years = sorted(standings)
         asked = self.request.GET.get("year", "")
         year = int(asked) if asked.isdigit() and int(asked) in standings else None
@@ -166,8 +168,7 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
         if year is not None:
             places = {m.place for m in PeerGroup.members_in(members, year)}
             values = PeerValue.objects.filter(indicator=indicator, year=year, place__in=places)
-            if self.approved_only:
-                values = values.filter(batch__review_state=ReviewState.APPROVED)
+            values = values.filter(current_batch(self.approved_only))
             table = list(values.select_related("batch"))
             measure = "rank" if indicator.published_ranks else "value"
             lower = indicator.published_ranks or indicator.direction == Indicator.Direction.LOWER
@@ -353,3 +354,140 @@ class PeerImportView(CurrentPlanMixin, View):
         if not preview.errors:
             request.session[key] = {"preview": preview.to_json(), "file_name": upload.name}
         return self.render(form, preview)
+
+
+class PeerEntryView(CurrentPlanMixin, View):
+    """Type a year's values of the group: one row per member of that year, saved as one batch
+    that waits for review (rules in ``peer_entry``). For administrators and the responsible
+    unit; a refused save keeps what was typed and says what is wrong on its row."""
+
+    template_name = "indicators/peer_entry.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(
+            Indicator.objects.select_related("peer_group", "plan", "responsible_unit"),
+            plan=self.plan, pk=kwargs["pk"],
+        )  # fmt: skip
+        if request.user.is_authenticated:
+            permissions.require_report_on(request.user, self.indicator)
+        self.years = peer_entry.entry_years(self.indicator, self.today)
+        self.all_members = (
+            list(self.indicator.peer_group.members.all()) if self.indicator.peer_group else []
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def measure(self) -> str:
+        return "rank" if self.indicator.published_ranks else "value"
+
+    def year_asked(self, raw) -> int:
+        raw = str(raw or "")
+        return int(raw) if raw.isdigit() and int(raw) in self.years else self.years[0]
+
+    def make_form(self, year, data=None):
+        members = PeerGroup.members_in(self.all_members, year)
+        initial = self.initial(year, members) if data is None else None
+        return PeerEntryForm(
+            data, indicator=self.indicator, members=members, years=self.years, initial=initial
+        )
+
+    def initial(self, year, members) -> dict:
+        saved = peer_entry.year_values(self.indicator, year)
+        own = self.own_value(year)
+        initial = {"year": year, "seen": peer_entry.stamp(saved, self.measure)}
+        batch = peer_entry.open_batch(self.indicator, year)
+        sources = [v.batch.source for v in saved.values()]
+        initial["source"] = batch.source if batch else (sources[0] if sources else "")
+        initial["note"] = batch.note if batch else ""
+        for member in members:
+            value = saved.get(member.place)
+            if value is not None:
+                initial[PeerEntryForm.field_name(member)] = shown(getattr(value, self.measure))
+            elif member.is_home and own is not None:
+                # offered, from the unit's own value of the year
+                initial[PeerEntryForm.field_name(member)] = shown(own)
+        return initial
+
+    def own_value(self, year):
+        """The unit's own value for the year (its rank, for published ranks), if any."""
+        own = Observation.objects.filter(indicator=self.indicator, year=year, quarter=None)
+        own = own.values_list(self.measure, flat=True).first()
+        return own
+
+    def render(self, form, year, status=200, changed=False):
+        saved = peer_entry.year_values(self.indicator, year)
+        batch = peer_entry.open_batch(self.indicator, year)
+        rows = []
+        for member, field in form.rows():
+            value = saved.get(member.place)
+            saved_shown = shown(getattr(value, self.measure)) if value else ""
+            rows.append({"member": member, "field": field, "saved": value,
+                         "saved_shown": saved_shown})  # fmt: skip
+        context = {
+            "indicator": self.indicator,
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "years": self.years,
+            "own_value": shown(self.own_value(year)),
+            "batch": batch,
+            "returned": batch if batch and batch.review_state == ReviewState.RETURNED else None,
+            "changed": changed,
+            "measure_label": _("Published rank") if self.indicator.published_ranks
+            else _("Value"),
+        }  # fmt: skip
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        year = self.year_asked(request.GET.get("year"))
+        return self.render(self.make_form(year), year)
+
+    def add_entry_errors(self, form) -> None:
+        """With a number refused, the other rows' problems too (a missing home value, the
+        source), so that one round shows every mistake; a row keeps its number's message."""
+        data = form.cleaned_data
+        if "year" not in data:
+            return
+        values = []
+        for member in form.members:
+            name = form.field_name(member)
+            # a refused number stands in as a present value: its own message is enough
+            values.append((member.place, data.get(name) if name not in form.errors else 1))
+        entry = peer_entry.PeerEntry(year=data["year"], source=data.get("source", ""),
+                                     values=tuple(values))  # fmt: skip
+        errors = peer_entry.validate_entry(self.indicator, entry, form.members, self.years)
+        by_place = {m.place: form.field_name(m) for m in form.members}
+        for key, messages_ in errors.items():
+            target = by_place.get(key) or (key if key in form.fields else None)
+            if target is not None and target in form.errors:
+                continue
+            for message in messages_:
+                form.add_error(target, message)
+
+    def post(self, request, pk):
+        year = self.year_asked(request.POST.get("year"))
+        form = self.make_form(year, request.POST)
+        if not form.is_valid():
+            self.add_entry_errors(form)
+            return self.render(form, year)
+        try:
+            batch = peer_entry.peer_values_enter(
+                indicator=self.indicator, user=request.user, entry=form.entry(),
+                seen=form.cleaned_data["seen"], years=self.years,
+            )  # fmt: skip
+        except peer_entry.PeerValuesChanged:
+            # Keep what was typed; show the values as they are now, and let a second save win.
+            bound = request.POST.copy()
+            bound["seen"] = peer_entry.stamp(peer_entry.year_values(self.indicator, year),
+                                             self.measure)  # fmt: skip
+            return self.render(self.make_form(year, bound), year, status=409, changed=True)
+        except ValidationError as error:
+            by_place = {m.place: PeerEntryForm.field_name(m) for m in form.members}
+            for key, messages_ in error.message_dict.items():
+                target = by_place.get(key) or (key if key in form.fields else None)
+                for message in messages_:
+                    form.add_error(target, message)
+            return self.render(form, year)
+        messages.success(request, _("The values of %(year)s are saved as one batch, waiting for "
+                                    "review.") % {"year": batch.year})  # fmt: skip
+        return redirect(f"{self.indicator.get_absolute_url()}?year={batch.year}#peers")

@@ -59,8 +59,13 @@ def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
         filters[kind.unit_id_path] = unit_id
     if unit_ids is not None:
         filters[f"{kind.unit_id_path}__in"] = unit_ids
-    if period is not None:
+    if period is not None and kind.has_quarter:
         filters.update(year=period.year, quarter=period.quarter)
+    elif period is not None:
+        # a year's report (a peer batch) belongs to the year's fourth quarter, as a yearly value
+        filters["year"] = period.year
+        if period.quarter != 4:
+            filters["pk__in"] = []
     return (
         kind.model.objects.filter(**filters)
         .order_by()

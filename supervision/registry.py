@@ -44,6 +44,7 @@ class ReportKind:
     revise_url: Callable[[dict], str]  # a queue row -> the form that revises the report
     submitted: Callable[[], Expression] = lambda: Coalesce("revised_at", "submitted_at")
     quarterly: bool = True  # False: yearly values whose quarter may be empty
+    has_quarter: bool = True  # False: the model has no quarter at all (a year's batch)
     has_files: bool = True  # reports of this kind carry evidence files
     order: int = 50  # place in lists and tabs
 
@@ -70,11 +71,18 @@ class ReportKind:
     subject_heading: Any = ""
     none_text: Any = ""
 
+    # What the review page shows of a report beyond its reported fields (a batch's values):
+    # a template included under "The report", and its context from the report.
+    detail_template: str = ""
+    detail_context: Callable[[Any], dict] | None = None
+
     @property
     def unit_id_path(self) -> str:
         return f"{self.unit_path}_id"
 
     def quarter_expression(self) -> Expression:
+        if not self.has_quarter:
+            return Value(0)
         return F("quarter") if self.quarterly else Coalesce("quarter", Value(0))
 
 

@@ -56,6 +56,11 @@ def snapshot(report) -> dict[str, str]:
     for name in reported_fields(report):
         value = getattr(report, name)
         values[name] = "" if value is None else str(value)
+    # What a report holds beyond its fields (a peer batch's values by place): kept with the
+    # returned report so that its page can show what changed since.
+    extra = getattr(report, "review_snapshot", None)
+    if extra is not None:
+        values.update(extra())
     return values
 
 

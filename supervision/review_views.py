@@ -183,6 +183,11 @@ class ReviewDetailView(CurrentPlanMixin, View):
             "file_changes": evidence_changes_since_review(report)
             if hasattr(report, "evidence")
             else [],
+            # What the kind shows beyond the reported fields (a peer batch: its values).
+            "detail_template": described["kind"].detail_template,
+            "detail": described["kind"].detail_context(report)
+            if described["kind"].detail_context
+            else {},
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

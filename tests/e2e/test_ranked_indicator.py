@@ -90,3 +90,60 @@ def test_admin_sets_up_a_ranked_indicator_and_the_leader_sees_its_rank(live_serv
     assert page.get_by_test_id("peer-home").inner_text().startswith("2")
     page.goto(f"{base}/indicators/?status=met")
     assert page.get_by_role("link", name=indicator.name).count() == 1
+
+
+def test_the_unit_types_a_years_values_and_a_reviewer_approves_them_in_the_queue(live_server, page):
+    """The responsible unit types the group's values in the browser (a wrong cell refused on
+    its row, the typed values kept), the batch waits in the review queue with the other
+    reports, the reviewer opens it with its values and approves it; the leader sees the rank."""
+    from indicators.models import PeerGroup, PeerMember, Target
+    from plan.models import Unit
+    from plan.permissions import REVIEWER, STAFF
+
+    call_command("load_plan", stdout=io.StringIO())
+    plan = Plan.objects.get()
+    unit = Unit.objects.get(name="市科技局")
+    group = PeerGroup.objects.get(name="东北地区地级城市")
+    for place in ("吉林市", "长春市", "四平市"):
+        PeerMember.objects.create(group=group, place=place, is_home=place == "吉林市")
+    indicator = Indicator.objects.get(plan=plan, code="rd-intensity")
+    indicator.responsible_unit = unit
+    indicator.save()
+    Target.objects.filter(indicator=indicator).update(rank=2, reading_note="前列 read as top 2")
+    UserFactory(username="kjj", role=STAFF, unit=unit)
+    UserFactory(username="office", role=REVIEWER)
+    UserFactory(username="boss", role=LEADER)
+    base = live_server.url
+
+    log_in(page, base, "kjj")
+    page.goto(f"{base}{indicator.get_absolute_url()}")
+    page.get_by_test_id("peer-entry-link").click()
+    page.select_option("#entry-year", "2024")
+    page.get_by_role("button", name="显示").click()
+    page.fill("#id_source", "2024年统计公报")
+    page.get_by_label("吉林市").fill("2.1")
+    page.get_by_label("长春市").fill("2.6")
+    page.get_by_label("四平市").fill("约0.9")  # not a number
+    page.get_by_test_id("peer-entry-save").click()
+    row = page.locator("tr[data-place='四平市']")
+    assert row.get_by_test_id("row-error").inner_text() == "请输入数字。"
+    assert page.get_by_label("四平市").input_value() == "约0.9"  # kept, with what was right
+    assert page.get_by_label("吉林市").input_value() == "2.1"
+    page.get_by_label("四平市").fill("0.9")
+    page.get_by_test_id("peer-entry-save").click()
+    page.wait_for_url(re.compile(rf"/indicators/{indicator.pk}/\?year=2024"))
+    page.get_by_role("button", name="退出").click()
+
+    log_in(page, base, "office")
+    page.goto(f"{base}/reviews/")
+    queue = page.locator("tr", has_text="对标数值")
+    queue.get_by_role("link", name=indicator.name).click()
+    values = page.get_by_test_id("batch-values").inner_text()
+    assert "吉林市" in values and "2.6" in values and "0.9" in values
+    page.get_by_test_id("approve-form").get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/reviews/$"))
+    page.get_by_role("button", name="退出").click()
+
+    log_in(page, base, "boss")
+    page.goto(f"{base}{indicator.get_absolute_url()}")
+    assert page.get_by_test_id("standing-2024").inner_text() == "第 2 / 3"

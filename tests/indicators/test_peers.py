@@ -179,3 +179,59 @@ def test_a_database_loaded_before_issue_21_gets_the_kinds_once(plan):
                      "business-env-overall": "rank"}  # fmt: skip
     assert rows.get(code="business-env-overall").peer_group.name == "全国地级市"
     assert PeerGroup.objects.count() == 2 and not PeerMember.objects.exists()
+
+
+def test_the_baseline_years_rank_is_shown_beside_the_yearly_ranks(client, ranked, people):
+    ranked.baseline_year = 2021  # before the plan's first year
+    ranked.save()
+    add_batch(ranked, 2021, {"吉林市": 1.0, "长春市": 2.5, "四平市": 0.9})
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "四平市": 1.0, "大连市": 3.1})
+    row = progress(ranked).baseline_row
+    assert (row.year, row.rank, row.standing.counted) == (2021, 2, 3)
+    assert [r.year for r in progress(ranked).years][0] == 2022
+    client.force_login(people["leader"])
+    page = client.get(ranked.get_absolute_url())
+    assert page.context["progress"].baseline_row.standing.missing == ()
+    html = page.content.decode()
+    assert 'data-testid="baseline-rank"' in html
+    start = html.index('data-testid="baseline-rank"')
+    assert "第 2 / 3" in html[start : html.index("</tr>", start)]
+
+
+def test_no_baseline_row_without_the_groups_values_of_that_year(ranked):
+    ranked.baseline_year = 2021
+    ranked.save()
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6})
+    assert progress(ranked).baseline_row is None
+
+
+def test_a_change_of_the_groups_members_is_kept_with_who_and_when(client, ranked, people):
+    from django.urls import reverse
+
+    from indicators.admin import membership_changes
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    group = ranked.peer_group
+    harbin = PeerMember(group=group, place="哈尔滨市", from_year=2025)
+    harbin._history_user = root
+    harbin.save()
+    harbin.from_year = 2024
+    harbin._history_user = root
+    harbin.save()
+    changes = membership_changes(group)
+    assert [(c["type"], c["place"], c["user"]) for c in changes[:2]] == [
+        ("~", "哈尔滨市", root), ("+", "哈尔滨市", root)]  # fmt: skip
+    assert changes[0]["fields"] == ["起始年份: 2025 → 2024"]
+    # ranks count the group of each year: 哈尔滨 from 2024 on
+    add_batch(ranked, 2023, {"吉林市": 1.8, "长春市": 2.6, "哈尔滨市": 3.0})
+    add_batch(ranked, 2024, {"吉林市": 1.8, "长春市": 2.6, "哈尔滨市": 3.0})
+    rows = {row.year: row for row in progress(ranked).years}
+    assert (rows[2023].rank, rows[2023].standing.counted) == (2, 2)
+    assert (rows[2024].rank, rows[2024].standing.counted) == (3, 3)
+    client.force_login(root)
+    page = client.get(reverse("admin:indicators_peergroup_change", args=[group.pk]))
+    html = page.content.decode()
+    assert 'data-testid="membership-history"' in html and "哈尔滨市" in html and "root" in html
+    history = client.get(reverse("admin:indicators_peermember_history", args=[harbin.pk]))
+    assert history.status_code == 200

@@ -183,6 +183,9 @@ def matrix(plan, o):
         # No file: the form is shown again with its errors, nothing imported.
         "indicators:peer-import": ([o["indicator"].pk], {"get": (OWN_PAGE, None),
                                                          "post": (OWN_PAGE, {})}),
+        # Nothing typed: the form is shown again with its errors, nothing saved.
+        "indicators:peer-entry": ([o["indicator"].pk], {"get": (OWN_PAGE, None),
+                                                        "post": (OWN_PAGE, {})}),
         "supervision:reopen-list": ([], {"get": (READ, None)}),
         "supervision:reopen-request": ([], {
             "get": (UNIT_STAFF, None),

@@ -361,13 +361,12 @@ class Project(models.Model):
         ``carried_from``, and it must: a project is carried over from another plan's project,
         never from one of its own plan (nor from itself)."""
         super().clean()
-        if self.carried_from_id and self.annex_id:
-            if self.carried_from_id == self.pk or (
-                self.carried_from.annex.plan_id == self.annex.plan_id
-            ):
-                raise ValidationError(
-                    {"carried_from": _("A project is carried over from another plan's project.")}
-                )
+        if not (self.carried_from_id and self.annex_id):
+            return
+        if self.carried_from_id == self.pk or self.carried_from.annex.plan_id == self.annex.plan_id:
+            raise ValidationError(
+                {"carried_from": _("A project is carried over from another plan's project.")}
+            )
 
     @property
     def reference_label(self) -> str:

@@ -88,15 +88,21 @@ def test_the_2022_2025_plan_exported_and_imported_into_an_empty_database_is_the_
     for part in before:
         assert after[part] == before[part], part
     assert (Project.objects.count(), Indicator.objects.count(), Annex.objects.count()) == (
-        len(before["projects"]), len(before["indicators"]), len(before["annexes"]))
+        len(before["projects"]),
+        len(before["indicators"]),
+        len(before["annexes"]),
+    )
 
 
 def test_the_same_file_uploaded_again_updates_the_draft_without_duplicates(plan):
     content = pw.export_workbook(plan)
     content = edit(content, lambda b: b["计划"].__setitem__("C3", "2026-2030"))
     first = pw.apply_preview(read(content))
-    counts = (Project.objects.filter(annex__plan=first).count(),
-              Responsibility.objects.filter(task__plan=first).count(), Unit.objects.count())
+    counts = (
+        Project.objects.filter(annex__plan=first).count(),
+        Responsibility.objects.filter(task__plan=first).count(),
+        Unit.objects.count(),
+    )
     again = read(content)
     assert again.problems == [] and again.updates_existing
     assert {r.action for r in again.rows} == {"unchanged"}
@@ -191,7 +197,8 @@ def test_the_template_has_every_sheet_with_its_instructions_header_and_codes(cli
         assert book[sheet.name]["A1"].value == sheet.instructions
         assert [c.value for c in book[sheet.name][2]] == [c.header for c in sheet.columns]
     assert [r[0].value for r in book["计划"].iter_rows(min_row=3)] == [
-        k for k, _l, _k in pw.PLAN_FIELDS]
+        k for k, _l, _k in pw.PLAN_FIELDS
+    ]
 
 
 def test_only_a_plan_administrator_uses_the_builder(client, people):

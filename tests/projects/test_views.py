@@ -37,7 +37,7 @@ PAGES = {
     "project-detail": (
         lambda: reverse("projects:project-detail", args=[Project.objects.order_by("pk")[0].pk]),
         {},
-        8,
+        9,  # one for the projects of later plans that continue this one (结转, issue 18)
     ),
 }
 

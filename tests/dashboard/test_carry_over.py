@@ -42,9 +42,15 @@ def lagging(plan, people) -> list[Project]:
     done.status, done.percent_complete = ProjectStatus.COMPLETED, 100
     done.save()
     ProjectUpdate.objects.create(
-        project=first, year=2025, quarter=4, status=ProjectStatus.LAGGING, percent_complete=40,
-        progress="主体完工", submitted_by=people["staff_own"], submitted_at=timezone.now(),
-    )  # fmt: skip
+        project=first,
+        year=2025,
+        quarter=4,
+        status=ProjectStatus.LAGGING,
+        percent_complete=40,
+        progress="主体完工",
+        submitted_by=people["staff_own"],
+        submitted_at=timezone.now(),
+    )
     return [first, second]
 
 
@@ -66,11 +72,13 @@ def projects_of(plan: Plan) -> list:
     return list(Project.objects.filter(annex__plan=plan).order_by("pk").values())
 
 
-def test_the_page_ticks_the_lagging_projects_and_offers_the_unfinished(client, people, plan,
-                                                                     target, lagging):  # fmt: skip
+def test_the_page_ticks_the_lagging_projects_and_offers_the_unfinished(
+    client, people, plan, target, lagging
+):
     client.force_login(people["admin"])
-    response = client.get(reverse("dashboard:carry-over"), {"source": plan.code,
-                                                            "target": target.code})  # fmt: skip
+    response = client.get(
+        reverse("dashboard:carry-over"), {"source": plan.code, "target": target.code}
+    )
     rows = response.context["rows"]
     assert response.context["target"] == target
     assert ProjectStatus.COMPLETED not in {r["project"].status for r in rows}
@@ -87,17 +95,27 @@ def test_preview_then_confirm_carries_into_new_projects_and_the_old_plan_stays(
     client, people, plan, target, lagging
 ):
     client.force_login(people["admin"])
-    before = (figures(plan), projects_of(plan), list(ProjectUpdate.objects.values()),
-              page(client, reverse("plan:evaluation")), page(client, reverse("dashboard:home")))  # fmt: skip
+    before = (
+        figures(plan),
+        projects_of(plan),
+        list(ProjectUpdate.objects.values()),
+        page(client, reverse("plan:evaluation")),
+        page(client, reverse("dashboard:home")),
+    )
     annex = target.annexes.get(number=2)
-    data = {"source": plan.code, "target": target.code, "project": [p.pk for p in lagging],
-            **{f"annex-{p.pk}": annex.pk for p in lagging}}  # fmt: skip
+    data = {
+        "source": plan.code,
+        "target": target.code,
+        "project": [p.pk for p in lagging],
+        **{f"annex-{p.pk}": annex.pk for p in lagging},
+    }
     preview = client.post(reverse("dashboard:carry-over"), {**data, "action": "preview"})
     assert [r.project for r in preview.context["preview"]] == lagging
     assert preview.context["preview_ok"]
     assert not Project.objects.filter(annex__plan=target, carried_from__isnull=False).exists()
-    response = client.post(reverse("dashboard:carry-over"), {**data, "action": "confirm"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("dashboard:carry-over"), {**data, "action": "confirm"}, follow=True
+    )
     assert "已将 2 个项目从 2022-2025 结转至 2026-2030" in response.text
     carried = list(Project.objects.filter(carried_from__isnull=False).order_by("order"))
     assert [p.carried_from for p in carried] == lagging
@@ -108,10 +126,20 @@ def test_preview_then_confirm_carries_into_new_projects_and_the_old_plan_stays(
     ]
     for new, old in zip(carried, lagging, strict=True):
         assert (new.name, new.unit, new.status, new.percent_complete, new.planned_end) == (
-            old.name, old.unit, old.status, old.percent_complete, old.planned_end)  # fmt: skip
+            old.name,
+            old.unit,
+            old.status,
+            old.percent_complete,
+            old.planned_end,
+        )
         assert not new.updates.exists() and new.approved_percent == 0
-    after = (figures(plan), projects_of(plan), list(ProjectUpdate.objects.values()),
-             page(client, reverse("plan:evaluation")), page(client, reverse("dashboard:home")))  # fmt: skip
+    after = (
+        figures(plan),
+        projects_of(plan),
+        list(ProjectUpdate.objects.values()),
+        page(client, reverse("plan:evaluation")),
+        page(client, reverse("dashboard:home")),
+    )
     assert after[0] == before[0]
     assert after[1] == before[1]
     assert after[2] == before[2]
@@ -119,8 +147,7 @@ def test_preview_then_confirm_carries_into_new_projects_and_the_old_plan_stays(
     assert after[4] == before[4]
 
 
-def test_the_same_project_is_not_carried_twice_into_one_plan(client, people, plan, target,
-                                                            lagging):  # fmt: skip
+def test_the_same_project_is_not_carried_twice_into_one_plan(client, people, plan, target, lagging):
     annex = target.annexes.get(number=1)
     choices = {lagging[0].pk: annex.pk}
     carry.carry_over(source=plan, target=target, choices=choices, user=people["admin"])
@@ -149,25 +176,27 @@ def test_what_cannot_be_carried_is_refused_and_nothing_is_written(plan, target, 
     with pytest.raises(carry.CarryRefused, match="执行中或已结束"):
         carry.carry_over(source=target, target=plan, choices={}, user=admin)
     with pytest.raises(PermissionDenied):
-        carry.carry_over(source=plan, target=target, choices={lagging[0].pk: annex.pk},
-                         user=people["reviewer"])  # fmt: skip
+        carry.carry_over(
+            source=plan, target=target, choices={lagging[0].pk: annex.pk}, user=people["reviewer"]
+        )
     assert not Project.objects.filter(carried_from__isnull=False).exists()
 
 
-def test_an_ended_plan_carries_into_an_active_one_but_not_into_an_ended_one(plan, target,
-                                                                          lagging, people):  # fmt: skip
+def test_an_ended_plan_carries_into_an_active_one_but_not_into_an_ended_one(
+    plan, target, lagging, people
+):
     admin = people["admin"]
     plan_state_change(plan=plan, state=PlanState.ENDED, user=admin)
     plan_state_change(plan=target, state=PlanState.ACTIVE, user=admin)
     plan.refresh_from_db(), target.refresh_from_db()
     annex = target.annexes.first()
-    assert carry.carry_over(source=plan, target=target, choices={lagging[0].pk: annex.pk},
-                            user=admin)  # fmt: skip
+    assert carry.carry_over(
+        source=plan, target=target, choices={lagging[0].pk: annex.pk}, user=admin
+    )
     plan_state_change(plan=target, state=PlanState.ENDED, user=admin)
     target.refresh_from_db()
     with pytest.raises(carry.CarryRefused, match="草稿或执行中"):
-        carry.carry_over(source=plan, target=target, choices={lagging[1].pk: annex.pk},
-                         user=admin)  # fmt: skip
+        carry.carry_over(source=plan, target=target, choices={lagging[1].pk: annex.pk}, user=admin)
 
 
 def test_only_administrators_open_the_carry_over(client, people):
@@ -182,15 +211,17 @@ def test_the_link_to_the_predecessor_is_the_one_link_that_crosses_plans(plan, ta
     with pytest.raises(ValidationError) as refused:
         same_plan.full_clean()
     assert "carried_from" in refused.value.message_dict
-    other = Project(annex=target.annexes.first(), order=999, name="x", unit=old.unit,
-                    carried_from=old)  # fmt: skip
+    other = Project(
+        annex=target.annexes.first(), order=999, name="x", unit=old.unit, carried_from=old
+    )
     other.full_clean()  # accepted: another plan's project
 
 
 def test_the_pages_link_the_old_and_the_new_project(client, people, plan, target, lagging):
     admin = people["admin"]
-    [new] = carry.carry_over(source=plan, target=target,
-                             choices={lagging[0].pk: target.annexes.first().pk}, user=admin)  # fmt: skip
+    [new] = carry.carry_over(
+        source=plan, target=target, choices={lagging[0].pk: target.annexes.first().pk}, user=admin
+    )
     client.force_login(people["leader"])
     old_page = client.get(reverse("projects:project-detail", args=[lagging[0].pk])).text
     assert "已结转至" in old_page and reverse("projects:project-detail", args=[new.pk]) in old_page

@@ -771,6 +771,8 @@ def read_workbook(workbook) -> Preview:
         "targets": clean(targets),
         "safeguards": clean(safeguards),
     }
+    order = {sheet.name: i for i, sheet in enumerate(SHEETS)}
+    preview.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row))
     if preview.problems:
         # Every row still listed, unchecked: the problems above stop the dry run.
         for sheet in SHEETS:

@@ -232,3 +232,37 @@ def test_the_pages_link_the_old_and_the_new_project(client, people, plan, target
     assert reverse("projects:project-detail", args=[lagging[0].pk]) in new_page
     with pytest.raises(ProtectedError):
         lagging[0].delete()
+
+
+def test_the_carry_over_page_runs_a_fixed_number_of_queries_at_two_sizes(
+    client, people, plan, target, lagging
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import grow_plan
+
+    client.force_login(people["admin"])
+    carry.carry_over(source=plan, target=target, choices={lagging[0].pk: target.annexes.first().pk},
+                     user=people["admin"])  # fmt: skip
+    url = reverse("dashboard:carry-over")
+    counts = []
+    for grow in (False, True):
+        if grow:
+            grow_plan(plan, projects=600, units=20)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"source": plan.code, "target": target.code})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert len(response.context["rows"]) > 600
+    assert counts == [11, 11]
+
+
+def test_the_builder_page_runs_a_fixed_number_of_queries(client, people, plan, target):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["admin"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboard:plan-builder")).status_code == 200
+    assert len(queries) == 6

@@ -241,6 +241,11 @@ BAD = {
     "csv renamed": ("序号,项目名称\n1,x\n".encode(), "不是 .xlsx"),
     "pdf": (b"%PDF-1.4\n1 0 obj\n", "不是 .xlsx"),
     "empty file": (b"", "空"),
+    "old xls / password protected (OLE)": (
+        bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600,
+        "不是 .xlsx",
+    ),
+    "truncated": (pw.export_workbook(None)[:3000], "损坏"),
 }
 
 
@@ -268,3 +273,16 @@ def test_a_flood_of_rows_is_refused_while_reading(client, people, plan, settings
     response = upload(client, pw.export_workbook(plan))
     assert response.status_code == 200 and "50" in response.text
     assert not PlanWorkbookImport.objects.exists()
+
+
+def test_formula_like_text_goes_out_as_text_and_comes_back_the_same(plan):
+    project = Project.objects.filter(annex__plan=plan).order_by("annex__number", "order").first()
+    project.name = '=HYPERLINK("http://evil.example","点我")'
+    project.save()
+    content = pw.export_workbook(plan)
+    cell = openpyxl.load_workbook(io.BytesIO(content))["项目"]["B3"]
+    assert cell.data_type == "s" and cell.value == project.name
+    preview = read(edit(content, lambda b: b["计划"].__setitem__("C3", "2026-2030")))
+    assert preview.problems == []
+    created = pw.apply_preview(preview)
+    assert Project.objects.get(annex__plan=created, annex__number=1, order=1).name == project.name

@@ -39,7 +39,7 @@ PINNED_QUERIES = {
     "unit-list": 5,
     "unit-detail": 8,
     "annex-detail": 8,
-    "project-detail": 8,
+    "project-detail": 9,  # with the projects of later plans that continue it (结转)
 }
 
 

@@ -7,7 +7,8 @@ facts (name, unit, builder, place, content, investment, dates); its approved sta
 since nothing has been approved in the new plan yet. The old project, its reports and the old
 plan's figures and final evaluation are not touched: carrying only adds rows to the target plan.
 
-Who and when: a plan administrator, from a plan that is active (ending) or ended, into a plan
+Who and when: a plan administrator, from a plan that has ended or is active in (or past) its last
+year, into a plan
 that is a draft or active. A project is carried into a given plan at most once, and only an
 unfinished one (not completed). Everything is checked before anything is written, and all of a
 carry-over is written in one transaction.
@@ -56,14 +57,24 @@ def unfinished_projects(source: Plan, today):
     )
 
 
+def is_ending(plan: Plan, today=None) -> bool:
+    """Whether projects may be carried over from ``plan``: it has ended, or it is active and in
+    (or past) its last year."""
+    year = (today or timezone.localdate()).year
+    return plan.state == PlanState.ENDED or (
+        plan.state == PlanState.ACTIVE and plan.end_year <= year
+    )
+
+
 def check_plans(source: Plan, target: Plan) -> None:
     if source.pk == target.pk:
         raise CarryRefused(_("Choose another plan to carry the projects into."))
-    if source.state not in SOURCE_STATES:
+    if not is_ending(source):
         raise CarryRefused(
-            _("Projects are carried over from an active or ended plan; %(plan)s is %(state)s.")
-            % {"plan": source.code, "state": source.get_state_display()}
-        )
+            _("Projects are carried over from an ended plan, or an active one in or past its "
+              "last year; %(plan)s is %(state)s, until %(end)s.")
+            % {"plan": source.code, "state": source.get_state_display(), "end": source.end_year}
+        )  # fmt: skip
     if target.state not in TARGET_STATES:
         raise CarryRefused(
             _("Projects are carried into a draft or active plan; %(plan)s is %(state)s.")

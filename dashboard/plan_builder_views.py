@@ -127,11 +127,16 @@ class CarryOverView(AdministratorOnly, View):
     template_name = "dashboard/carry_over.html"
 
     def plans(self):
-        sources = Plan.objects.filter(state__in=carry.SOURCE_STATES).order_by("-start_year")
+        sources = [
+            p
+            for p in Plan.objects.filter(state__in=carry.SOURCE_STATES).order_by("-start_year")
+            if carry.is_ending(p)
+        ]
         targets = Plan.objects.filter(state__in=carry.TARGET_STATES).order_by("-start_year")
         params = self.request.POST if self.request.method == "POST" else self.request.GET
         source = next((p for p in sources if p.code == params.get("source")), None)
-        source = source or next((p for p in sources if p.is_current), None) or sources.first()
+        source = source or next((p for p in sources if p.is_current), None)
+        source = source or next(iter(sources), None)
         choices = [p for p in targets if source is None or p.pk != source.pk]
         target = next((p for p in choices if p.code == params.get("target")), None)
         target = target or next(iter(choices), None)

@@ -17,7 +17,7 @@ from dashboard import plan_workbook as pw
 from plan.lifecycle import plan_make_default, plan_state_change
 from plan.models import Plan, PlanState
 from projects.models import Project, ProjectStatus, ProjectUpdate
-from tests.dashboard.test_plan_workbook import new_plan_workbook, read
+from tests.dashboard.test_plan_workbook import edit, new_plan_workbook, read
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def target(plan) -> Plan:
     """A 2026-2030 draft built from the workbook: the same tasks, boxes and annexes."""
-    return pw.apply_preview(read(new_plan_workbook(plan)))
+
+    def years(book):
+        book["计划"]["C6"], book["计划"]["C7"] = 2026, 2030
+        for row in book["目标"].iter_rows(min_row=3):
+            row[1].value = 2030
+
+    created = pw.apply_preview(read(edit(new_plan_workbook(plan), years)))
+    assert list(created.years) == [2026, 2027, 2028, 2029, 2030]
+    return created
 
 
 @pytest.fixture
@@ -173,7 +181,7 @@ def test_what_cannot_be_carried_is_refused_and_nothing_is_written(plan, target, 
             carry.carry_over(source=plan, target=target, choices=choices, user=admin)
     with pytest.raises(carry.CarryRefused, match="另一个计划"):
         carry.carry_over(source=plan, target=plan, choices={lagging[0].pk: annex.pk}, user=admin)
-    with pytest.raises(carry.CarryRefused, match="执行中或已结束"):
+    with pytest.raises(carry.CarryRefused, match="已结束的计划，或处于最后一年"):
         carry.carry_over(source=target, target=plan, choices={}, user=admin)
     with pytest.raises(PermissionDenied):
         carry.carry_over(
@@ -266,3 +274,14 @@ def test_the_builder_page_runs_a_fixed_number_of_queries(client, people, plan, t
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("dashboard:plan-builder")).status_code == 200
     assert len(queries) == 6
+
+
+def test_an_active_plan_before_its_last_year_is_not_carried_from(plan, target, people):
+    plan_state_change(plan=target, state=PlanState.ACTIVE, user=people["admin"])
+    target.refresh_from_db()
+    assert carry.is_ending(plan, dt.date(2026, 1, 1))
+    assert not carry.is_ending(plan, dt.date(2024, 6, 1))
+    assert not carry.is_ending(target, dt.date(2026, 12, 1))
+    assert carry.is_ending(target, dt.date(2030, 1, 1))
+    with pytest.raises(carry.CarryRefused, match="截止 2030 年"):
+        carry.carry_over(source=target, target=plan, choices={}, user=people["admin"])

@@ -286,3 +286,24 @@ def test_formula_like_text_goes_out_as_text_and_comes_back_the_same(plan):
     assert preview.problems == []
     created = pw.apply_preview(preview)
     assert Project.objects.get(annex__plan=created, annex__number=1, order=1).name == project.name
+
+
+def test_a_reupload_reorders_units_and_keeps_rows_the_file_no_longer_has(plan):
+    content = new_plan_workbook(plan)
+    draft = pw.apply_preview(read(content))
+    lead, second = [r.unit.name for r in draft.tasks.get(number=1).responsibilities.all()][:2]
+
+    def change(book):
+        sheet = book["责任单位"]
+        assert (sheet["A3"].value, sheet["A4"].value) == (1, 1)
+        sheet["C3"], sheet["C4"] = second, lead  # the second unit now leads task 1
+        book["保障措施"].delete_rows(6)  # the last safeguard is left out
+
+    preview = read(edit(content, change))
+    assert preview.problems == [] and preview.kept == 1
+    changed = [(r.sheet, r.row, r.action) for r in preview.rows if r.action != "unchanged"]
+    assert ("责任单位", 3, "changed") in changed and ("责任单位", 4, "changed") in changed
+    pw.apply_preview(preview)
+    units = [r.unit.name for r in draft.tasks.get(number=1).responsibilities.order_by("order")]
+    assert units[:2] == [second, lead]
+    assert draft.safeguards.count() == 4  # kept, not deleted

@@ -29,7 +29,7 @@ class ProjectAdmin(TextLimitsAdmin, SimpleHistoryAdmin):
     search_fields = ["name", "builder", "location"]
     autocomplete_fields = ["unit"]
     list_select_related = ["annex", "unit"]
-    readonly_fields = ["version", "last_reported_at"]
+    readonly_fields = ["version", "last_reported_at", "carried_from"]
 
     def save_model(self, request, obj, form, change):
         # An edit here is a change like any other: raise the version so that a user who had the

@@ -306,6 +306,18 @@ class Project(models.Model):
         _("version"), default=1, help_text=_("Raised on every save; guards against lost updates.")
     )
     data_note = models.CharField(_("note on the data"), max_length=300, blank=True)
+    # Carry-over (结转, issue 18): a project an ended plan left unfinished, continued in the next
+    # plan as a new project; this read-only link to its predecessor is the one link allowed to
+    # cross plans (``clean``). PROTECT: the old project, its reports and figures stay.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+        help_text=_("The project of an earlier plan this one continues (结转)."),
+    )
 
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
@@ -343,6 +355,18 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return short_url("projects:project-detail", self.pk)
+
+    def clean(self):
+        """A project belongs to its annex's plan; the one link that may reach another plan is
+        ``carried_from``, and it must: a project is carried over from another plan's project,
+        never from one of its own plan (nor from itself)."""
+        super().clean()
+        if not (self.carried_from_id and self.annex_id):
+            return
+        if self.carried_from_id == self.pk or self.carried_from.annex.plan_id == self.annex.plan_id:
+            raise ValidationError(
+                {"carried_from": _("A project is carried over from another plan's project.")}
+            )
 
     @property
     def reference_label(self) -> str:

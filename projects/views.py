@@ -141,7 +141,9 @@ class ProjectPageMixin(CurrentPlanMixin):
 
     def get_project(self):
         return get_object_or_404(
-            Project.objects.select_related("annex__column__task", "annex__plan", "unit"),
+            Project.objects.select_related(
+                "annex__column__task", "annex__plan", "unit", "carried_from__annex__plan"
+            ),
             pk=self.kwargs["pk"],
             annex__plan=self.plan,
         )
@@ -176,6 +178,8 @@ class ProjectPageMixin(CurrentPlanMixin):
             "returned_updates": [u for u in updates if u.review_state == ReviewState.RETURNED],
             "history": project_history(project),
             "closing": self.closing(project) if can_report else None,
+            # Carry-over (结转): the projects of later plans that continue this one.
+            "carried_to": list(project.carried_to.select_related("annex__plan")),
             **extra,
         }
 

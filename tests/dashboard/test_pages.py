@@ -40,7 +40,7 @@ PINNED_QUERIES = {
     "unit-list": 5,
     "unit-detail": 8,
     "annex-detail": 8,
-    "project-detail": 9,  # one more: which plan the project belongs to (plan.urlplans)
+    "project-detail": 10,  # its plan (plan.urlplans) and its continuations (结转)
 }
 
 

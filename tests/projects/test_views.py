@@ -37,7 +37,7 @@ PAGES = {
     "project-detail": (
         lambda: reverse("projects:project-detail", args=[Project.objects.order_by("pk")[0].pk]),
         {},
-        9,  # one more since plans in the URL: which plan the project belongs to
+        10,  # its plan (plan.urlplans) and the projects that continue it (结转)
     ),
 }
 

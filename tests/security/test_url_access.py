@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from dashboard.models import PlanWorkbookImport
 from indicators.models import Indicator, Target
 from plan.models import Responsibility, Unit
 from plan.periods import Period, reporting_period
@@ -52,6 +53,9 @@ REVIEW_WRITE = {**REVIEW_PAGE, "admin": 302, "reviewer": 302}
 # Staff of any unit may ask to reopen (the form offers only their units); leaders may not.
 UNIT_STAFF = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200,
               "reviewer": 403}  # fmt: skip
+# Starting a plan and carrying projects over (issue 18): plan administrators only.
+PLAN_ADMIN = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "admin": 200}
+PLAN_ADMIN_WRITE = {**PLAN_ADMIN, "admin": 302}
 for _expected in (READ, OWN_PAGE, OWN_WRITE, IMPORT, OWNER, OWNER_POST, LEAD_PAGE, REVIEW_PAGE,
                   REVIEW_WRITE, UNIT_STAFF):  # fmt: skip
     for _role in SEPARATED:
@@ -92,9 +96,16 @@ def objects(plan):
     )  # fmt: skip
     issued = briefing_issue(plan=plan, period=Period(2024, 1), upload=pdf_upload(),
                             user=User.objects.get(username="reviewer"))  # fmt: skip
+    # An uploaded plan workbook with a problem: confirming it is refused (a redirect back).
+    workbook = PlanWorkbookImport.objects.create(
+        user=User.objects.get(username="admin"), file_name="计划.xlsx", plan_code="2026-2030",
+        preview={"plan_code": "2026-2030", "plan_title": "", "updates_existing": False,
+                 "problems": [{"sheet": "任务", "row": 3, "column": "简称（B）", "message": "x"}],
+                 "rows": [], "data": {}},
+    )  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
             "import": pending, "update": update, "evidence": evidence,
-            "reopen": reopen, "briefing": issued}  # fmt: skip
+            "reopen": reopen, "briefing": issued, "workbook": workbook}  # fmt: skip
 
 
 def pdf_upload():
@@ -197,6 +208,15 @@ def matrix(plan, o):
             f"r{o['reopen'].pk}-action": "grant", f"r{o['reopen'].pk}-days": 7})}),
         "supervision:reminder-notice": ([], {"post": (REVIEW_WRITE, {
             "unit": unit.pk, "period": p, "kind": "tasks", "year": p[:4]})}),
+        # No file: the form is shown again with its error, nothing written.
+        "dashboard:plan-builder": ([], {"get": (PLAN_ADMIN, None), "post": (PLAN_ADMIN, {})}),
+        "dashboard:plan-builder-template": ([], {"get": (PLAN_ADMIN, None)}),
+        "dashboard:plan-builder-preview": ([o["workbook"].pk], {
+            "get": (PLAN_ADMIN, None), "post": (PLAN_ADMIN_WRITE, {})}),
+        "dashboard:plan-export": ([plan.code], {"get": (PLAN_ADMIN, None)}),
+        # The walked database has no plan to carry into: the post goes back to the page.
+        "dashboard:carry-over": ([], {"get": (PLAN_ADMIN, None),
+                                      "post": (PLAN_ADMIN_WRITE, {"action": "preview"})}),
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),

@@ -26,6 +26,9 @@ VERSION_HEADER = "导出版本"
 # Where a lower percent than the last report needs a reason, as in the form.
 REASON_HEADER = "进度下降原因"
 REVIEW_HEADER = "审核状态"  # of the latest report, shown, never imported
+# The period a row's report goes to (2025年第四季度); the export writes its reporting period. A
+# row for a closed period is refused on import, never written to another period.
+PERIOD_HEADER = "填报期"
 KEY_PREFIX = "P"
 
 
@@ -49,6 +52,7 @@ ANNEX_COLUMNS = [
     ExportColumn("investment_completed", "已完成投资（万元）", 14, "money"),
     ExportColumn("planned_start", "计划开工", 12, "date"),
     ExportColumn("planned_end", "计划完工", 12, "date"),
+    ExportColumn("period", PERIOD_HEADER, 14),
     ExportColumn("status", "状态", 10),
     ExportColumn("percent_complete", "完成进度", 10, "percent"),
     ExportColumn("latest_progress", "最新进展", 36),
@@ -59,6 +63,14 @@ ANNEX_COLUMNS = [
     ExportColumn("version", VERSION_HEADER, 8, "key"),
 ]
 HEADERS = [c.header for c in ANNEX_COLUMNS]
+
+
+QUARTERS = "一二三四"
+
+
+def period_label(period) -> str:
+    """``2025年第四季度``: a period as the official tables name it."""
+    return f"{period.year}年第{QUARTERS[period.quarter - 1]}季度"
 
 
 def project_key(pk: int) -> str:

@@ -344,7 +344,7 @@ class AnnexExportView(CurrentPlanMixin, View):
 
     def get(self, request, number):
         annex = get_object_or_404(Annex, plan=self.plan, number=number)
-        content = annexes_workbook([annex], Project.objects.filter(annex=annex))
+        content = annexes_workbook([annex], Project.objects.filter(annex=annex), self.period)
         return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}"))
 
 
@@ -378,7 +378,7 @@ class ProjectsExportView(CurrentPlanMixin, View):
         filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
         annexes = Annex.objects.filter(plan=self.plan).order_by("number")
         stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"
-        return xlsx_response(annexes_workbook(annexes, filtered), file_name(stem))
+        return xlsx_response(annexes_workbook(annexes, filtered, self.period), file_name(stem))
 
 
 class ImportView(CurrentPlanMixin, View):

@@ -2,14 +2,12 @@
 history, a paged preview that keeps the conflict choices, a period per row, merged cells and
 formulas saved as text named, a returned report revised through the file."""
 
-import io
 
 import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plan.periods import Period
 from plan.spreadsheets import open_workbook
 from projects import imports, views
 from projects.excel import PERIOD_HEADER
@@ -37,8 +35,10 @@ def staff(client, people):
 def preview_of(content, people, plan, pending):
     book = open_workbook(content)
     try:
-        return imports.build_preview(book, user=people["staff_own"], plan=plan,
-                                     period=pending.period, today=pending.created_at.date())  # fmt: skip
+        return imports.build_preview(
+            book, user=people["staff_own"], plan=plan, period=pending.period,
+            today=pending.created_at.date(),
+        )  # fmt: skip
     finally:
         book.close()
 

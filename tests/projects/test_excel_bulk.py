@@ -2,7 +2,6 @@
 history, a paged preview that keeps the conflict choices, a period per row, merged cells and
 formulas saved as text named, a returned report revised through the file."""
 
-
 import openpyxl
 import pytest
 from django.db import connection

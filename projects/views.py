@@ -3,6 +3,7 @@ form and edit form, and the conflict page when two people saved the same project
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -425,7 +426,6 @@ class ImportView(CurrentPlanMixin, View):
         return TemplateResponse(request, self.template_name, {"form": form})
 
 
-PREVIEW_PAGE = 100  # rows of the preview per page: its page stays small at 50,000 rows
 PAGERS = ("page", "epage", "wpage")  # the changes', the errors' and the warnings' page numbers
 SHOW = ("all", "conflicts")
 
@@ -470,10 +470,11 @@ class ImportPreviewView(CurrentPlanMixin, View):
         changes = sorted(preview.changes, key=lambda c: not c.conflicts)
         if place["show"] == "conflicts":
             changes = [c for c in changes if c.conflicts]
+        size = settings.IMPORT_PREVIEW_PAGE  # 100: the page stays small at 50,000 rows
         pages = {
-            "page": Paginator(changes, PREVIEW_PAGE).get_page(place["page"]),
-            "epage": Paginator(preview.errors, PREVIEW_PAGE).get_page(place["epage"]),
-            "wpage": Paginator(preview.warnings, PREVIEW_PAGE).get_page(place["wpage"]),
+            "page": Paginator(changes, size).get_page(place["page"]),
+            "epage": Paginator(preview.errors, size).get_page(place["epage"]),
+            "wpage": Paginator(preview.warnings, size).get_page(place["wpage"]),
         }
         taken = set(pending.choices)
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plan.spreadsheets import open_workbook
-from projects import imports, views
+from projects import imports
 from projects.excel import PERIOD_HEADER
 from projects.models import Project, ProjectUpdate
 from projects.services import project_edit
@@ -93,9 +93,9 @@ def test_the_confirm_takes_the_same_queries_for_2_and_5_rows_and_records_history
 
 
 def test_the_preview_is_paged_and_keeps_the_conflict_choices_across_pages(
-    staff, plan, people, monkeypatch
+    staff, plan, people, settings
 ):
-    monkeypatch.setattr(views, "PREVIEW_PAGE", 1)
+    settings.IMPORT_PREVIEW_PAGE = 1
     monday = exported(staff)
     first, second, third = projects_of_annex_1()[:3]
     for project in (first, second):

@@ -307,6 +307,7 @@ class _Row:
     version: int | None
     values: dict  # header -> cell
     period: Period | None = None  # the row's 填报期, or the import's period
+    bad_period: bool = False  # its 填报期 cell is not a period (named as an error)
 
 
 def _row_period(preview, row, default: Period) -> Period:
@@ -636,7 +637,7 @@ def _same_text(stored, parsed: str, raw) -> bool:
 def _compare(preview, project, row, base, today, rules):
     """One row: what the file changes, what conflicts with the dashboard, and its errors."""
     new, changes, conflicts, conflict_values = {}, {}, {}, {}
-    failed = getattr(row, "bad_period", False)
+    failed = row.bad_period
     period = row.period
     report = rules.report(project.pk, period)
     sheet_title, row_number = row.sheet, row.number

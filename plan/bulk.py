@@ -15,8 +15,9 @@ from django.db import connections, router
 
 
 def update_rows(objs, model, fields) -> int:
-    """Write ``fields`` of every object of ``objs`` (saved instances of ``model``) in one
-    ``executemany``; returns the number of objects. No signals, no history."""
+    """Write ``fields`` of every object of ``objs`` (saved instances of ``model``): one
+    ``executemany`` (SQLite), one ``UPDATE ... FROM (VALUES ...)`` per thousand rows
+    (PostgreSQL); returns the number of objects. No signals, no history."""
     objs = list(objs)
     if not objs:
         return 0
@@ -33,7 +34,26 @@ def update_rows(objs, model, fields) -> int:
         for obj in objs
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # psycopg2's executemany is a round trip per row (10,000 rows: about 8 s): one
+            # UPDATE ... FROM (VALUES ...) per thousand rows instead, each value cast to its
+            # column's type.
+            casts = [f.cast_db_type(connection) for f in columns]
+            casts.append(meta.pk.cast_db_type(connection))
+            row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+            names = [f"c{i}" for i in range(len(columns))]
+            sets = ", ".join(f"{quote(f.column)} = v.{n}" for f, n in zip(columns, names,
+                                                                         strict=True))  # fmt: skip
+            for start in range(0, len(params), 1000):
+                chunk = params[start : start + 1000]
+                cursor.execute(
+                    f"UPDATE {quote(meta.db_table)} AS t SET {sets} FROM (VALUES "
+                    + ", ".join([row] * len(chunk))
+                    + f") AS v({', '.join(names)}, pk) WHERE t.{quote(meta.pk.column)} = v.pk",
+                    [value for values in chunk for value in values],
+                )
+        else:
+            cursor.executemany(sql, params)
     return len(objs)
 
 

@@ -81,13 +81,16 @@ def measure_excel(plan, annexes, projects, user) -> dict:
 
     result, import_s, import_peak = timed(preview)
 
-    # Confirm a change on every row: the builder of each project, edited in the file.
+    # Confirm a change on every row: the builder of each project and its percent complete (a
+    # new report for the period, with its history), edited in the file.
     exported = content
     book = load_workbook(io.BytesIO(content))
     column = HEADERS.index("建设单位") + 1
+    percent = HEADERS.index("完成进度") + 1
     for sheet in book.worksheets:
         for row in range(3, sheet.max_row + 1):
             sheet.cell(row=row, column=column).value = f"改{row}"
+            sheet.cell(row=row, column=percent).value = 1.0  # 100 %: never lower than before
     edited = io.BytesIO()
     book.save(edited)
     content = edited.getvalue()

@@ -512,6 +512,9 @@ class ProjectImport(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     preview = models.JSONField(_("preview"))
+    # The conflicts where the user chose the file's value ("<project id>:<field>"), kept here as
+    # they are chosen page by page, so paging the preview loses none of them.
+    choices = models.JSONField(_("conflicts taken from the file"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     applied_rows = models.PositiveIntegerField(_("rows applied"), default=0)

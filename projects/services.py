@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from plan.permissions import require_report_on
 from plan.textlimits import LIMITS, require_within, too_long
-from supervision.cycle import require_open
+from supervision.cycle import closed_message, require_open
 from supervision.models import ReopenScope
 from supervision.review import mark_resubmitted
 from supervision.services import validate_period
@@ -70,9 +70,19 @@ class ReportInput:
     confirm_investment: bool = False
 
 
-def validate_report(project: Project, data: ReportInput, today: dt.date) -> None:
+LOOK_UP = object()  # ``validate_report``'s default: read what it needs from the database
+
+
+def validate_report(
+    project: Project, data: ReportInput, today: dt.date, *, previous=LOOK_UP, status=None
+) -> None:
     """Check a report against the plan and the project's last report; raise ``ValidationError``
-    with every problem keyed by the field where the user can fix it."""
+    with every problem keyed by the field where the user can fix it.
+
+    A caller checking many reports at once (the Excel import) passes what it read in bulk:
+    ``previous``, the project's latest report before ``data.period`` (``None`` for none; an
+    object with ``percent_complete`` and ``period``), and ``status``, the period's
+    ``PeriodStatus`` for the project. The rules are the same either way."""
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -80,9 +90,12 @@ def validate_report(project: Project, data: ReportInput, today: dt.date) -> None
 
     try:
         validate_period(project.annex.plan, data.period, today)
-        require_open(plan=project.annex.plan, unit_id=project.unit_id, period=data.period,
-                     scope=ReopenScope.PROJECT, object_id=project.pk, today=today,
-                     field="period")  # fmt: skip
+        if status is None:
+            require_open(plan=project.annex.plan, unit_id=project.unit_id, period=data.period,
+                         scope=ReopenScope.PROJECT, object_id=project.pk, today=today,
+                         field="period")  # fmt: skip
+        elif not status.editable:
+            raise ValidationError({"period": closed_message(status)})
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -98,11 +111,12 @@ def validate_report(project: Project, data: ReportInput, today: dt.date) -> None
             _("A completed project is 100%% complete; this report says %(percent)s%%.")
             % {"percent": data.percent_complete},
         )
-    previous = (
-        project.updates.filter(models_period_before(data.period))
-        .order_by("-year", "-quarter")
-        .first()
-    )
+    if previous is LOOK_UP:
+        previous = (
+            project.updates.filter(models_period_before(data.period))
+            .order_by("-year", "-quarter")
+            .first()
+        )
     if (
         previous is not None
         and data.percent_complete < previous.percent_complete

@@ -1,10 +1,15 @@
 """Project pages: the project table, annex tables, "my projects", a project's page, its report
 form and edit form, and the conflict page when two people saved the same project."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -348,7 +353,7 @@ class AnnexExportView(CurrentPlanMixin, View):
 
     def get(self, request, number):
         annex = get_object_or_404(Annex, plan=self.plan, number=number)
-        content = annexes_workbook([annex], Project.objects.filter(annex=annex))
+        content = annexes_workbook([annex], Project.objects.filter(annex=annex), self.period)
         return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}"))
 
 
@@ -382,7 +387,7 @@ class ProjectsExportView(CurrentPlanMixin, View):
         filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
         annexes = Annex.objects.filter(plan=self.plan).order_by("number")
         stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"
-        return xlsx_response(annexes_workbook(annexes, filtered), file_name(stem))
+        return xlsx_response(annexes_workbook(annexes, filtered, self.period), file_name(stem))
 
 
 class ImportView(CurrentPlanMixin, View):
@@ -425,17 +430,38 @@ class ImportView(CurrentPlanMixin, View):
         return TemplateResponse(request, self.template_name, {"form": form})
 
 
+PAGERS = ("page", "epage", "wpage")  # the changes', the errors' and the warnings' page numbers
+SHOW = ("all", "conflicts")
+
+
 class ImportPreviewView(CurrentPlanMixin, View):
-    """What an import would change, row by row, and every error; confirm to write it all."""
+    """What an import would change, row by row, and every error; confirm to write it all.
+
+    Paged: errors, notes and changes 100 to a page each, the rows with conflicts first among the
+    changes (or only those, ``?show=conflicts``). The conflict choices are stored with the
+    pending import as they are made: every way off a page (its pager buttons, confirm) submits
+    the page's choices first, so a choice made on page 1 still holds when confirming on page 7."""
 
     template_name = "projects/import_preview.html"
 
     def get_import(self):
         return get_object_or_404(ProjectImport, pk=self.kwargs["pk"], user=self.request.user)
 
+    @staticmethod
+    def where(query) -> dict:
+        """The pages and filter asked for, read from ``query`` and nothing else."""
+        place = {}
+        for name in PAGERS:
+            value = query.get(name, "")
+            place[name] = int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
+        show = query.get("show", "all")
+        place["show"] = show if show in SHOW else "all"
+        return place
+
     def get(self, request, pk):
         pending = self.get_import()
         preview = imports.Preview.from_json(pending.preview)
+        place = self.where(request.GET)
         labels = {f: str(Project._meta.get_field(f).verbose_name) for f in EDITABLE_FIELDS}
         labels.update(
             status=_("status"),
@@ -444,20 +470,66 @@ class ImportPreviewView(CurrentPlanMixin, View):
             latest_progress=_("work done"),
             latest_problems=_("problems met"),
         )
-        context = {"pending": pending, "preview": preview, "labels": labels}
+        # Rows with a conflict first (they need the user), then in the file's order.
+        changes = sorted(preview.changes, key=lambda c: not c.conflicts)
+        if place["show"] == "conflicts":
+            changes = [c for c in changes if c.conflicts]
+        size = settings.IMPORT_PREVIEW_PAGE  # 100: the page stays small at 50,000 rows
+        pages = {
+            "page": Paginator(changes, size).get_page(place["page"]),
+            "epage": Paginator(preview.errors, size).get_page(place["epage"]),
+            "wpage": Paginator(preview.warnings, size).get_page(place["wpage"]),
+        }
+        taken = set(pending.choices)
+
+        def goto(**changed):
+            return urlencode({**place, **changed})
+
+        shown = [f"{c.project_id}:{name}" for c in pages["page"] for name in c.conflicts]
+        pagers = {
+            name: [
+                (number, goto(**{name: number}))
+                for number in page.paginator.get_elided_page_range(page.number, on_each_side=2)
+                if isinstance(number, int)
+            ]
+            for name, page in pages.items()
+        }
+        context = {
+            "pending": pending, "preview": preview, "labels": labels, "place": place,
+            "changes_page": pages["page"], "errors_page": pages["epage"],
+            "warnings_page": pages["wpage"], "pagers": pagers, "taken": taken, "shown": shown,
+            "taken_count": len(taken), "show_all": goto(show="all", page=1),
+            "show_conflicts": goto(show="conflicts", page=1),
+        }  # fmt: skip
         return TemplateResponse(request, self.template_name, context)
+
+    def save_choices(self, pending, request, preview) -> list[str]:
+        """The choices made on the posted page, merged into those kept with the import (only
+        the preview's own conflicts: what is stored stays bounded by the file)."""
+        known = {f"{c.project_id}:{name}" for c in preview.changes for name in c.conflicts}
+        shown = set(request.POST.getlist("shown")) & known  # the page's conflicts, ticked or not
+        ticked = set(request.POST.getlist("take")) & known
+        choices = sorted((set(pending.choices) - shown) | ticked)
+        if choices != pending.choices:
+            pending.choices = choices
+            pending.save(update_fields=["choices"])
+        return choices
 
     def post(self, request, pk):
         pending = self.get_import()
-        preview = imports.Preview.from_json(pending.preview)
         if pending.applied_at is not None:
             messages.info(request, _("This import was already applied."))
             return redirect(pending)
+        preview = imports.Preview.from_json(pending.preview)
+        choices = self.save_choices(pending, request, preview)
+        if "goto" in request.POST:  # a pager button or the filter: go there, choices kept
+            place = self.where(QueryDict(request.POST.get("goto", "")))
+            return redirect(f"{pending.get_absolute_url()}?{urlencode(place)}")
         if preview.errors or not preview.changes:
             messages.error(request, _("Correct the errors in the file and upload it again."))
             return redirect(pending)
         # Each conflict keeps the dashboard's value unless its "take the file's" box is ticked.
-        take = frozenset(request.POST.getlist("take"))
+        take = frozenset(choices)
         try:
             count = imports.apply_preview(preview, user=request.user, plan=self.plan,
                                           period=pending.period, today=self.today,

@@ -195,6 +195,8 @@ PROJECT_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * M
 # Rows read from one sheet and from one file (blank ones included): far above the largest plan a
 # city has, low enough that a flood of rows is refused in seconds and bounded memory.
 SPREADSHEET_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "50000"))
+# Rows of an import's preview per page (its errors, notes and changes each).
+IMPORT_PREVIEW_PAGE = int(os.environ.get("DJANGO_IMPORT_PREVIEW_PAGE", "100"))
 # The largest request body any page needs: the most evidence one report may hold (one upload
 # cannot carry more), or the largest import, plus 1 MB for the form's own fields. A body over it
 # is refused while it comes in (config.uploads, config.middleware.RequestSizeLimitMiddleware).

@@ -208,12 +208,19 @@ def test_completed_under_100_and_investment_above_total_are_refused_like_the_for
 def test_a_closed_period_is_refused_with_the_closed_message(staff, plan, people):
     plan.close_after_days = 30
     plan.save()
-    content = edit_file(exported(staff), lambda s: s.cell(row=3, column=column("完成进度"))
-                        .__setattr__("value", 0.4))  # fmt: skip
-    workbook = open_workbook(content)
+
+    def edit(sheet):
+        sheet.cell(row=3, column=column("完成进度")).value = 0.4
+        sheet.cell(row=3, column=column("填报期")).value = "2024年第一季度"  # the row's own period
+
+    workbook = open_workbook(edit_file(exported(staff), edit))
     preview = imports.build_preview(workbook, user=people["staff_own"], plan=plan,
-                                    period=Period(2024, 1), today=dt.date(2025, 1, 10))  # fmt: skip
+                                    period=Period(2024, 4), today=dt.date(2025, 1, 10))  # fmt: skip
     assert not preview.changes and "关闭" in preview.errors[0].message
+    assert "2024Q1" in preview.errors[0].message
+    assert preview.errors[0].column.startswith("填报期")
+    assert preview.errors[0].link.startswith("/reopen/request/?") and "period=2024Q1" in (
+        preview.errors[0].link)  # fmt: skip
 
 
 # ---- 4. every column accounted for -------------------------------------------------------------

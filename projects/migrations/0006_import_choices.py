@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_approved_state'),
+        ('projects', '0005_carried_from'),
     ]
 
     operations = [

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,7 +24,7 @@ from plan import permissions
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.mixins import CurrentPlanMixin, FiguresMixin
-from plan.models import Responsibility, Task, Unit
+from plan.models import PlanState, Responsibility, Task, Unit
 from plan.periods import Period
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
@@ -37,6 +38,7 @@ from supervision.reporting import TASKS, task_matrix, todo_for
 
 from . import audit, changes, cockpit
 from .audit import AuditFilter
+from .models import FrozenEvaluation
 
 
 class PlanPageMixin(CurrentPlanMixin):
@@ -353,8 +355,29 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
 
     template_name = "dashboard/evaluation.html"
 
+    def get(self, request, *args, **kwargs):
+        # An ended plan's evaluation is the record of the day it ended (issue 18), unless the
+        # live figures are asked for (?live=1); ?download=1 gives the record as a file.
+        frozen = None
+        if self.plan.state in (PlanState.ENDED, PlanState.ARCHIVED) and not request.GET.get("live"):
+            frozen = FrozenEvaluation.objects.filter(
+                plan=self.plan, approved_only=self.approved_only
+            ).first()
+        if frozen is None:
+            return super().get(request, *args, **kwargs)
+        context = self.get_context_data(frozen=frozen, **kwargs)
+        if request.GET.get("download"):
+            response = TemplateResponse(request, "dashboard/evaluation_file.html", context)
+            view = "approved" if frozen.approved_only else "all"
+            name = f"{self.plan.code}-final-evaluation-{view}.html"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        return TemplateResponse(request, "dashboard/evaluation_frozen.html", context)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if "frozen" in kwargs:
+            return context
         plan = self.plan
         indicators = cockpit.indicator_progress(
             plan, latest_only=False, approved=self.approved_only

@@ -16,6 +16,16 @@ from django.utils.translation import gettext as _
 from .models import PLAN_TRANSITIONS, Plan, PlanState
 from .permissions import is_administrator
 
+# What the apps above do when a plan ends, inside the same transaction (a failure leaves the
+# plan active): the dashboard freezes the final evaluation. Registered in AppConfig.ready().
+_ON_ENDED = []
+
+
+def on_plan_ended(hook) -> None:
+    """Call ``hook(plan=..., user=...)`` whenever a plan is ended."""
+    if hook not in _ON_ENDED:
+        _ON_ENDED.append(hook)
+
 
 def _require_administrator(user) -> None:
     if not (user.is_superuser or is_administrator(user)):
@@ -38,6 +48,9 @@ def plan_state_change(*, plan: Plan, state: str, user) -> Plan:
     plan.state = state
     plan.state_changed_at = timezone.now()
     plan.save(update_fields=["state", "state_changed_at"])
+    if state == PlanState.ENDED:
+        for hook in _ON_ENDED:
+            hook(plan=plan, user=user)
     return plan
 
 

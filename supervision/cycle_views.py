@@ -20,6 +20,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.periods import Period
+from plan.urlplans import visible_plans
 from supervision import cycle
 from supervision.forms import ReopenDecisionForm, ReopenRequestForm
 from supervision.models import ReopenRequest, ReopenScope, ReopenState
@@ -115,16 +116,20 @@ class ReopenRequestView(CurrentPlanMixin, View):
 
 
 class ReopenListView(CurrentPlanMixin, TemplateView):
-    """Reopening requests: those waiting for a decision first (with grant and refuse for
-    reviewers), then the latest decisions. Everyone logged in reads it."""
+    """Reopening requests of every plan the user may see (a page that spans plans: each request
+    names its plan; ``?plan=<code>`` keeps one): those waiting for a decision first (with grant
+    and refuse for reviewers), then the latest decisions. Everyone logged in reads it."""
 
     template_name = "supervision/reopen_list.html"
     decided_shown = 50
 
     def get_context_data(self, errors=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        requests = ReopenRequest.objects.filter(plan=self.plan).select_related(
-            "unit", "requested_by", "decided_by"
+        plans = visible_plans(self.request)
+        chosen = self.request.GET.get("plan", "")
+        shown = [p for p in plans if p.code == chosen] or plans
+        requests = ReopenRequest.objects.filter(plan__in=shown).select_related(
+            "plan", "unit", "requested_by", "decided_by"
         )
         waiting = list(requests.waiting())
         user = self.request.user
@@ -137,6 +142,8 @@ class ReopenListView(CurrentPlanMixin, TemplateView):
                 : self.decided_shown
             ],
             can_review=permissions.can_review(user),
+            plans=plans if len(plans) > 1 else [],
+            chosen_plan=chosen if len(shown) == 1 and len(plans) > 1 else "",
         )
         return context
 

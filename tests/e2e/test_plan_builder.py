@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from plan.lifecycle import plan_make_default, plan_state_change
 from plan.models import Plan, PlanState, Unit
-from plan.permissions import ADMINISTRATOR, STAFF
+from plan.permissions import ADMINISTRATOR, LEADER, STAFF
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
@@ -67,6 +67,11 @@ def test_a_new_plan_from_the_workbook_and_two_projects_carried_over(
         project.status, project.percent_complete = ProjectStatus.LAGGING, 30
         project.save()
     base = live_server.url
+    UserFactory(username="leader", role=LEADER)
+    log_in(page, base, "leader")
+    page.goto(f"{base}/plans/2022-2025/")
+    cockpit_before = page.locator("main").inner_text()
+    page.context.clear_cookies()
 
     log_in(page, base, "planadmin")
     page.goto(f"{base}/plan-builder/")
@@ -111,8 +116,8 @@ def test_a_new_plan_from_the_workbook_and_two_projects_carried_over(
     assert [p.carried_from for p in carried] == lagging
     assert page.get_by_test_id("carry-already").count() == 2
 
-    # The lead's plan switcher will choose the plan; until then the new plan is the default.
-    plan_make_default(plan=new, user=admin)
+    # A carried project opens in its own plan by its short URL, whatever the default plan.
+    plan_make_default(plan=old, user=admin)
     page.context.clear_cookies()
     log_in(page, base, "kjj")
     page.goto(f"{base}{carried[0].get_absolute_url()}")
@@ -130,3 +135,21 @@ def test_a_new_plan_from_the_workbook_and_two_projects_carried_over(
     assert not ProjectUpdate.objects.filter(project__in=lagging).exists()
     lagging[0].refresh_from_db()
     assert (lagging[0].status, lagging[0].percent_complete) == (ProjectStatus.LAGGING, 30)
+
+    # The leader switches between the two plans; the 2022-2025 figures are what they were.
+    page.context.clear_cookies()
+    log_in(page, base, "leader")
+    page.goto(f"{base}/")
+    page.wait_for_url(re.compile(r"/plans/2022-2025/$"))
+    switch = page.get_by_test_id("plan-switch")
+    switch.locator("summary").click()
+    switch.locator('a[data-plan="2026-2030"]').click()
+    page.wait_for_url(re.compile(r"/plans/2026-2030/$"))
+    assert "2026" in page.locator(".brand").inner_text()
+    page.goto(f"{base}/plans/2026-2030/plan/tasks/1/")
+    switch = page.get_by_test_id("plan-switch")
+    switch.locator("summary").click()
+    switch.locator('a[data-plan="2022-2025"]').click()
+    page.wait_for_url(re.compile(r"/plans/2022-2025/plan/tasks/1/$"))
+    page.goto(f"{base}/plans/2022-2025/")
+    assert page.locator("main").inner_text() == cockpit_before

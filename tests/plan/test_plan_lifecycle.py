@@ -160,3 +160,7 @@ def test_reminders_cover_every_active_plan_in_one_email(plan, successor, admin, 
     assert len(to_clerk) == 1
     body = to_clerk[0].body
     assert "【2026-2030】" in body and "【2022-2025】" in body
+    # Each item links into its own plan's pages (/plans/<code>/...), not the default plan's.
+    assert "/plans/2026-2030/plan/tasks/1/report/" in body
+    assert "/plans/2022-2025/plan/tasks/" in body
+    assert "8000/plan/tasks/" not in body  # no short form that would open the default plan

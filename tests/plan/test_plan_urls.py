@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from indicators.models import Indicator
 from plan.lifecycle import plan_make_default
@@ -175,3 +176,22 @@ def test_a_plans_queries_do_not_grow_with_another_plan_beside_it(plan, leader, n
     grow_plan(other, projects=120, units=10)
     beside_large = count()
     assert alone == beside_small == beside_large <= 15, (alone, beside_small, beside_large)
+
+
+def test_the_reopen_list_spans_plans_and_each_request_names_its_plan(plan, successor, leader):
+    from supervision.models import ReopenRequest, ReopenScope
+
+    kjj = Unit.objects.get(name="市科技局")
+    staff = UserFactory(username="kjj", unit=kjj)
+    for p, period in ((plan, (2025, 3)), (successor, (2026, 1))):
+        ReopenRequest.objects.create(
+            plan=p, unit=kjj, scope=ReopenScope.PROJECT, year=period[0], quarter=period[1],
+            object_id=Project.objects.filter(annex__plan=p).first().pk, reason="补报",
+            subject="项目", requested_by=staff, requested_at=timezone.now(),
+        )  # fmt: skip
+    client = logged_in(leader)
+    html = client.get("/reopen/").text
+    assert html.count('data-testid="row-plan"') == 2
+    assert "2022–2025" in html and "2026–2030" in html
+    one = client.get("/reopen/?plan=2026-2030").text
+    assert one.count('data-testid="row-plan"') == 1 and "2026–2030</span>" in one

@@ -4,7 +4,7 @@ user's role, each looked up at most once per request and only if a template asks
 from django.utils.functional import SimpleLazyObject
 
 from . import permissions
-from .selectors import current_plan
+from .selectors import current_plan, plans
 from .urlplans import switch_url, visible_plans
 
 
@@ -28,6 +28,8 @@ def site(request):
     return {
         "current_plan": SimpleLazyObject(lambda: current_plan(request)),
         "plan_switch": SimpleLazyObject(lambda: plan_switch(request)),
+        # Demo data is labelled on every page while any plan holds it, not only its own plan's.
+        "demo_loaded": SimpleLazyObject(lambda: any(p.demo_data for p in plans(request))),
         "user_role": SimpleLazyObject(lambda: permissions.role_label(user)),
         "user_is_administrator": SimpleLazyObject(
             lambda: user.is_authenticated and permissions.is_administrator(user)

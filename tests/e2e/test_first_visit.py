@@ -24,9 +24,10 @@ def test_new_user_logs_in_and_reads_overview_task_and_annex(loaded_plan, live_se
     page.get_by_label("密码").fill("pass-for-tests-1")
     page.get_by_role("button", name="登录").click()
 
-    page.wait_for_url(f"{live_server.url}/")
+    # The cockpit of the default plan: its URL names the plan (/plans/2022-2025/).
+    page.wait_for_url(f"{live_server.url}/plans/2022-2025/")
     page.get_by_role("link", name="计划全文").click()
-    page.wait_for_url(f"{live_server.url}/plan/")
+    page.wait_for_url(f"{live_server.url}/plans/2022-2025/plan/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("吉林市创新创业高地")
     assert page.get_by_test_id("overview-tasks").locator("tbody tr").count() == 9
 

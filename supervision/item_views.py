@@ -298,7 +298,7 @@ class ItemExportView(CurrentPlanMixin, View):
         bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         heads = [
-            _("No."),
+            _("Item no."),
             _("Source"),
             _("Instruction (as written)"),
             _("Given by"),
@@ -307,7 +307,7 @@ class ItemExportView(CurrentPlanMixin, View):
             _("Lead unit"),
             _("Co-units"),
             _("Deadline"),
-            _("State"),
+            _("Item state"),
             _("Colour"),
             _("Answer (办理情况)"),
             _("Closed at"),

@@ -563,12 +563,12 @@ class ItemSource(models.TextChoices):
 class ItemState(models.TextChoices):
     """立项 → 交办 → 跟踪 → 反馈 → 办结, or returned to the unit with a comment."""
 
-    REGISTERED = "registered", _("registered")
-    ASSIGNED = "assigned", _("assigned")
-    IN_PROGRESS = "in_progress", _("in progress")
-    ANSWERED = "answered", _("answered")
+    REGISTERED = "registered", pgettext_lazy("supervision item", "registered")
+    ASSIGNED = "assigned", pgettext_lazy("supervision item", "assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("supervision item", "in progress")
+    ANSWERED = "answered", pgettext_lazy("supervision item", "answered")
     RETURNED = "returned_item", pgettext_lazy("supervision item", "returned")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("supervision item", "closed")
 
 
 class SupervisionItemQuerySet(models.QuerySet):

@@ -26,6 +26,7 @@ from .item_forms import AnswerForm, AssignForm, CloseForm, InstructionForm, Note
 from .models import Evidence, ItemState, SupervisionItem
 
 PAGE = 25
+ORDER = ["assign", "answer", "note", "close", "return"]  # the forms on an item's page, in order
 
 
 def _decorate(rows, today):
@@ -86,7 +87,7 @@ class ItemCreateView(View):
             )
         form = self._form(request, request.POST)
         if not form.is_valid():
-            return self._render(request, form, status=400)
+            return self._render(request, form)
         data = form.cleaned_data
         subject = None
         if data["subject_kind"]:
@@ -112,7 +113,7 @@ class ItemCreateView(View):
             )
         except ValidationError as error:
             form.add_error(None, error)
-            return self._render(request, form, status=400)
+            return self._render(request, form)
         messages.success(
             request,
             _("Instruction written: it is item #%(pk)s, %(state)s.")
@@ -159,7 +160,7 @@ class ItemDetailView(View):
     def _render(self, request, item, bound=None, status=200):
         actions = self._actions(request.user, item)
         forms = {}
-        for name in actions:
+        for name in [n for n in ORDER if n in actions]:
             if bound and name in bound:
                 forms[name] = bound[name]
             elif name == "assign":
@@ -204,7 +205,7 @@ class ItemDetailView(View):
             raise PermissionDenied(_("You may not do that to this item now."))
         form = self.FORMS[action](request.POST, request.FILES)
         if not form.is_valid():
-            return self._render(request, item, {action: form}, status=400)
+            return self._render(request, item, {action: form})
         data = form.cleaned_data
         common = {"item": item, "user": request.user, "version": data["version"]}
         try:
@@ -234,7 +235,7 @@ class ItemDetailView(View):
                 request,
                 self._item(pk),
                 {action: form},
-                status=409 if isinstance(error, items.ItemConflict) else 400,
+                status=409 if isinstance(error, items.ItemConflict) else 200,
             )
         messages.success(request, done)
         return redirect(item.get_absolute_url())
@@ -363,7 +364,7 @@ class ItemQueueView(CurrentPlanMixin, View):
         sections = [
             ("to_assign", _("To register and assign"), base.filter(state=ItemState.REGISTERED)),
             ("to_close", _("Answers to accept or return"), base.filter(state=ItemState.ANSWERED)),
-            ("overdue", _("Overdue"), items.colour_filter(base, Colour.RED, self.today)),
+            ("overdue", _("Overdue items"), items.colour_filter(base, Colour.RED, self.today)),
         ]
         shown = [
             (key, title, _decorate(list(rows[:100]), self.today)) for key, title, rows in sections

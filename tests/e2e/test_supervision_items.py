@@ -1,8 +1,8 @@
 """A leader's instruction becomes a supervision item (督办件) in a real browser: the leader
-writes it on a project page, the office assigns it to a lead unit and a co-unit with a deadline, the co-unit
-adds its part, the lead unit answers with a PDF, the office returns it once and then closes it,
-and the leader sees it closed with the answer. ``ITEM_SHOTS=<dir>`` also saves the leader's form,
-the office's queue and the unit's answer form at 390 and 1366 px wide."""
+writes it on a project page, the office assigns it to a lead unit and a co-unit with a deadline,
+the co-unit adds its part, the lead unit answers with a PDF, the office returns it once and then
+closes it, and the leader sees it closed with the answer. ``ITEM_SHOTS=<dir>`` also saves the
+leader's form, the office's queue and the unit's answer form at 390 and 1366 px wide."""
 
 import datetime as dt
 import io

@@ -110,3 +110,16 @@ class ReturnForm(_Versioned):
 
 class CloseForm(_Versioned):
     pass
+
+
+class ExtensionForm(_Versioned):
+    until = forms.DateField(label=_("New deadline asked for"), widget=DATE)
+    reason = _text(_("Reason for the extension"), rows=2)
+
+
+class ExtensionDecisionForm(_Versioned):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("grant", _("grant the extension")), ("refuse", _("refuse it"))],
+        widget=forms.RadioSelect,
+    )

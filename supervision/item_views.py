@@ -22,11 +22,28 @@ from plan.selectors import current_plan
 
 from . import items
 from .colours import Colour
-from .item_forms import AnswerForm, AssignForm, CloseForm, InstructionForm, NoteForm, ReturnForm
+from .item_forms import (
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    InstructionForm,
+    NoteForm,
+    ReturnForm,
+)
 from .models import Evidence, ItemState, SupervisionItem
 
 PAGE = 25
-ORDER = ["assign", "answer", "note", "close", "return"]  # the forms on an item's page, in order
+ORDER = [
+    "assign",
+    "decide",
+    "answer",
+    "note",
+    "extend",
+    "close",
+    "return",
+]  # the forms on an item's page, in order
 
 
 def _decorate(rows, today):
@@ -133,6 +150,8 @@ class ItemDetailView(View):
         "answer": AnswerForm,
         "return": ReturnForm,
         "close": CloseForm,
+        "extend": ExtensionForm,
+        "decide": ExtensionDecisionForm,
     }
 
     def _item(self, pk):
@@ -153,6 +172,10 @@ class ItemDetailView(View):
             actions.add("note")
         if open_for_unit and items.is_lead_staff(user, item):
             actions.add("answer")
+        if open_for_unit and items.is_lead_staff(user, item) and item.extension_until is None:
+            actions.add("extend")
+        if item.extension_until is not None and items.can_assign(user):
+            actions.add("decide")
         if state == ItemState.ANSWERED and items.can_close(user, item):
             actions |= {"return", "close"}
         return actions
@@ -223,6 +246,12 @@ class ItemDetailView(View):
             elif action == "answer":
                 items.answer_item(**common, answer=data["answer"], uploads=data["files"])
                 done = _("Answer sent to the coordinating office.")
+            elif action == "extend":
+                items.request_extension(**common, until=data["until"], reason=data["reason"])
+                done = _("Extension asked for.")
+            elif action == "decide":
+                items.decide_extension(**common, grant=data["decision"] == "grant")
+                done = _("Extension decided.")
             elif action == "return":
                 items.return_item(**common, comment=data["comment"])
                 done = _("Returned to the unit.")
@@ -364,6 +393,7 @@ class ItemQueueView(CurrentPlanMixin, View):
         sections = [
             ("to_assign", _("To register and assign"), base.filter(state=ItemState.REGISTERED)),
             ("to_close", _("Answers to accept or return"), base.filter(state=ItemState.ANSWERED)),
+            ("extensions", _("Extensions asked for"), base.filter(extension_until__isnull=False)),
             ("overdue", _("Overdue items"), items.colour_filter(base, Colour.RED, self.today)),
         ]
         shown = [

@@ -422,6 +422,42 @@ def return_item(*, item, user, version, comment: str) -> SupervisionItem:
     return _save(current, user, _("returned: %(comment)s") % {"comment": current.office_comment})
 
 
+@transaction.atomic
+def request_extension(*, item, user, version, until: dt.date, reason: str) -> SupervisionItem:
+    """The lead unit asks for a later deadline, with a reason; the office grants or refuses."""
+    if not is_lead_staff(user, item):
+        raise PermissionDenied(_("Only staff of the lead unit ask for an extension."))
+    current = _locked(item, version)
+    _require_state(current, ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.RETURNED)
+    if current.extension_until is not None:
+        raise ValidationError(_("An extension is already waiting for the office's decision."))
+    reason = _clean_text(reason, _("reason"))
+    if until is None or current.deadline is None or until <= current.deadline:
+        raise ValidationError(_("Ask for a date after the present deadline."))
+    current.extension_until, current.extension_reason = until, reason
+    return _save(current, user, _("extension asked until %(until)s") % {"until": until})
+
+
+@transaction.atomic
+def decide_extension(*, item, user, version, grant: bool) -> SupervisionItem:
+    """The office grants the extension (the original deadline is kept beside the new one) or
+    refuses it (the deadline stays)."""
+    if not can_assign(user):
+        raise PermissionDenied(_("Only the coordinating office decides on extensions."))
+    current = _locked(item, version)
+    if current.extension_until is None:
+        raise ValidationError(_("No extension is waiting for a decision."))
+    until = current.extension_until
+    if grant:
+        current.original_deadline = current.original_deadline or current.deadline
+        current.deadline = until
+        reason = _("extension granted until %(until)s") % {"until": until}
+    else:
+        reason = _("extension refused")
+    current.extension_until = None
+    return _save(current, user, reason)
+
+
 # ---------------------------------------------------------------- lists
 
 

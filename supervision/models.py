@@ -626,6 +626,14 @@ class SupervisionItem(models.Model):
         Unit, blank=True, related_name="items_shared", verbose_name=_("co-units")
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    original_deadline = models.DateField(
+        _("original deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline first given, kept when an extension is granted."),
+    )
+    extension_until = models.DateField(_("extension asked until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
     state = models.CharField(
         _("state"),
         max_length=16,

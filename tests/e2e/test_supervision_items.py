@@ -101,10 +101,29 @@ def test_instruction_assigned_answered_returned_closed_and_the_leader_sees_it(
     page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
     assert "市工信局已协调配套资金。" in page.get_by_test_id("item-timeline").inner_text()
 
-    # The lead unit answers with a PDF; first without text: told, nothing saved, file to choose.
+    # The lead unit asks for an extension; the office grants it, the first deadline kept.
     switch_to(page, base, "kjj")
     page.get_by_test_id("nav-items").click()
     page.get_by_test_id("item-todo").get_by_role("link", name=f"#{item.pk}").click()
+    later = deadline + dt.timedelta(days=10)
+    extend = page.get_by_test_id("item-form-extend")
+    extend.locator("[name=until]").fill(later.isoformat())
+    extend.locator("[name=reason]").fill("设备到货延迟。")
+    extend.get_by_test_id("item-submit-extend").click()
+    page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
+    switch_to(page, base, "shenhe")
+    page.get_by_test_id("nav-items").click()
+    page.get_by_test_id("queue-extensions").get_by_role("link", name=f"#{item.pk}").click()
+    decide = page.get_by_test_id("item-form-decide")
+    decide.locator("input[name=decision][value=grant]").check()
+    decide.get_by_test_id("item-submit-decide").click()
+    page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
+    shown = page.get_by_test_id("item-deadline").inner_text()
+    assert later.isoformat() in shown and deadline.isoformat() in shown
+
+    # The lead unit answers with a PDF; first without text: told, nothing saved, file to choose.
+    switch_to(page, base, "kjj")
+    page.goto(f"{base}/items/{item.pk}/")
     answer = page.get_by_test_id("item-form-answer")
     answer.get_by_test_id("item-submit-answer").click()
     assert page.get_by_test_id("item-form-answer").locator(".errorlist").count() >= 1
@@ -155,6 +174,7 @@ def test_instruction_assigned_answered_returned_closed_and_the_leader_sees_it(
     assert "12月20日投产" in row.inner_text()
 
     item.refresh_from_db()
-    assert item.state == ItemState.CLOSED and item.version == 7
+    assert item.state == ItemState.CLOSED and item.version == 9
     assert ItemNote.objects.get().kind == ItemNote.Kind.PART
     assert Evidence.objects.for_report(item).count() == 1
+    assert (item.deadline, item.original_deadline) == (later, deadline)

@@ -454,3 +454,60 @@ def test_list_pages_run_a_fixed_number_of_queries(client, people, project, units
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15, counts
+
+
+# ---------------------------------------------------------------- extensions
+
+
+def test_an_extension_granted_keeps_the_original_deadline(people, project, units):
+    item = assigned(people, project, units)
+    first = item.deadline
+    later = first + dt.timedelta(days=15)
+    item = items.request_extension(item=item, user=people["staff_own"], version=item.version,
+                                   until=later, reason="设备到货延迟")  # fmt: skip
+    assert item.extension_until == later and item.deadline == first
+    item = items.decide_extension(item=item, user=people["reviewer"], version=item.version,
+                                  grant=True)  # fmt: skip
+    assert (item.deadline, item.original_deadline, item.extension_until) == (later, first, None)
+    assert item.extension_reason == "设备到货延迟"
+
+
+def test_an_extension_refused_leaves_the_deadline(people, project, units):
+    item = assigned(people, project, units)
+    first = item.deadline
+    item = items.request_extension(item=item, user=people["staff_own"], version=item.version,
+                                   until=first + dt.timedelta(days=5), reason="x")  # fmt: skip
+    item = items.decide_extension(item=item, user=people["admin"], version=item.version,
+                                  grant=False)  # fmt: skip
+    assert (item.deadline, item.original_deadline, item.extension_until) == (first, None, None)
+
+
+@pytest.mark.parametrize("role", ["staff_other", "leader", "reviewer"])
+def test_only_the_lead_unit_asks_for_an_extension(people, project, units, role):
+    item = assigned(people, project, units)
+    before = snapshot(item)
+    with pytest.raises(PermissionDenied):
+        items.request_extension(item=item, user=people[role], version=item.version,
+                                until=item.deadline + dt.timedelta(days=5), reason="x")  # fmt: skip
+    assert snapshot(item) == before
+
+
+def test_an_extension_to_an_earlier_date_is_refused(people, project, units):
+    item = assigned(people, project, units)
+    before = snapshot(item)
+    with pytest.raises(ValidationError):
+        items.request_extension(item=item, user=people["staff_own"], version=item.version,
+                                until=item.deadline, reason="x")  # fmt: skip
+    assert snapshot(item) == before
+
+
+@pytest.mark.parametrize("role", ["staff_own", "leader"])
+def test_only_the_office_decides_on_extensions(people, project, units, role):
+    item = assigned(people, project, units)
+    later = item.deadline + dt.timedelta(days=5)
+    item = items.request_extension(item=item, user=people["staff_own"], version=item.version,
+                                   until=later, reason="x")  # fmt: skip
+    before = snapshot(item)
+    with pytest.raises(PermissionDenied):
+        items.decide_extension(item=item, user=people[role], version=item.version, grant=True)
+    assert snapshot(item) == before

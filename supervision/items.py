@@ -185,22 +185,34 @@ def item_colour(item, today: dt.date | None = None) -> str:
     return Colour.NONE
 
 
-def colour_filter(queryset, colour: str, today: dt.date):
-    """The SQL twin of ``item_colour`` for a list's filter."""
+def colour_q(colour: str, today: dt.date):
+    """The SQL twin of ``item_colour``: a ``Q`` for the items of ``colour`` (red, yellow, blue)."""
     from django.db.models import Q
 
     open_ = Q(deadline__isnull=False) & ~Q(state=ItemState.CLOSED)
     late = open_ & Q(deadline__lt=today) & ~Q(state=ItemState.ANSWERED)
     if colour == Colour.RED:
-        return queryset.filter(late)
+        return late
     if colour == Colour.YELLOW:
-        return queryset.filter(open_ & Q(state=ItemState.RETURNED)).exclude(late)
-    if colour == Colour.BLUE:
-        soon = Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=blue_days()))
-        return queryset.filter(open_ & soon).exclude(
-            state__in=[ItemState.ANSWERED, ItemState.RETURNED]
-        )
-    return queryset
+        return open_ & Q(state=ItemState.RETURNED) & ~late
+    soon = Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=blue_days()))
+    return open_ & soon & ~Q(state__in=[ItemState.ANSWERED, ItemState.RETURNED])
+
+
+def colour_filter(queryset, colour: str, today: dt.date):
+    """The items of ``queryset`` that show ``colour``; any other value filters nothing."""
+    if colour not in Colour.MARKED:
+        return queryset
+    return queryset.filter(colour_q(colour, today))
+
+
+def counts(plan, today: dt.date) -> dict:
+    """The plan's items by state and by colour, in one query (the cockpit's figures)."""
+    from django.db.models import Count, Q
+
+    aggregates = {state: Count("pk", filter=Q(state=state)) for state in ItemState.values}
+    aggregates |= {colour: Count("pk", filter=colour_q(colour, today)) for colour in Colour.MARKED}
+    return SupervisionItem.objects.filter(plan=plan).aggregate(**aggregates)
 
 
 # ---------------------------------------------------------------- services

@@ -173,6 +173,15 @@ def test_instruction_assigned_answered_returned_closed_and_the_leader_sees_it(
     assert row.get_by_test_id("item-state").inner_text() == "已办结"
     assert "12月20日投产" in row.inner_text()
 
+    # The cockpit counts it among the closed items, and the count's link lists exactly it.
+    page.goto(f"{base}/")
+    closed = page.get_by_test_id("item-count-closed")
+    assert closed.locator(".num").inner_text() == "1"
+    closed.click()
+    page.wait_for_url(re.compile(r"/items/list/\?state=closed$"), wait_until="domcontentloaded")
+    assert page.locator("tr[data-testid=item-row]").count() == 1
+    shots(page, "leader-list")
+
     item.refresh_from_db()
     assert item.state == ItemState.CLOSED and item.version == 9
     assert ItemNote.objects.get().kind == ItemNote.Kind.PART

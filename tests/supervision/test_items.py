@@ -3,7 +3,9 @@ changes nothing), the pages, bad input keeping what was typed, the colours, the 
 Excel export read back, and the list pages' query counts at two sizes."""
 
 import datetime as dt
+import html
 import io
+import re
 
 import openpyxl
 import pytest
@@ -511,3 +513,26 @@ def test_only_the_office_decides_on_extensions(people, project, units, role):
     with pytest.raises(PermissionDenied):
         items.decide_extension(item=item, user=people[role], version=item.version, grant=True)
     assert snapshot(item) == before
+
+
+def test_the_cockpit_counts_match_the_linked_lists(client, people, project, units):
+    red = assigned(people, project, units)
+    SupervisionItem.objects.filter(pk=red.pk).update(deadline=TODAY - dt.timedelta(days=1))
+    assigned(people, project, units, days=3)  # blue
+    answered(people, project, units)
+    write(people, project)
+    client.force_login(people["leader"])
+    page = client.get(plan_page("dashboard:home")).content.decode()
+    found = 0
+    for key in [*ItemState.values, *Colour.MARKED]:
+        match = re.search(rf'<a href="([^"]+)" data-testid="item-count-{key}">.*?'
+                          r'<span class="num">(\d+)</span>', page, re.S)  # fmt: skip
+        url, n = html.unescape(match.group(1)), int(match.group(2))
+        assert len(client.get(url).context["rows"]) == n, key
+        found += n
+    assert found == 4 + 2  # every item in one state; red and blue once each
+
+
+def test_the_cockpit_costs_readers_no_query_for_items(client, people):
+    client.force_login(people["staff_own"])
+    assert b"item-figures" not in client.get(plan_page("dashboard:home")).content

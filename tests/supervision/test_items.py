@@ -536,3 +536,21 @@ def test_the_cockpit_counts_match_the_linked_lists(client, people, project, unit
 def test_the_cockpit_costs_readers_no_query_for_items(client, people):
     client.force_login(people["staff_own"])
     assert b"item-figures" not in client.get(plan_page("dashboard:home")).content
+
+
+def test_the_form_is_on_task_and_indicator_pages_too(client, people, plan):
+    from indicators.models import Indicator
+
+    client.force_login(people["leader"])
+    indicator = Indicator.objects.filter(plan=plan).first()
+    for url, kind, pk in [(plan_page("plan:task-detail", 3), "task", plan.tasks.get(number=3).pk),
+                          (indicator.get_absolute_url(), "indicator", indicator.pk)]:  # fmt: skip
+        page = client.get(url).content.decode()
+        assert f'name="subject_kind" value="{kind}"' in page
+        assert f'name="subject_id" value="{pk}"' in page
+        client.post(
+            reverse("supervision:item-new"),
+            {"subject_kind": kind, "subject_id": pk, "source": "instruction", "instruction": kind},
+        )
+        item = SupervisionItem.objects.get(instruction=kind)
+        assert item.plan == plan and item.subject_id == pk and item.subject_name

@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Indicator, Observation, Target
 from plan.models import Unit, UnitMembership
 from projects.models import Project, ProjectUpdate
-from supervision.models import Evidence, ReminderNotice, ReopenRequest, TaskReport, TaskSummary
+from supervision.models import (
+    Evidence,
+    ReminderNotice,
+    ReopenRequest,
+    SupervisionItem,
+    TaskReport,
+    TaskSummary,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,9 @@ def _sources() -> list[Source]:
                ("unit",), lambda r: f"{r.unit.name} {r.year}Q{r.quarter}",
                lambda r: reverse("supervision:unit-period-reports",
                                  args=[r.unit_id, f"{r.year}Q{r.quarter}"])),
+        Source("item", _("supervision item"), SupervisionItem.history.model, "lead_unit_id",
+               (), lambda r: f"#{r.id} {r.instruction[:40]}",
+               lambda r: reverse("supervision:item-detail", args=[r.id])),
     ]  # fmt: skip
 
 

@@ -40,11 +40,13 @@ from supervision.cycle import reminder_notice_send, reopen_grant, reopen_request
 from supervision.evidence import evidence_add
 from supervision.models import (
     Evidence,
+    ItemNote,
     ReminderLog,
     ReminderNotice,
     ReopenRequest,
     ReopenScope,
     ReviewState,
+    SupervisionItem,
     TaskReport,
     TaskReportStatus,
     TaskSummary,
@@ -322,6 +324,13 @@ def _remove_demo_rows(plan: Plan) -> None:
         model.objects.filter(**{f"{field}__in": demo_users}).delete()
         model.history.filter(**{f"{field}_id__in": demo_users}).delete()
     ReminderLog.objects.filter(user__in=demo_users).delete()
+    demo_items = SupervisionItem.objects.filter(plan=plan, is_demo=True)
+    ids = list(demo_items.values_list("pk", flat=True))
+    for item in demo_items:
+        item.evidence.all().delete()
+    demo_items.delete()  # their notes go with them
+    ItemNote.history.filter(item_id__in=ids).delete()
+    SupervisionItem.history.filter(id__in=ids).delete()
     TaskReport.objects.filter(task__plan=plan, is_demo=True).delete()
     TaskReport.history.filter(task__plan=plan, is_demo=True).delete()
     TaskSummary.objects.filter(task__plan=plan, is_demo=True).delete()
@@ -438,8 +447,55 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     )
     plan.refresh_from_db()
     _demo_cycle(plan, users, projects)
+    _demo_items(plan, users, projects)
     figures_changed()  # bulk inserts and update(): no signal said so
     return DEMO_USERS
+
+
+def _demo_items(plan: Plan, users: dict, projects: list[Project]) -> None:
+    """Supervision items (督办件) in every state, through the services (so with their history),
+    each marked as demo in its text and its ``is_demo`` flag."""
+    from supervision import items as svc
+
+    leader, office = users["demo-leader"], users["demo-reviewer"]
+    kjj, gxj = users["demo-staff-kjj"], users["demo-staff-gxj"]
+    lead, co = Unit.objects.get(name="市科技局"), Unit.objects.get(name="市工信局")
+    today = timezone.localdate()
+    texts = ["加快推进，月底前报进展", "研究解决用地问题，两周内报方案", "协调配套资金到位",
+             "总结经验做法，形成简报", "加强调度，确保年底投产", "梳理存在问题，提出对策建议",
+             "按期完成年度目标"]  # fmt: skip
+    made = []
+    for i, text in enumerate(texts):
+        project = projects[i % len(projects)] if projects else None
+        subject = svc.find_subject("project", project.pk) if project else None
+        item = svc.create_item(user=leader, plan=plan, instruction=f"【演示】{text}",
+                               subject=subject)  # fmt: skip
+        SupervisionItem.objects.filter(pk=item.pk).update(is_demo=True)
+        made.append(item)
+    _registered, assigned, progress, answered, returned, closed, overdue = made
+
+    def assign(item, days):
+        return svc.assign_item(item=item, user=office, version=item.version, lead_unit=lead,
+                               co_units=[co], deadline=today + dt.timedelta(days=days))  # fmt: skip
+
+    assign(assigned, 30)
+    progress = assign(progress, 5)  # blue: due soon
+    svc.add_note(item=progress, user=gxj, version=progress.version, text="【演示】已协调用地指标。")
+    progress.refresh_from_db()
+    svc.add_note(item=progress, user=kjj, version=progress.version, text="【演示】方案起草中。")
+    for item in (answered, returned, closed):
+        item = assign(item, 20)
+        item = svc.answer_item(item=item, user=kjj, version=item.version,
+                               answer="【演示】已按批示要求办理完毕。")  # fmt: skip
+        if item.pk == returned.pk:
+            svc.return_item(item=item, user=office, version=item.version,
+                            comment="【演示】请补充佐证材料。")  # fmt: skip
+        elif item.pk == closed.pk:
+            svc.close_item(item=item, user=office, version=item.version)
+    overdue = assign(overdue, 1)
+    overdue.deadline = today - dt.timedelta(days=3)  # red: past its deadline, unanswered
+    overdue._change_reason = DEMO_REASON
+    overdue.save()
 
 
 def _demo_cycle(plan: Plan, users: dict, projects: list[Project]) -> None:

@@ -16,5 +16,21 @@ class SupervisionConfig(AppConfig):
         from .kinds import task_report_kind
 
         registry.register(task_report_kind())
+        # Supervision items (督办件) can be about a task of the plan.
+        from plan.models import Task
+
+        from .items import SubjectKind, register_subject
+
+        register_subject(
+            SubjectKind(
+                "task",
+                _("task"),
+                Task,
+                "plan_id",
+                "",
+                lambda t: f"{t.number}. {t.short_title}",
+                lambda pk: Task.objects.get(pk=pk).get_absolute_url(),
+            )
+        )
         # Task reports and what hangs on the cycle stale the task figures.
         watch_app(self, {model.__name__: (TASKS,) for model in self.get_models()})

@@ -550,3 +550,180 @@ class IssuedBriefing(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.year, self.quarter)
+
+
+class ItemSource(models.TextChoices):
+    """Where a supervision item (督办件) comes from."""
+
+    INSTRUCTION = "instruction", _("leader's instruction")
+    MEETING = "meeting", _("meeting decision")
+    DOCUMENT = "document", _("document")
+
+
+class ItemState(models.TextChoices):
+    """立项 → 交办 → 跟踪 → 反馈 → 办结, or returned to the unit with a comment."""
+
+    REGISTERED = "registered", pgettext_lazy("supervision item", "registered")
+    ASSIGNED = "assigned", pgettext_lazy("supervision item", "assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("supervision item", "in progress")
+    ANSWERED = "answered", pgettext_lazy("supervision item", "answered")
+    RETURNED = "returned_item", pgettext_lazy("supervision item", "returned")
+    CLOSED = "closed", pgettext_lazy("supervision item", "closed")
+
+
+class SupervisionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state=ItemState.CLOSED)
+
+    def for_list(self):
+        """What a list of items shows, in one query plus one for the co-units."""
+        return self.select_related("plan", "lead_unit", "given_by").prefetch_related("co_units")
+
+
+class SupervisionItem(models.Model):
+    """A supervision item (督办件): a leader's instruction (or a meeting's decision, a document)
+    that the coordinating office registers and assigns to a lead unit with co-units and a
+    deadline, the unit answers, and the office closes or returns. Transitions happen only in
+    ``supervision.items``; ``version`` guards against two people changing it at once.
+
+    What it is about is a subject kind (``project``, ``task``, ``indicator``, registered in
+    ``supervision.items`` by the apps that hold them) and an id, with the subject's name as it was
+    when written; an item about nothing in the plan has no subject and belongs to the plan it
+    was written under."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="supervision_items", verbose_name=_("plan")
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=ItemSource.choices, default=ItemSource.INSTRUCTION
+    )
+    instruction = models.TextField(_("instruction as written"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="instructions_given",
+        verbose_name=_("given by"),
+    )
+    given_by_name = models.CharField(
+        _("given by (as named)"),
+        max_length=100,
+        blank=True,
+        help_text=_("A leader or meeting named in the record, when not the writer."),
+    )
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    subject_kind = models.CharField(_("kind of subject"), max_length=20, blank=True)
+    subject_id = models.PositiveIntegerField(_("subject id"), null=True, blank=True)
+    subject_name = models.CharField(_("about"), max_length=300, blank=True)
+    lead_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items_led",
+        verbose_name=_("lead unit"),
+    )
+    co_units = models.ManyToManyField(
+        Unit, blank=True, related_name="items_shared", verbose_name=_("co-units")
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    original_deadline = models.DateField(
+        _("original deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline first given, kept when an extension is granted."),
+    )
+    extension_until = models.DateField(_("extension asked until"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=ItemState.choices,
+        default=ItemState.REGISTERED,
+        db_index=True,
+    )
+    answer = models.TextField(_("answer (办理情况)"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    office_comment = models.TextField(_("office's comment"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()  # co-units: named in the change reason of each assignment
+    evidence = GenericRelation("Evidence")
+    objects = SupervisionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision item")
+        verbose_name_plural = _("supervision items")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subject_kind", "subject_id"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.instruction[:40]}"
+
+    def get_absolute_url(self):
+        return short_url("supervision:item-detail", self.pk)
+
+    @property
+    def unit_id(self):
+        """The unit whose staff may change the item's files (the evidence rules)."""
+        return self.lead_unit_id
+
+
+class ItemNote(models.Model):
+    """A progress note (进展) of the lead unit, or a co-unit's part of the answer (协办意见).
+    Written once and never changed: the item's timeline lists them."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("progress note")
+        PART = "part", _("co-unit's part")
+
+    item = models.ForeignKey(
+        SupervisionItem, on_delete=models.CASCADE, related_name="notes", verbose_name=_("item")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    text = models.TextField(_("text"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("written by"),
+    )  # fmt: skip
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("item note")
+        verbose_name_plural = _("item notes")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return self.text[:40]

@@ -134,6 +134,19 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
                 items.append(DigestItem(
                     section, kind.digest_text(s, period, due), base + kind.report_url(s, period),
                     f"{section}:{kind.key}:{s.pk}:{period}"))  # fmt: skip
+    # Supervision items (督办件) of the units, overdue or due soon.
+    from .items import digest_items  # items imports evidence, which imports the cycle
+
+    for section, item in digest_items(plan, unit_ids, today, within_days):
+        items.append(
+            DigestItem(
+                OVERDUE if section == "overdue" else DUE_SOON,
+                _("Supervision item #%(pk)s: %(text)s (deadline %(due)s)")
+                % {"pk": item.pk, "text": item.instruction[:60], "due": item.deadline.isoformat()},
+                base + item.get_absolute_url(),
+                f"item:{item.pk}:{item.state}:{item.deadline}",
+            )
+        )
     # Reports returned to the units, of every registered kind.
     for kind in registry.kinds():
         returned = kind.model.objects.filter(

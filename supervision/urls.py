@@ -6,8 +6,8 @@ from django.urls import path
 
 from plan.urlplans import of_object, per_plan, plan_of
 
-from . import briefing_views, cycle_views, matrix_views, review_views, views
-from .models import IssuedBriefing, ReopenRequest, TaskReport
+from . import briefing_views, cycle_views, item_views, matrix_views, review_views, views
+from .models import IssuedBriefing, ReopenRequest, SupervisionItem, TaskReport
 from .plans import evidence_plan, review_plan
 
 app_name = "supervision"
@@ -84,5 +84,19 @@ urlpatterns = [
         "plan/evidence/<int:pk>/remove/",
         of_object(evidence_plan)(views.EvidenceRemoveView.as_view()),
         name="evidence-remove",
+    ),
+    # Supervision items (督办件): the office's queue and the list belong to a plan; a leader's own
+    # instructions and a unit's to-do span plans; an item opens in its own plan.
+    path("items/", item_views.ItemHomeView.as_view(), name="item-home"),
+    path("items/new/", item_views.ItemCreateView.as_view(), name="item-new"),
+    path("items/mine/", item_views.ItemMineView.as_view(), name="item-mine"),
+    path("items/todo/", item_views.ItemTodoView.as_view(), name="item-todo"),
+    path("items/queue/", per_plan(item_views.ItemQueueView.as_view()), name="item-queue"),
+    path("items/list/", per_plan(item_views.ItemListView.as_view()), name="item-list"),
+    path("items/export.xlsx", per_plan(item_views.ItemExportView.as_view()), name="item-export"),
+    path(
+        "items/<int:pk>/",
+        of_object(plan_of(SupervisionItem, "plan"))(item_views.ItemDetailView.as_view()),
+        name="item-detail",
     ),
 ]

@@ -242,6 +242,9 @@ SESSION_COOKIE_HTTPONLY = True
 # Three-colour supervision (三色督办): a report not yet in shows blue from this many days before
 # its due date (supervision.colours).
 WARNING_BLUE_DAYS = int(os.environ.get("DJANGO_WARNING_BLUE_DAYS", "10"))
+# Supervision items (督办件): may a leader assign an instruction to a lead unit himself, as he
+# writes it, instead of leaving it to the coordinating office's queue? (Off: the office assigns.)
+LEADERS_ASSIGN_ITEMS = os.environ.get("DJANGO_LEADERS_ASSIGN_ITEMS", "") in ("1", "true", "yes")
 
 # Cached figures (plan.figures_cache): plan-wide fragments of the cockpit and its chart JSON, the
 # project table, the report matrix, the indicator table and the changes page, kept in each

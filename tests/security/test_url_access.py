@@ -18,7 +18,8 @@ from plan.periods import Period, reporting_period
 from projects.models import Project, ProjectImport, ProjectUpdate
 from supervision.briefings import briefing_issue
 from supervision.evidence import evidence_add
-from supervision.models import ReopenRequest, TaskReport
+from supervision.items import create_item, find_subject
+from supervision.models import ReopenRequest, SupervisionItem, TaskReport
 from supervision.review import token as review_token
 
 User = get_user_model()
@@ -53,6 +54,15 @@ REVIEW_WRITE = {**REVIEW_PAGE, "admin": 302, "reviewer": 302}
 # Staff of any unit may ask to reopen (the form offers only their units); leaders may not.
 UNIT_STAFF = {"anonymous": 302, "staff_own": 200, "staff_other": 200, "leader": 403, "admin": 200,
               "reviewer": 403}  # fmt: skip
+# Supervision items (issue 25): leaders and the office write; the office assigns and closes;
+# unit staff have a to-do. Everyone logged in reads an item and the list.
+ITEM_WRITER = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "leader": 200, "admin": 200,
+               "reviewer": 200}  # fmt: skip
+ITEM_WRITE = {**ITEM_WRITER, "leader": 302, "admin": 302, "reviewer": 302}
+ITEM_OFFICE = {**ITEM_WRITER, "leader": 403}
+ITEM_ASSIGN = {**ITEM_OFFICE, "admin": 302, "reviewer": 302}
+ITEM_TODO = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "staff_own": 200, "staff_other": 200}
+
 # Starting a plan and carrying projects over (issue 18): plan administrators only.
 PLAN_ADMIN = {**dict.fromkeys(ROLES, 403), "anonymous": 302, "admin": 200}
 PLAN_ADMIN_WRITE = {**PLAN_ADMIN, "admin": 302}
@@ -103,9 +113,11 @@ def objects(plan):
                  "problems": [{"sheet": "任务", "row": 3, "column": "简称（B）", "message": "x"}],
                  "rows": [], "data": {}},
     )  # fmt: skip
+    item = create_item(user=User.objects.get(username="leader"), plan=plan, instruction="走查",
+                       subject=find_subject("project", project.pk))  # fmt: skip
     return {"unit": unit, "project": project, "indicator": indicator, "report": report,
             "import": pending, "update": update, "evidence": evidence,
-            "reopen": reopen, "briefing": issued, "workbook": workbook}  # fmt: skip
+            "reopen": reopen, "briefing": issued, "workbook": workbook, "item": item}  # fmt: skip
 
 
 def pdf_upload():
@@ -217,6 +229,19 @@ def matrix(plan, o):
         # The walked database has no plan to carry into: the post goes back to the page.
         "dashboard:carry-over": ([], {"get": (PLAN_ADMIN, None),
                                       "post": (PLAN_ADMIN_WRITE, {"action": "preview"})}),
+        "supervision:item-home": ([], {"get": (dict.fromkeys(ROLES, 302), None)}),
+        "supervision:item-new": ([], {"get": (ITEM_WRITER, None), "post": (ITEM_WRITE, {
+            "instruction": "走查", "source": "instruction", "subject_kind": "project",
+            "subject_id": project.pk})}),
+        "supervision:item-mine": ([], {"get": (ITEM_WRITER, None)}),
+        "supervision:item-todo": ([], {"get": (ITEM_TODO, None)}),
+        "supervision:item-queue": ([], {"get": (ITEM_OFFICE, None)}),
+        "supervision:item-list": ([], {"get": (READ, None)}),
+        "supervision:item-export": ([], {"get": (READ, None)}),
+        "supervision:item-detail": ([o["item"].pk], {"get": (READ, None), "post": (
+            ITEM_ASSIGN, lambda: {"action": "assign", "lead_unit": unit.pk,
+                                  "version": SupervisionItem.objects.get(pk=o["item"].pk).version,
+                                  "deadline": (timezone.localdate() + dt.timedelta(days=9))})}),
         "login": ([], {"get": (OPEN, None)}),
         "favicon": ([], {"get": (dict.fromkeys(ROLES, 301), None)}),
         "logout": ([], {"post": (dict.fromkeys(ROLES, 302), {})}),

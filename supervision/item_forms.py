@@ -112,6 +112,11 @@ class CloseForm(_Versioned):
     pass
 
 
+class RemindForm(_Versioned):
+    """催办: one click, nothing to fill in (the version is not checked: a reminder changes
+    nothing in the item)."""
+
+
 class ExtensionForm(_Versioned):
     until = forms.DateField(label=_("New deadline asked for"), widget=DATE)
     reason = _text(_("Reason for the extension"), rows=2)

@@ -30,6 +30,7 @@ from .item_forms import (
     ExtensionForm,
     InstructionForm,
     NoteForm,
+    RemindForm,
     ReturnForm,
 )
 from .models import Evidence, ItemState, SupervisionItem
@@ -43,6 +44,7 @@ ORDER = [
     "extend",
     "close",
     "return",
+    "remind",
 ]  # the forms on an item's page, in order
 
 
@@ -152,6 +154,7 @@ class ItemDetailView(View):
         "close": CloseForm,
         "extend": ExtensionForm,
         "decide": ExtensionDecisionForm,
+        "remind": RemindForm,
     }
 
     def _item(self, pk):
@@ -178,6 +181,8 @@ class ItemDetailView(View):
             actions.add("decide")
         if state == ItemState.ANSWERED and items.can_close(user, item):
             actions |= {"return", "close"}
+        if open_for_unit and items.can_assign(user):
+            actions.add("remind")
         return actions
 
     def _render(self, request, item, bound=None, status=200):
@@ -255,6 +260,9 @@ class ItemDetailView(View):
             elif action == "return":
                 items.return_item(**common, comment=data["comment"])
                 done = _("Returned to the unit.")
+            elif action == "remind":
+                items.remind_item(item=item, user=request.user)
+                done = _("The units were reminded by e-mail.")
             else:
                 items.close_item(**common)
                 done = _("Closed (办结).")

@@ -39,7 +39,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -367,6 +369,54 @@ def add_note(*, item, user, version, text: str) -> ItemNote:
     _save(
         current, user, _("progress note") if kind == ItemNote.Kind.PROGRESS else _("co-unit's part")
     )
+    return note
+
+
+@transaction.atomic
+def remind_item(*, item, user, today: dt.date | None = None) -> ItemNote:
+    """The office reminds the units of an open item with one click (催办): an e-mail with the
+    item's link to every active member of the lead unit and the co-units who has an address, and
+    a note on the item's timeline saying who was reminded. Once a day per item; the item itself
+    (its state, its version) does not change, so nobody's open form goes stale."""
+    if not can_assign(user):
+        raise PermissionDenied(_("Only the coordinating office reminds units of an item."))
+    current = SupervisionItem.objects.select_for_update().get(pk=item.pk)
+    _require_state(current, ItemState.ASSIGNED, ItemState.IN_PROGRESS, ItemState.RETURNED)
+    today = today or timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    if current.notes.filter(kind=ItemNote.Kind.REMINDER, written_at__gte=start).exists():
+        raise ValidationError(_("The units were already reminded of this item today."))
+    unit_ids = [current.lead_unit_id, *current.co_units.values_list("pk", flat=True)]
+    people = list(
+        get_user_model()
+        .objects.filter(is_active=True, unit_memberships__unit_id__in=unit_ids)
+        .exclude(email="")
+        .distinct()
+        .order_by("username")
+    )
+    if not people:
+        raise ValidationError(
+            _("Nobody in the lead unit or the co-units has an e-mail address to remind.")
+        )
+    link = settings.SITE_URL.rstrip("/") + current.get_absolute_url()
+    deadline = current.deadline.isoformat() if current.deadline else "—"
+    subject = _("Reminder: supervision item due %(deadline)s") % {"deadline": deadline}
+    body = _(
+        "The coordinating office reminds you of this supervision item (督办件), due "
+        "%(deadline)s:\n\n%(instruction)s\n\n%(link)s"
+    ) % {"deadline": deadline, "instruction": current.instruction, "link": link}
+    for person in people:
+        send_mail(subject, body, None, [person.email])
+    note = ItemNote(
+        item=current,
+        kind=ItemNote.Kind.REMINDER,
+        unit_id=current.lead_unit_id,
+        text=_("Reminded by e-mail: %(names)s")
+        % {"names": "、".join(p.get_full_name() or p.username for p in people)},
+        written_by=user,
+    )
+    note._history_user = user
+    note.save()
     return note
 
 

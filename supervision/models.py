@@ -703,6 +703,7 @@ class ItemNote(models.Model):
     class Kind(models.TextChoices):
         PROGRESS = "progress", _("progress note")
         PART = "part", _("co-unit's part")
+        REMINDER = "reminder", _("reminder (催办)")
 
     item = models.ForeignKey(
         SupervisionItem, on_delete=models.CASCADE, related_name="notes", verbose_name=_("item")

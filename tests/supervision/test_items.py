@@ -554,3 +554,61 @@ def test_the_form_is_on_task_and_indicator_pages_too(client, people, plan):
         )
         item = SupervisionItem.objects.get(instruction=kind)
         assert item.plan == plan and item.subject_id == pk and item.subject_name
+
+
+# ---------------------------------------------------------------- remind (催办)
+
+
+@pytest.fixture
+def addresses(people):
+    for role in ("staff_own", "staff_other"):
+        people[role].email = f"{people[role].username}@example.gov.cn"
+        people[role].save()
+
+
+def test_the_office_reminds_the_units_with_one_click(
+    client, people, project, units, mailoutbox, addresses
+):
+    item = assigned(people, project, units)
+    client.force_login(people["reviewer"])
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert 'data-testid="item-form-remind"' in page
+    response = client.post(item.get_absolute_url(), {"action": "remind", "version": item.version})
+    assert response.status_code == 302
+    to = sorted(a for m in mailoutbox for a in m.to)
+    assert to == sorted([people["staff_own"].email, people["staff_other"].email])
+    assert item.get_absolute_url() in mailoutbox[0].body and "月底前报进展" in mailoutbox[0].body
+    note = ItemNote.objects.get(kind=ItemNote.Kind.REMINDER)
+    assert note.written_by == people["reviewer"] and people["staff_own"].username in note.text
+    fresh = SupervisionItem.objects.get(pk=item.pk)
+    assert (fresh.state, fresh.version) == (item.state, item.version)  # nobody's form goes stale
+    assert "item-note" in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_a_second_reminder_the_same_day_is_refused_and_sends_nothing(
+    people, project, units, mailoutbox, addresses
+):
+    item = assigned(people, project, units)
+    items.remind_item(item=item, user=people["reviewer"])
+    sent = len(mailoutbox)
+    with pytest.raises(ValidationError):
+        items.remind_item(item=item, user=people["reviewer"])
+    assert len(mailoutbox) == sent and ItemNote.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["leader", "staff_own", "staff_other"])
+def test_only_the_office_reminds(client, people, project, units, mailoutbox, addresses, role):
+    item = assigned(people, project, units)
+    client.force_login(people[role])
+    assert "item-form-remind" not in client.get(item.get_absolute_url()).content.decode()
+    response = client.post(item.get_absolute_url(), {"action": "remind", "version": item.version})
+    assert response.status_code == 403
+    assert not mailoutbox and not ItemNote.objects.exists()
+
+
+def test_a_closed_item_is_not_reminded(people, project, units, mailoutbox, addresses):
+    item = answered(people, project, units)
+    item = items.close_item(item=item, user=people["reviewer"], version=item.version)
+    with pytest.raises(ValidationError):
+        items.remind_item(item=item, user=people["reviewer"])
+    assert not mailoutbox

@@ -15,7 +15,7 @@ from django.utils import timezone
 from indicators.models import Indicator
 from plan.lifecycle import plan_make_default
 from plan.models import Plan, Responsibility, Task, Unit
-from plan.permissions import ADMINISTRATOR, LEADER
+from plan.permissions import ADMINISTRATOR, LEADER, STAFF
 from plan.urlplans import plan_url
 from projects.models import Annex, Project
 from tests.conftest import grow_plan
@@ -195,3 +195,17 @@ def test_the_reopen_list_spans_plans_and_each_request_names_its_plan(plan, succe
     assert "2022–2025" in html and "2026–2030" in html
     one = client.get("/reopen/?plan=2026-2030").text
     assert one.count('data-testid="row-plan"') == 1 and "2026–2030</span>" in one
+
+
+def test_staff_see_what_they_owe_in_every_active_plan_each_marked(plan, successor):
+    staff = UserFactory(username="kjj-clerk", role=STAFF, unit=Unit.objects.get(name="市科技局"))
+    client = logged_in(staff)
+    for page in ("/plans/2022-2025/", "/plans/2022-2025/projects/mine/"):
+        html = client.get(page).text
+        assert 'data-testid="other-plans-todo"' in html, page
+        assert "下一期行动计划" in html and 'href="/plans/2026-2030/" data-plan="2026-2030"' in html
+    mine = client.get("/plans/2026-2030/projects/mine/").text
+    assert 'data-plan="2022-2025"' in mine  # and the other way round
+    # A leader owes nothing: no line, and no query for it.
+    assert "other-plans-todo" not in logged_in(UserFactory(username="l", role=LEADER)).get(
+        "/plans/2022-2025/").text  # fmt: skip

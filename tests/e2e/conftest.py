@@ -7,6 +7,7 @@ skip, saying how to install it, elsewhere.
 """
 
 import os
+import re
 import shutil
 from urllib.parse import urlsplit
 
@@ -137,4 +138,5 @@ def log_in(page, base_url: str, username: str, password: str = "pass-for-tests-1
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/")
+    # The cockpit, at "/" or at its plan's address (plan.urlplans: /plans/<code>/).
+    page.wait_for_url(re.compile(rf"^{re.escape(base_url)}/(plans/[^/]+/)?$"))

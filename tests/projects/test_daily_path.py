@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from plan.deadlines import deadline_text
 from plan.models import Unit
+from plan.permissions import STAFF
 from projects.models import Project, ProjectUpdate
 from projects.progress import reporting_period
 from supervision.evidence import evidence_add
@@ -73,7 +74,7 @@ def test_returned_first_marked_with_the_comments_first_line_then_owed_then_the_r
 
 def test_a_unit_with_no_projects_gets_one_message(client, plan, people):
     empty = Unit.objects.create(name="市无项目局", sort_order=999)
-    client.force_login(UserFactory(username="none", role="staff", unit=empty))
+    client.force_login(UserFactory(username="none", role=STAFF, unit=empty))
     html = client.get(plan_page("projects:my-projects")).text
     assert 'data-testid="no-projects"' in html
     assert 'data-testid="missing-count"' not in html  # no green "all reports are in" beside it

@@ -201,3 +201,36 @@ def test_bulk_approval_refuses_the_report_changed_meanwhile_and_approves_the_oth
     assert ProjectUpdate.objects.get(pk=first.pk).review_state == "approved"
     kept = ProjectUpdate.objects.get(pk=second.pk)
     assert (kept.review_state, kept.percent_complete) == ("submitted", 60)
+
+
+def test_a_session_that_runs_out_mid_form_loses_no_text(day, live_server, page):
+    from django.contrib.sessions.models import Session
+
+    base = live_server.url
+    log_in(page, base, "kjj")
+    project = day["mine"][3]
+    page.goto(f"{base}/projects/{project.pk}/report/")
+    form = page.get_by_test_id("report-form")
+    form.locator("[name=status]").select_option("in_progress")
+    form.locator("[name=percent_complete]").fill("40")
+    text = "一小时的长文：完成主体结构，累计浇筑混凝土1.2万立方米，设备进场。"
+    form.locator("[name=progress]").fill(text)
+    Session.objects.all().delete()  # 60 minutes idle: the session is gone
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert not ProjectUpdate.objects.filter(project=project).exists()
+    page.get_by_label("用户名").fill("kjj")
+    page.get_by_label("密码").fill("pass-for-tests-1")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(rf"/projects/{project.pk}/report/"))
+    # Back on the form with the text restored, and told so.
+    assert page.get_by_test_id("draft-restored").is_visible()
+    form = page.get_by_test_id("report-form")
+    assert form.locator("[name=progress]").input_value() == text
+    assert form.locator("[name=percent_complete]").input_value() == "40"
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"\?filed="))
+    assert ProjectUpdate.objects.get(project=project).progress == text
+    # Saved: the draft is gone, the next form opens clean.
+    page.goto(f"{base}/projects/{project.pk}/report/?period={day['period'].previous()}")
+    assert not page.get_by_test_id("draft-restored").is_visible()

@@ -104,6 +104,13 @@ def matrix_cell(cell, unit_name):
     if cell.state == ReportState.LATE:
         html.append(marks["late"])
     if several:
+        # In a cell of several reports the mark counts its own (2 returned of 53), and the
+        # reports in of those owed follow.
+        counted = {"returned": "returned", "waiting": "submitted", "approved": "approved"}
+        if mark in counted:
+            html.append(
+                f' <span class="mark-count">{int(cell.review_counts[counted[mark]])}</span>'
+            )
         html.append(f' <span class="small muted">{int(cell.received)}/{len(cell.items)}</span>')
     period, state, colour = escape(cell.period), escape(cell.state), escape(cell.colour)
     # Every varying part is escaped above or here.

@@ -148,3 +148,20 @@ def test_change_text():
     assert change_text("1.50", "1.25") == "-0.25（-16.7%）"
     assert change_text("甲", "乙") == "≠"
     assert change_text("5", "5") == ""
+
+
+def test_the_matrix_has_one_mark_per_cell_a_legend_and_one_reminder_period(client, people, three):
+    import re
+
+    client.force_login(people["reviewer"])
+    html = client.get(plan_page("supervision:report-matrix"), {"kind": "projects"}).text
+    cells = re.findall(r'<td class="center cell .*?</td>', html, re.S)
+    assert cells
+    for cell in cells:
+        assert cell.count('class="mark ') == 1, cell  # one mark: a shape and a word
+    # 市科技局's current cell: most are missing, so it says so, with 3 of 53 in.
+    assert any('data-mark="missing"' in c and re.search(r"3/\d+<", c) for c in cells)
+    legend = html[html.index('data-testid="matrix-legend"') :]
+    assert all(word in legend[:2000] for word in ("已审核", "待审核", "已退回", "未报"))
+    assert html.count('name="period"') == 1 and 'id="remind-form"' in html
+    assert html.count('form="remind-form" name="unit"') == html.count('data-testid="remind"')

@@ -656,6 +656,9 @@ def _create_users() -> dict:
         user.is_staff = demo.role == ADMINISTRATOR
         user.is_superuser = demo.role == ADMINISTRATOR
         user.set_password(DEMO_PASSWORD)
+        # An example address (RFC 2606's example.com never delivers), so that the reminder
+        # digest can be seen on the console's e-mail backend in the demo.
+        user.email = user.email or f"{demo.username}@example.com"
         user.save()
         user.groups.add(Group.objects.get_or_create(name=demo.role)[0])
         if demo.unit:

@@ -21,6 +21,7 @@ from indicators.charts import SafeJSONView
 from indicators.models import Indicator, Target
 from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
+from plan.deadlines import deadline_text, is_overdue
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.mixins import CurrentPlanMixin, FiguresMixin
@@ -296,6 +297,8 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         if unit_ids:
             context["todo"] = todo = todo_for(self.request.user, unit_ids, plan, self.period)
             todo.notices = reminders.todo_notices(unit_ids, plan, self.today)
+            todo.deadline = deadline_text(todo.due, self.today)
+            todo.overdue = is_overdue(todo.due, self.today)
             if plan.is_closed(self.period, self.today):
                 todo.closed_on = plan.close_date(self.period)
         return context

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -116,9 +116,12 @@ class MyProjectsView(CurrentPlanMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        reported = ProjectUpdate.objects.filter(
+        this_period = ProjectUpdate.objects.filter(
             project=OuterRef("pk"), year=self.period.year, quarter=self.period.quarter
         )
+        returned = ProjectUpdate.objects.filter(
+            project=OuterRef("pk"), review_state=ReviewState.RETURNED
+        ).order_by("-year", "-quarter")
         return (
             Project.objects.filter(
                 annex__plan=self.plan, unit__in=permissions.unit_ids(self.request.user)
@@ -126,18 +129,42 @@ class MyProjectsView(CurrentPlanMixin, ListView):
             .for_list()
             .with_lag(self.today)
             .with_colour(self.plan, self.today)
-            .annotate(reported=Exists(reported))
-            .order_by("reported", "annex__number", "order")
+            .annotate(
+                reported=Exists(this_period),
+                report_state=Subquery(this_period.values("review_state")[:1]),
+                # A returned report of any period is the first thing to fix: its comment and
+                # period, for the row's note and the form's ?period=.
+                returned_comment=Subquery(returned.values("review_comment")[:1]),
+                returned_year=Subquery(returned.values("year")[:1]),
+                returned_quarter=Subquery(returned.values("quarter")[:1]),
+            )
+            # Returned first, then what is owed for the period, then the rest.
+            .annotate(
+                todo_rank=Case(
+                    When(returned_year__isnull=False, then=Value(0)),
+                    When(reported=False, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("todo_rank", "annex__number", "order")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         context["period"] = self.period
+        context["today"] = self.today
+        context["due"] = self.plan.due_date(self.period)
         context["units"] = self.request.user.units.all()
         context["missing"] = (
             self.object_list.filter(reported=False).count() if page is not None else 0
         )
+        for project in context["projects"]:
+            if project.returned_year is not None:
+                project.returned_period = Period(project.returned_year, project.returned_quarter)
+                lines = (project.returned_comment or "").strip().splitlines()
+                project.returned_first_line = lines[0] if lines else ""
         return context
 
 
@@ -208,10 +235,24 @@ class ProjectDetailView(ProjectPageMixin, View):
         project = self.get_project()
         context = self.page_context(project)
         if context["can_report"]:
-            report = self.report_to_revise(context)
-            form = ReportForm(project=project, current_period=self.period, report=report)
-            context.update(form=form, **returned_context(form, report))
+            filed = self.filed_report(context)
+            if filed is not None:
+                # A report filed and waiting (or approved): the page shows it, not an empty form
+                # that reads as "not saved"; changing it is one link away.
+                context["filed"] = filed
+            else:
+                report = self.report_to_revise(context)
+                form = ReportForm(project=project, current_period=self.period, report=report)
+                context.update(form=form, attached=report, **returned_context(form, report))
         return TemplateResponse(request, self.template_name, context)
+
+    def filed_report(self, context):
+        """The report to show instead of the form: the one just filed (``?filed=2026Q3``), else
+        the current period's; none while a report is returned or another period is asked for."""
+        if context["returned_updates"] or self.request.GET.get("period"):
+            return None
+        wanted = self.request.GET.get("filed") or str(self.period)
+        return next((u for u in context["updates"] if str(u.period) == wanted), None)
 
 
 class ProjectReportView(ProjectPageMixin, View):
@@ -225,7 +266,7 @@ class ProjectReportView(ProjectPageMixin, View):
         context = self.page_context(project)
         report = self.report_to_revise(context)
         form = ReportForm(project=project, current_period=self.period, report=report)
-        context.update(form=form, **returned_context(form, report))
+        context.update(form=form, attached=report, **returned_context(form, report))
         return TemplateResponse(request, self.template_name, context)
 
     def post(self, request, pk):
@@ -270,13 +311,13 @@ class ProjectReportView(ProjectPageMixin, View):
                     request,
                     _("Report for %(period)s saved.") % {"period": report.period},
                 )
-                return redirect(project)
+                return redirect(f"{project.get_absolute_url()}?filed={report.period}#filed")
         # A form with errors comes back with 200, as Django's own form views do; only a conflict
         # (409) or a refusal (403) is an error status.
         context = self.page_context(project, form=form, existing=existing)
         posted = request.POST.get("period", "")
         revised = next((u for u in context["updates"] if str(u.period) == posted), None)
-        context.update(returned_context(form, revised))
+        context.update(attached=revised, **returned_context(form, revised))
         return TemplateResponse(request, self.template_name, context)
 
 

@@ -5,6 +5,8 @@ The transitions themselves are ``supervision.review``'s; this module only finds 
 reports, of any kind in ``supervision.registry``.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -86,9 +88,27 @@ def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
     )
 
 
-def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None, unit_ids=None):
-    """Reports in ``states`` across the kinds asked for, newest submission first: one UNION
-    query (plus the paginator's count)."""
+# The queue's orders (``?sort=``): newest first (the default), oldest first (longest waiting),
+# by unit, by kind; each ends on a unique key so that pages do not overlap.
+QUEUE_ORDERS = {
+    "newest": ("-at", "kind", "pk"),
+    "waiting": ("at", "kind", "pk"),
+    "unit": ("unit_name", "-at", "kind", "pk"),
+    "kind": ("kind", "-at", "pk"),
+}
+
+
+def row_stamp(at, state) -> str:
+    """What a queue row shows of a report's version: when it was last saved and its state. A
+    bulk approval refuses a report whose stamp is not the one the reviewer saw."""
+    return f"{at.isoformat() if at else ''}|{state}"
+
+
+def review_queue(
+    *, states, kinds=None, unit_id=None, period=None, plan=None, unit_ids=None, order="newest"
+):
+    """Reports in ``states`` across the kinds asked for, newest submission first (or in another
+    of ``QUEUE_ORDERS``): one UNION query (plus the paginator's count)."""
     chosen = [registry.kind(k) for k in kinds] if kinds else registry.kinds()
     parts = []
     for kind in chosen:
@@ -97,11 +117,10 @@ def review_queue(*, states, kinds=None, unit_id=None, period=None, plan=None, un
             rows = rows.filter(**{kind.plan_path: plan})
         parts.append(rows)
     first, *rest = parts
-    return (
-        first.union(*rest, all=True).order_by("-at", "kind", "pk")
-        if rest
-        else first.order_by("-at", "pk")
-    )
+    keys = QUEUE_ORDERS.get(order, QUEUE_ORDERS["newest"])
+    if rest:
+        return first.union(*rest, all=True).order_by(*keys)
+    return first.order_by(*[k for k in keys if k.lstrip("-") != "kind"])
 
 
 def returned_to(unit_ids, plan) -> list[dict]:
@@ -115,3 +134,56 @@ def returned_to(unit_ids, plan) -> list[dict]:
         row["kind_label"] = kind.label
         row["url"] = kind.revise_url(row)
     return rows
+
+
+def previous_report(report):
+    """The same subject's report (same unit) for the period before, or ``None``: the reviewer
+    judges a figure against the last one (a jump from 53,690 to 56,000). Two queries."""
+    kind = registry.kind_of_model(type(report))
+    model = type(report)
+    subject, unit_id = (
+        model.objects.filter(pk=report.pk).values_list(kind.subject_ref, kind.unit_id_path).first()
+    )
+    filters = {kind.subject_ref: subject, kind.unit_id_path: unit_id}
+    quarter = getattr(report, "quarter", None) if kind.has_quarter else None
+    if quarter:
+        before = Period(report.year, quarter).previous()
+        filters.update(year=before.year, quarter=before.quarter)
+    else:
+        filters["year"] = report.year - 1
+        if kind.has_quarter:
+            filters["quarter__isnull"] = True
+    return model.objects.filter(**filters).exclude(pk=report.pk).order_by("-pk").first()
+
+
+def _number(text: str):
+    try:
+        return Decimal(text.replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        return None
+
+
+def change_text(before: str, now: str) -> str:
+    """ "+2,310（+4.3%）" between two numbers, "changed" between two texts, "" when equal."""
+    if before == now:
+        return ""
+    old, new = _number(before), _number(now)
+    if old is None or new is None:
+        return "≠" if before and now else ""
+    diff = new - old
+    shown = f"{diff:+,.2f}".rstrip("0").rstrip(".")
+    if old:
+        return f"{shown}（{diff / abs(old) * 100:+.1f}%）"
+    return shown
+
+
+def values_with_previous(report, previous) -> list[tuple[str, str, bool, str, str]]:
+    """``reported_values`` with, for each field, the previous period's value and the change."""
+    rows = reported_values(report)
+    if previous is None:
+        return [(label, value, flagged, "", "") for label, value, flagged in rows]
+    before = reported_values(previous)
+    return [
+        (label, value, flagged, old, change_text(old, value))
+        for (label, value, flagged), (_label, old, _flagged) in zip(rows, before, strict=True)
+    ]

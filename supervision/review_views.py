@@ -9,11 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from plan import permissions
@@ -64,13 +67,17 @@ class ReviewQueueView(CurrentPlanMixin, View):
             period = Period.parse(params["period"]) if params.get("period") else None
         except ValueError:
             period = None
+        order = params.get("sort") if params.get("sort") in review.QUEUE_ORDERS else "newest"
         rows = review.review_queue(
             states=QUEUE_STATES[state], kinds=[kind] if kind else None, unit_id=unit_id,
-            period=period, plan=self.plan,
+            period=period, plan=self.plan, order=order,
         )  # fmt: skip
         page = Paginator(rows, 50).get_page(params.get("page"))
         own_units = permissions.unit_ids(request.user)
+        now = timezone.now()
         for row in page.object_list:
+            row["stamp"] = review.row_stamp(row["at"], row["review_state"])
+            row["days_waiting"] = (now - row["at"]).days if row["at"] else None
             row["url"] = reverse("supervision:review-detail", args=[row["kind"], row["pk"]])
             row["kind_label"] = registry.kind(row["kind"]).label
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
@@ -85,9 +92,81 @@ class ReviewQueueView(CurrentPlanMixin, View):
             "unit_id": unit_id,
             "units": Unit.objects.order_by("sort_order", "name").only("pk", "name"),
             "period": str(period) if period else "",
+            "sort": order,
+            "sorts": list(SORT_LABELS.items()),
+            "bulk": state == "waiting" and any(not r["own_unit"] for r in page.object_list),
             "periods": [str(p) for p in reversed(self.plan.reporting_periods)],
         }
         return TemplateResponse(request, self.template_name, context)
+
+
+SORT_LABELS = {
+    "newest": gettext_lazy("newest first"),
+    "waiting": gettext_lazy("longest waiting first"),
+    "unit": gettext_lazy("by unit"),
+    "kind": gettext_lazy("by kind"),
+}
+
+
+class BulkApproveView(View):
+    """Approve the reports ticked in the queue, each through ``review_approve`` with its own
+    check: a report saved again (or reviewed) since the queue showed it is skipped and named;
+    the others are approved. Nothing is lost either way."""
+
+    def post(self, request):
+        if not permissions.can_review(request.user):
+            raise PermissionDenied(_("Only reviewers and administrators review reports."))
+        approved, skipped = [], []
+        for value in request.POST.getlist("pick"):
+            kind_key, _sep, rest = value.partition(":")
+            pk, _sep, stamp = rest.partition(":")
+            if registry.kind(kind_key) is None or not pk.isdigit():
+                continue
+            try:
+                report = review.get_report(kind_key, int(pk))
+            except Http404:
+                continue
+            name = bulk_name(report)
+            try:
+                with transaction.atomic():
+                    # Lock, compare with what the queue showed, and approve through the service
+                    # (which checks the token of the locked row once more).
+                    current = type(report).objects.select_for_update().get(pk=report.pk)
+                    at = review.describe(current)["submitted_at"]
+                    if review.row_stamp(at, current.review_state) != stamp:
+                        raise ReportChanged(current)
+                    review_approve(report=current, user=request.user, seen_token=token(current))
+            except ReportChanged:
+                changed = _("%(report)s (changed since the queue was shown)")
+                skipped.append(changed % {"report": name})
+            except (ValidationError, PermissionDenied) as error:
+                reason = "; ".join(getattr(error, "messages", [str(error)]))
+                skipped.append(f"{name} ({reason})")
+            else:
+                approved.append(name)
+        if approved:
+            messages.success(
+                request,
+                ngettext("%(n)d report approved.", "%(n)d reports approved.", len(approved))
+                % {"n": len(approved)},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                _("Not approved, open them to look again: %(reports)s")
+                % {"reports": "；".join(skipped)},
+            )
+        if not approved and not skipped:
+            messages.error(request, _("Tick the reports to approve first."))
+        back = request.POST.get("next", "")
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse("supervision:review-queue")
+        return redirect(back)
+
+
+def bulk_name(report) -> str:
+    about = review.describe(report)
+    return f"{about['unit'].name} · {about.get('subject', '')} · {about.get('period', '')}"
 
 
 class ApproveForm(forms.Form):
@@ -163,11 +242,14 @@ class ReviewDetailView(CurrentPlanMixin, View):
 
     def render(self, report, forms_=None, status=200, changed=False):
         described = review.describe(report)
+        previous = review.previous_report(report)
         may_review = permissions.can_review(self.request.user, report)
         context = {
             "report": report,
             "about": described,
             "values": review.reported_values(report),
+            "previous": previous,
+            "compared": review.values_with_previous(report, previous),
             "changes": changes_since_return(report),
             "timeline": review.review_timeline(report),
             "may_review": may_review,

@@ -14,6 +14,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("reviews/", review_views.ReviewQueueView.as_view(), name="review-queue"),
+    path("reviews/approve/", review_views.BulkApproveView.as_view(), name="review-bulk-approve"),
     path(
         "reviews/<slug:kind>/<int:pk>/",
         of_object(review_plan)(review_views.ReviewDetailView.as_view()),

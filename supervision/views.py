@@ -288,6 +288,9 @@ class TaskReportEvidenceView(CurrentPlanMixin, EvidencePageView):
         )
 
 
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
 class EvidenceDownloadView(View):
     """Download one file, as an attachment under the name it was uploaded with. Every logged-in
     user may read every report (anonymous users are sent to the login page by the middleware);
@@ -301,9 +304,14 @@ class EvidenceDownloadView(View):
             handle = evidence.file.open("rb")
         except FileNotFoundError as error:
             raise Http404(_("The stored file is missing.")) from error
+        # ``?view=1`` opens a PDF or a picture in the browser (its type was checked from its
+        # content when it was uploaded, and nosniff holds the browser to it); anything else,
+        # and every plain download, comes as an attachment.
+        inline = request.GET.get("view") == "1" and evidence.media_type in INLINE_TYPES
         response = FileResponse(
-            handle, as_attachment=True, filename=evidence.name, content_type=evidence.media_type
-        )
+            handle, as_attachment=not inline, filename=evidence.name,
+            content_type=evidence.media_type,
+        )  # fmt: skip
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plan.context_processors.site",
+                "supervision.context_processors.review",
                 "supervision.context_processors.cycle",
             ],
         },

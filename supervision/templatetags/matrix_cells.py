@@ -48,28 +48,75 @@ def _pieces(language: str) -> dict:
     return {"states": states, "review": review, "colours": colours}
 
 
+# One mark per cell (issue 20): the state as a shape and a word, not only a colour. A cell
+# that has its reports says where the review stands (the most urgent first); a cell without
+# them says missing or not due.
+MARKS = {
+    "missing": ("mark-missing", "✗", _("missing")),
+    "returned": ("mark-returned", "↩", _("returned")),
+    "waiting": ("mark-waiting", "○", _("waiting for review")),
+    "approved": ("mark-approved", "✔", _("approved")),
+    "not_due": ("mark-not-due", "–", _("not due yet")),
+}
+LATE_NOTE = _("late")
+
+
+@cache
+def _marks(language: str) -> dict:
+    return {
+        key: str(
+            format_html(
+                '<span class="mark {}" data-mark="{}"><span aria-hidden="true">{}</span> {}</span>',
+                css,
+                key,
+                shape,
+                word,
+            )
+        )
+        for key, (css, shape, word) in MARKS.items()
+    } | {"late": str(format_html(' <span class="mark-late small">{}</span>', LATE_NOTE))}
+
+
+def cell_mark(cell) -> str:
+    """Which of ``MARKS`` a cell shows."""
+    review = cell.review_counts
+    if cell.state == ReportState.OVERDUE:
+        return "missing"
+    if cell.state == ReportState.NOT_DUE and not cell.received:
+        return "not_due"
+    if review["returned"]:
+        return "returned"
+    if review["submitted"]:
+        return "waiting"
+    if review["approved"]:
+        return "approved"
+    return "waiting" if cell.received else "not_due"
+
+
 @register.simple_tag
 def matrix_cell(cell, unit_name):
-    """One ``<td>`` of the matrix: the worst state, the count when the cell holds several
-    reports, the review marks and the colour."""
-    pieces = _pieces(get_language())
+    """One ``<td>`` of the matrix: one mark (shape and word) for the cell's state, with the
+    count only when the cell holds several reports, and "late" when one came in late."""
+    marks = _marks(get_language())
     several = len(cell.items) > 1
-    html = [pieces["states"].get(cell.state, "")]
+    mark = cell_mark(cell)
+    html = [marks[mark]]
+    if cell.state == ReportState.LATE:
+        html.append(marks["late"])
     if several:
-        html.append(f' <span class="small">{cell.received}/{len(cell.items)}</span>')
-    review = cell.review_counts
-    if review["approved"] or review["returned"] or review["submitted"]:
-        html.append('<span class="review-marks small" data-testid="review-marks">')
-        for key, opening in pieces["review"]:
-            if review[key]:
-                html.append(f"{opening}{review[key] if several else ''}</span>")
-        html.append("</span>")
-    html.append(pieces["colours"].get(cell.colour, ""))
+        # In a cell of several reports the mark counts its own (2 returned of 53), and the
+        # reports in of those owed follow.
+        counted = {"returned": "returned", "waiting": "submitted", "approved": "approved"}
+        if mark in counted:
+            html.append(
+                f' <span class="mark-count">{int(cell.review_counts[counted[mark]])}</span>'
+            )
+        html.append(f' <span class="small muted">{int(cell.received)}/{len(cell.items)}</span>')
     period, state, colour = escape(cell.period), escape(cell.state), escape(cell.colour)
     # Every varying part is escaped above or here.
     return mark_safe(  # nosec B308 B703
         f'<td class="center cell cell-{state}" data-period="{period}" data-state="{state}" '
-        f'data-colour="{colour}"><a href="{escape(cell.url)}" '
+        f'data-mark="{mark}" data-colour="{colour}"><a href="{escape(cell.url)}" '
         f'title="{period} · {escape(unit_name)}">{"".join(html)}</a></td>'
     )
 

@@ -196,3 +196,15 @@ def test_the_demo_fills_one_peer_group_labelled_demo_and_removal_takes_it_away(p
     remove_demo(plan)
     assert not PeerGroup.objects.filter(is_demo=True).exists()
     assert not PeerValue.objects.exists() and not PeerBatch.objects.exists()
+
+
+def test_demo_clerks_have_example_addresses_so_the_reminder_digest_shows(plan, mailoutbox):
+
+    call_command("load_demo", stdout=io.StringIO())
+    clerks = get_user_model().objects.filter(username__startswith="demo-staff-")
+    assert {u.email for u in clerks} == {
+        "demo-staff-kjj@example.com",
+        "demo-staff-gxj@example.com",
+    }
+    call_command("send_reminders", "--date", "2026-01-05", stdout=io.StringIO())
+    assert {to for mail in mailoutbox for to in mail.to} & {u.email for u in clerks}

@@ -39,8 +39,11 @@ def test_attach_download_and_remove_evidence(transactional_db, live_server, page
     form.get_by_role("button", name="提交填报").click()
     page.wait_for_url(re.compile(r"/plan/reports/\d+/$"))
     files = page.get_by_test_id("evidence-list")
+    # The name opens the PDF in the browser; the link beside it downloads it.
+    opens = files.get_by_role("link", name="成果登记证明.pdf").get_attribute("href")
+    assert opens.endswith("?view=1")
     with page.expect_download() as download:
-        files.get_by_role("link", name="成果登记证明.pdf").click()
+        files.get_by_role("link", name="下载").click()
     assert download.value.suggested_filename == "成果登记证明.pdf"
     assert Path(download.value.path()).read_bytes() == PDF
 

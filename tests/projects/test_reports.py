@@ -54,7 +54,10 @@ def post(client, project, **overrides):
 
 def test_a_report_is_stored_and_becomes_the_projects_current_state(staff, project, people):
     response = post(staff, project)
-    assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
+    # Back on the project page, which shows the report just filed (not an empty form).
+    period = current_period(project.annex.plan)
+    filed = f"{project.get_absolute_url()}?filed={period}#filed"
+    assert response.status_code == 302 and response["Location"] == filed
     saved = ProjectUpdate.objects.get(project=project)
     assert (saved.status, saved.percent_complete, saved.investment_completed) == (
         ProjectStatus.IN_PROGRESS, 40, Decimal("300"),

@@ -149,6 +149,8 @@ def matrix(plan, o):
         "indicators:indicator-export": ([], {"get": (READ, None)}),
         "dashboard:audit": ([], {"get": (AUDIT, None)}),
         "supervision:review-queue": ([], {"get": (REVIEW_PAGE, None)}),
+        # Nothing ticked: told so, back to the queue, nothing approved.
+        "supervision:review-bulk-approve": ([], {"post": (REVIEW_WRITE, {})}),
         "supervision:review-detail": (["task", o["report"].pk], {
             "get": (REVIEW_PAGE, None),
             "post": (REVIEW_WRITE, lambda: {"action": "approve", "approve-token": review_token(

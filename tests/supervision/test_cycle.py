@@ -306,7 +306,7 @@ def test_the_reviewers_page_query_count_does_not_grow_with_requests(closing_plan
     assert count() == small
 
 
-@pytest.mark.parametrize(("page", "pinned"), [("reopen-list", 6), ("reopen-request", 7)])
+@pytest.mark.parametrize(("page", "pinned"), [("reopen-list", 7), ("reopen-request", 7)])
 def test_reopen_pages_query_counts_are_pinned_at_two_sizes(
     closing_plan, people, client, django_assert_num_queries, page, pinned
 ):

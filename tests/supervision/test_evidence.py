@@ -496,3 +496,19 @@ def test_task_report_pages_query_count_does_not_grow_with_files(client, people, 
         # One more than before plans in the URL: the report's plan (plan.urlplans).
         small == {"supervision:task-report-detail": 8, "supervision:task-report-evidence": 7}[view]
     )
+
+
+def test_a_pdf_or_picture_opens_in_the_browser_and_other_files_stay_downloads(
+    client, people, task_report
+):
+    (pdf,) = evidence_add(report=task_report, user=people["staff_own"],
+                          uploads=[upload("验收报告.pdf", PDF)])  # fmt: skip
+    as_user(client, people, "leader")
+    url = reverse("supervision:evidence-download", args=[pdf.pk])
+    opened = client.get(url, {"view": "1"})
+    assert opened["Content-Disposition"].startswith("inline;")
+    assert opened["Content-Type"] == "application/pdf"
+    assert opened["X-Content-Type-Options"] == "nosniff"
+    assert client.get(url)["Content-Disposition"].startswith("attachment;")
+    page = client.get(reverse("supervision:task-report-detail", args=[task_report.pk])).text
+    assert f"{url}?view=1" in page

@@ -3,11 +3,10 @@
 from django.utils.functional import SimpleLazyObject
 
 from plan import permissions
-from plan.selectors import current_plan
 
 from .colours import blue_days
 from .models import ReviewState
-from .queue import review_queue
+from .queue import queue_plans, review_queue
 
 
 def cycle(request):
@@ -16,15 +15,16 @@ def cycle(request):
 
 
 def waiting_for_review(request) -> int:
-    """The menu's count of reports waiting for review in the page's plan: only for reviewers,
-    one COUNT over the queue's UNION, and only when a template shows it."""
+    """The menu's count of reports waiting for review in the plans the queue it links to shows
+    (``queue_plans``): only for reviewers, one COUNT over the queue's UNION, and only when a
+    template shows it."""
     user = request.user
     if not user.is_authenticated or not permissions.can_review(user):
         return 0
-    plan = current_plan(request)
-    if plan is None:
+    plans = queue_plans(request)
+    if not plans:
         return 0
-    return review_queue(states=(ReviewState.SUBMITTED,), plan=plan).count()
+    return review_queue(states=(ReviewState.SUBMITTED,), plan=plans).count()
 
 
 def review(request):

@@ -113,7 +113,9 @@ def review_queue(
     parts = []
     for kind in chosen:
         rows = _queue_rows(kind, states, unit_id, period, unit_ids)
-        if plan is not None:
+        if isinstance(plan, list | tuple):  # several plans (the queue across plans)
+            rows = rows.filter(**{f"{kind.plan_path}__in": plan})
+        elif plan is not None:
             rows = rows.filter(**{kind.plan_path: plan})
         parts.append(rows)
     first, *rest = parts
@@ -121,6 +123,23 @@ def review_queue(
     if rest:
         return first.union(*rest, all=True).order_by(*keys)
     return first.order_by(*[k for k in keys if k.lstrip("-") != "kind"])
+
+
+def queue_plans(request, chosen: str = "") -> list:
+    """The plans the review queue and the menu's count cover (the review queue spans plans):
+    the one ``chosen`` (a code) if the user may see it; else, on a page under a plan's prefix
+    (/plans/<code>/reviews/), that plan; else every plan the user may see but drafts."""
+    from plan.models import PlanState
+    from plan.urlplans import visible_plans
+
+    plans = [p for p in visible_plans(request) if p.state != PlanState.DRAFT]
+    picked = [p for p in plans if p.code == chosen]
+    if picked:
+        return picked
+    from_url = getattr(request, "plan_from_url", None)
+    if from_url is not None and chosen != "all":
+        return [from_url]
+    return plans
 
 
 def returned_to(unit_ids, plan) -> list[dict]:

@@ -24,6 +24,7 @@ from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.periods import Period
 from plan.textlimits import limit_form_fields
+from plan.urlplans import short_url
 from supervision.models import ReviewState
 from supervision.review import (
     ReportChanged,
@@ -68,9 +69,13 @@ class ReviewQueueView(CurrentPlanMixin, View):
         except ValueError:
             period = None
         order = params.get("sort") if params.get("sort") in review.QUEUE_ORDERS else "newest"
+        # The queue spans plans: every plan, one chosen (?plan=<code>), or the page's plan under
+        # /plans/<code>/reviews/, where the menu's count comes from (queue_plans).
+        plans = review.queue_plans(request, params.get("plan", ""))
+        visible = review.queue_plans(request, "all")
         rows = review.review_queue(
             states=QUEUE_STATES[state], kinds=[kind] if kind else None, unit_id=unit_id,
-            period=period, plan=self.plan, order=order,
+            period=period, plan=plans, order=order,
         )  # fmt: skip
         page = Paginator(rows, 50).get_page(params.get("page"))
         own_units = permissions.unit_ids(request.user)
@@ -78,7 +83,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
         for row in page.object_list:
             row["stamp"] = review.row_stamp(row["at"], row["review_state"])
             row["days_waiting"] = (now - row["at"]).days if row["at"] else None
-            row["url"] = reverse("supervision:review-detail", args=[row["kind"], row["pk"]])
+            row["url"] = short_url("supervision:review-detail", row["kind"], row["pk"])
             row["kind_label"] = registry.kind(row["kind"]).label
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
             row["own_unit"] = row["unit_pk"] in own_units
@@ -95,7 +100,11 @@ class ReviewQueueView(CurrentPlanMixin, View):
             "sort": order,
             "sorts": list(SORT_LABELS.items()),
             "bulk": state == "waiting" and any(not r["own_unit"] for r in page.object_list),
-            "periods": [str(p) for p in reversed(self.plan.reporting_periods)],
+            "periods": sorted(
+                {str(p) for plan in plans for p in plan.reporting_periods}, reverse=True
+            ),
+            "plan_choices": visible if len(visible) > 1 else [],
+            "plan_chosen": plans[0].code if len(plans) == 1 else "all",
         }
         return TemplateResponse(request, self.template_name, context)
 

@@ -209,3 +209,28 @@ def test_staff_see_what_they_owe_in_every_active_plan_each_marked(plan, successo
     # A leader owes nothing: no line, and no query for it.
     assert "other-plans-todo" not in logged_in(UserFactory(username="l", role=LEADER)).get(
         "/plans/2022-2025/").text  # fmt: skip
+
+
+def test_the_review_queue_spans_plans_and_its_menu_count_matches_it(plan, successor):
+    from projects.models import ProjectUpdate
+
+    reviewer = UserFactory(username="office", role="审核员")
+    unit = Unit.objects.get(name="市科技局")
+    for p, year in ((plan, 2025), (successor, 2026)):
+        ProjectUpdate.objects.create(
+            project=Project.objects.filter(annex__plan=p, unit=unit).first(), year=year,
+            quarter=1, status="in_progress", percent_complete=10, submitted_at=timezone.now(),
+        )  # fmt: skip
+    client = logged_in(reviewer)
+    every = client.get("/reviews/")
+    assert every.text.count('data-testid="row-plan"') == 2
+    assert {r["plan_code"] for r in every.context["rows"]} == {"2022-2025", "2026-2030"}
+    assert every.context["review_waiting"] == 2
+    one = client.get("/plans/2026-2030/reviews/")
+    assert [r["plan_code"] for r in one.context["rows"]] == ["2026-2030"]
+    assert one.context["review_waiting"] == 1  # the menu's count is the list it links to
+    chosen = client.get("/reviews/?plan=2022-2025")
+    assert [r["plan_code"] for r in chosen.context["rows"]] == ["2022-2025"]
+    # Each row opens its report by its short URL, in the report's own plan.
+    row = one.context["rows"][0]
+    assert row["url"] == f"/reviews/project/{row['pk']}/"

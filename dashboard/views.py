@@ -33,6 +33,7 @@ from projects.progress import project_colour, rollup
 from supervision import reminders
 from supervision.colours import blue_days, obligation_colour
 from supervision.matrix_views import CellLinks
+from supervision.members import collective_board, member_report_buttons, member_shares
 from supervision.models import ReviewState, TaskReport, TaskSummary
 from supervision.reporting import TASKS, task_matrix, todo_for
 
@@ -124,6 +125,9 @@ class TaskDetailView(PlanPageMixin, DetailView):
             r for r in task.responsibilities.all()
             if permissions.can_report_on(self.request.user, r)
         ]  # fmt: skip
+        context["may_report"] += member_report_buttons(
+            self.request.user, self.plan, task, self.period
+        )
         context["period"] = self.period
         return context
 
@@ -170,6 +174,8 @@ class UnitDetailView(PlanPageMixin, DetailView):
         )
         context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
+        context["collective_board"] = collective_board(self.plan, unit, self.period, self.today)
+        context["member_shares"] = member_shares(self.plan, unit, self.period)
         return context
 
 
@@ -387,7 +393,7 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
             row.final = row.years[-1] if row.years else None
         matrix = task_matrix(plan, plan.reporting_periods, self.today)
         by_task = {}
-        for row in matrix.rows:
+        for row in matrix.unit_rows:  # not the collectives' roll-ups (supervision.members)
             for cell in row.cells:
                 for item in cell.items:
                     by_task.setdefault(item.key, []).append(item.state)

@@ -9,6 +9,7 @@ from .admin_roles import ADMIN_ROLES, GUARDED_ROLES
 from .history_admin import register_history_admins
 from .lifecycle import plan_make_default, plan_state_change
 from .login import AdminLoginForm
+from .members import UnitMember
 from .models import Column, Plan, PlanState, Responsibility, Safeguard, Task, Unit, UnitMembership
 from .permissions import can_assign_roles, can_manage_accounts
 
@@ -91,12 +92,25 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MemberUnitInline(admin.TabularInline):
+    """A collective unit's members (issue 26): each reports for its own share from the quarter
+    it joined; a member that leaves gets ``member until``, never a deletion, so that its past
+    reports keep counting."""
+
+    model = UnitMember
+    fk_name = "collective"
+    extra = 0
+    autocomplete_fields = ["member"]
+    verbose_name = _("member unit")
+    verbose_name_plural = _("member units (each reports for its own share)")
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, MemberUnitInline]
 
 
 @admin.register(UnitMembership)

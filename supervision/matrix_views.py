@@ -20,6 +20,7 @@ from plan.urlplans import short_url
 
 from . import registry, reminders
 from .colours import blue_days, obligation_colour
+from .members import collective_board, member_shares
 from .models import TaskReport
 from .reporting import PROJECTS, TASKS, matrix_for
 
@@ -118,6 +119,9 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
             r.task_id: r
             for r in TaskReport.objects.filter(unit=unit, task__plan=self.plan, **in_period)
         }
+        # A member unit's share of its collectives' tasks; a collective's members side by side.
+        responsibilities = [*responsibilities, *member_shares(self.plan, unit, period)]
+        context["collective_board"] = collective_board(self.plan, unit, period, self.today)
         subject_lists = []
         for subject_kind in registry.matrix_kinds():
             subjects = list(

@@ -99,8 +99,11 @@ class MemberUnitInline(admin.TabularInline):
 
     model = UnitMember
     fk_name = "collective"
-    extra = 0
-    autocomplete_fields = ["member"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Blank rows to fill on a collective's page (no script needed); none on a department's.
+        return 3 if obj is not None and obj.kind == Unit.Kind.COLLECTIVE else 0
+
     verbose_name = _("member unit")
     verbose_name_plural = _("member units (each reports for its own share)")
 

@@ -69,9 +69,8 @@ def test_briefing_lists_late_members_not_the_collective(plan):
 def test_demo_gives_the_collective_demo_members_and_takes_them_away(plan):
     assert not UnitMember.objects.exists()  # the plan's data names no member
     call_command("load_demo", stdout=io.StringIO())
-    members = list(
-        UnitMember.objects.filter(collective__name=COLLECTIVE).values_list("member__name", flat=True)
-    )
+    links = UnitMember.objects.filter(collective__name=COLLECTIVE)
+    members = list(links.values_list("member__name", flat=True))
     assert sorted(members) == sorted(demo_members.MEMBERS)
     assert all("演示" in name for name in members)
     # Each demo member reports on the collective's tasks; the collective files nothing itself.

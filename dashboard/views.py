@@ -174,7 +174,11 @@ class UnitDetailView(PlanPageMixin, DetailView):
         )
         context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
-        context["collective_board"] = collective_board(self.plan, unit, self.period, self.today)
+        board = context["collective_board"] = collective_board(
+            self.plan, unit, self.period, self.today
+        )
+        if board:  # a collective's tasks take their colour from its members' reports
+            board.colour_tasks(responsibilities)
         context["member_shares"] = member_shares(self.plan, unit, self.period)
         return context
 

@@ -125,6 +125,18 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "unit"]
 
 
+@admin.register(UnitMember)
+class UnitMemberAdmin(admin.ModelAdmin):
+    """Every membership of a collective, with when each member joined and left (and its
+    history: who changed it, when)."""
+
+    list_display = ["member", "collective", "joined_on", "left_on"]
+    list_filter = ["collective"]
+    search_fields = ["member__name", "collective__name"]
+    autocomplete_fields = ["collective", "member"]
+    list_select_related = ["member", "collective"]
+
+
 @admin.register(Responsibility)
 class ResponsibilityAdmin(admin.ModelAdmin):
     list_display = ["task", "unit", "order", "lead"]

@@ -159,3 +159,11 @@ def member_links_of(unit_ids) -> Members:
         .order_by("collective_id", "joined_on")
         .values_list("collective_id", "member_id", "joined_on", "left_on")
     )
+
+
+def units_and_collectives(field: str, unit_ids) -> models.Q:
+    """A filter on ``field`` (a unit id) for ``unit_ids`` and the collectives they are members
+    of, in the same query (a subquery): a reviewer's reminder (催办) to a collective reaches every
+    member's staff."""
+    collectives = UnitMember.objects.filter(member_id__in=unit_ids).values("collective_id")
+    return models.Q(**{f"{field}__in": unit_ids}) | models.Q(**{f"{field}__in": collectives})

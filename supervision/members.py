@@ -18,6 +18,7 @@ from plan.members import Members, UnitMember, member_links_of
 from plan.models import Responsibility, Unit
 from plan.periods import Period, ReportState
 
+from .colours import worst
 from .completeness import Cell, Matrix, Row
 
 
@@ -278,6 +279,17 @@ class CollectiveBoard:
     @property
     def complete(self) -> bool:
         return self.summary["complete"]
+
+    def colour_tasks(self, responsibilities) -> None:
+        """Give each of the collective's responsibilities the worst colour of its members'
+        reports on the task (the collective files none of its own)."""
+        for r in responsibilities:
+            r.colour = worst(
+                line.items[i].colour
+                for line in self.lines
+                for i, task in enumerate(self.tasks)
+                if task.pk == r.task_id and line.items[i] is not None
+            )
 
     @property
     def behind(self) -> list:

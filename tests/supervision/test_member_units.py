@@ -262,3 +262,21 @@ def test_pages_with_members_cost_the_same_for_3_and_12_members(client, plan, col
     assert small == large <= 15, (small, large)
     if name == "plan:unit-detail":
         assert len(response.context["collective_board"].lines) == 12
+
+
+def test_a_reminder_to_the_collective_reaches_every_members_staff(plan, collective):
+    from django.utils import timezone
+
+    from supervision.cycle import reminder_notice_send
+    from supervision.reminders import todo_notices
+
+    a, b = add_members(collective, 2)
+    reviewer = UserFactory(username="rev", role=REVIEWER)
+    reminder_notice_send(plan=plan, unit=collective, period=P, kind="tasks", user=reviewer)
+    today = timezone.localdate()
+    for member in (a, b):
+        assert [n.unit for n in todo_notices({member.pk}, plan, today)] == [collective]
+        digest = digest_for(UserFactory(username=f"c{member.pk}"), {member.pk}, plan, today, 7)
+        assert any(COLLECTIVE in item.text for item in digest.items)
+    other = Unit.objects.get(name="市科技局")
+    assert todo_notices({other.pk}, plan, today) == []

@@ -280,3 +280,40 @@ def test_a_reminder_to_the_collective_reaches_every_members_staff(plan, collecti
         assert any(COLLECTIVE in item.text for item in digest.items)
     other = Unit.objects.get(name="市科技局")
     assert todo_notices({other.pk}, plan, today) == []
+
+
+def test_a_members_report_closes_reopens_carries_evidence_and_is_returned_like_any(
+    client, plan, collective
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dashboard.demo import DEMO_PDF
+    from supervision.cycle import reopen_grant, reopen_request_submit
+    from supervision.models import ReopenScope
+    from supervision.review import review_return, token
+
+    Plan.objects.filter(pk=plan.pk).update(close_after_days=30)  # 2025Q4 closed since February
+    plan.refresh_from_db()
+    (a,) = add_members(collective, 1)
+    task = collective_tasks(collective)[0]
+    clerk = UserFactory(username="clerk-a", role=STAFF, unit=a)
+    reviewer = UserFactory(username="rev", role=REVIEWER)
+    client.force_login(clerk)
+    refused = client.post(form_url(task.number, a), form())
+    assert refused.status_code == 200 and not TaskReport.objects.exists()  # closed: refused
+    request = reopen_request_submit(
+        plan=plan, unit=a, period=P, scope=ReopenScope.TASK, object_id=task.pk,
+        subject=str(task), reason="补报本区数据", user=clerk,
+    )  # fmt: skip
+    reopen_grant(request_id=request.pk, user=reviewer)
+    evidence = SimpleUploadedFile("佐证.pdf", DEMO_PDF, content_type="application/pdf")
+    response = client.post(form_url(task.number, a), {**form(), "evidence": evidence})
+    assert response.status_code == 302
+    filed = TaskReport.objects.get(unit=a, task=task)
+    assert filed.evidence.count() == 1
+    review_return(report=filed, user=reviewer, seen_token=token(filed), comment="请补充数据。")
+    # Returned to the member: on its to-do, yellow on the collective's board, not complete.
+    returned = todo_for(clerk, {a.pk}, plan, P).returned
+    assert [(r["kind"], r["period"]) for r in returned] == [("task", str(P))]
+    board = collective_board(plan, collective, P, TODAY)
+    assert board.lines[0].items[0].colour == "yellow" and not board.complete

@@ -160,6 +160,9 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
             projects=next((rows for k, rows in subject_lists if k.matrix_key == PROJECTS), []),
             can_report=may_report is None or unit.pk in may_report,
         )
+        if context["collective_board"]:  # a collective's tasks: what its members' add up to
+            context["tasks"] = context["collective_board"].task_rows(context["tasks"])
+            context["can_report"] = False  # it reports through its members
         return context
 
 

@@ -291,6 +291,22 @@ class CollectiveBoard:
                 if task.pk == r.task_id and line.items[i] is not None
             )
 
+    def task_rows(self, rows) -> list:
+        """A collective's (responsibility, report, state, colour) rows on its period page, with
+        the state and colour its members' reports on the task add up to (the worst of them)."""
+        result = []
+        for r, report, state, _colour in rows:
+            items = [
+                line.items[i]
+                for line in self.lines
+                for i, task in enumerate(self.tasks)
+                if task.pk == r.task_id and line.items[i] is not None
+            ]
+            states = {item.state for item in items}
+            state = next((s for s in ReportState.ORDER if s in states), state)
+            result.append((r, report, state, worst(item.colour for item in items)))
+        return result
+
     @property
     def behind(self) -> list:
         """The members late or missing a report that is due."""

@@ -188,6 +188,15 @@ def test_the_collectives_own_staff_see_every_member_but_report_for_none(client, 
     assert [line.unit for line in board.lines] == [a, b]
     assert 'data-member="示例区00"' in page.text and 'data-member="示例区01"' in page.text
     assert client.post(form_url(1, a), form()).status_code == 403
+    # Its period page adds its members' reports up, task by task, and offers no form.
+    period_page = client.get(plan_page("supervision:unit-period-reports", collective.pk, str(P)))
+    report(collective_tasks(collective)[0], b)
+    again = client.get(plan_page("supervision:unit-period-reports", collective.pk, str(P)))
+    assert [state for _r, _rep, state, _c in period_page.context["tasks"]][0] == "overdue"
+    assert [state for _r, _rep, state, _c in again.context["tasks"]] == [
+        "submitted", "overdue", "overdue", "overdue"
+    ]  # fmt: skip
+    assert not again.context["can_report"]
     # The collective owes nothing of its own, so its to-do has no task report.
     assert todo_for(coordinator, {collective.pk}, plan, P).task_reports == []
 

@@ -240,6 +240,16 @@ def count(client, url):
     return len(captured), response
 
 
+# As a reviewer (the matrix's reminder forms are theirs). The collective's unit and period
+# pages build its members' board (the memberships, the matrix's three queries, the tasks).
+PINNED = {
+    "supervision:report-matrix": 9,
+    "plan:unit-detail": 14,
+    "supervision:unit-period-reports": 14,
+    "plan:task-detail": 14,
+}
+
+
 @pytest.mark.parametrize(
     "page",
     [
@@ -268,7 +278,7 @@ def test_pages_with_members_cost_the_same_for_3_and_12_members(client, plan, col
     for unit in Unit.objects.filter(name__startswith="示例区").order_by("name")[3:]:
         report(collective_tasks(collective)[1], unit)
     large, response = count(client, url)
-    assert small == large <= 15, (small, large)
+    assert (small, large) == (PINNED[name], PINNED[name]) and small <= 15
     if name == "plan:unit-detail":
         assert len(response.context["collective_board"].lines) == 12
 

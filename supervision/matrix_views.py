@@ -20,7 +20,7 @@ from plan.urlplans import short_url
 
 from . import registry, reminders
 from .colours import blue_days, obligation_colour
-from .members import collective_board, member_shares
+from .members import collective_board, member_shares, row_label
 from .models import TaskReport
 from .reporting import PROJECTS, TASKS, matrix_for
 
@@ -194,7 +194,7 @@ class ReportMatrixExportView(ReportMatrixView):
                 for cell in row.cells
             ]
             received = totals["submitted"] + totals["late"]
-            rows.append([row.unit.name, *cells, received, totals["late"], totals["overdue"]])
+            rows.append([row_label(row), *cells, received, totals["late"], totals["overdue"]])
         labels = dict(context["matrix_tabs"])
         kind = "任务填报" if context["kind"] == TASKS else str(labels[context["kind"]])
         return xlsx_response(table_workbook(kind, headers, rows), file_name(f"{kind}情况"))

@@ -363,3 +363,13 @@ def member_report_buttons(user, plan, task, period: Period) -> list:
         return []
     shares = member_responsibilities(plan, units, period)[0]
     return [r for r in shares if r.task_id == task.pk]
+
+
+def row_label(row) -> str:
+    """A matrix row's unit in the Excel table: a collective's roll-up says it adds its members
+    up (so nobody sums it with them), a member's line names its collective."""
+    if row.rollup:
+        return f"{row.unit.name}（成员合计）"
+    if row.collective is not None:
+        return f"{row.unit.name}（{row.collective.name}成员）"
+    return row.unit.name

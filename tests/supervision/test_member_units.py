@@ -6,6 +6,7 @@ up.
 """
 
 import datetime as dt
+import io
 from io import StringIO
 
 import pytest
@@ -336,3 +337,18 @@ def test_a_members_report_closes_reopens_carries_evidence_and_is_returned_like_a
     assert [(r["kind"], r["period"]) for r in returned] == [("task", str(P))]
     board = collective_board(plan, collective, P, TODAY)
     assert board.lines[0].items[0].colour == "yellow" and not board.complete
+
+
+def test_the_matrix_workbook_marks_the_rollup_and_its_members(client, plan, collective):
+    import openpyxl
+
+    add_members(collective, 2)
+    client.force_login(UserFactory(username="rev", role=REVIEWER))
+    response = client.get(plan_page("supervision:report-export") + "?kind=tasks&year=2025")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    at = names.index(f"{COLLECTIVE}（成员合计）")
+    assert names[at + 1 : at + 3] == [
+        f"示例区00（{COLLECTIVE}成员）",
+        f"示例区01（{COLLECTIVE}成员）",
+    ]

@@ -23,6 +23,7 @@ from indicators.progress import STATUS_LABELS, Status
 from plan import permissions
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
+from plan.members import with_member_flags
 from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import PlanState, Responsibility, Task, Unit
 from plan.periods import Period
@@ -143,7 +144,7 @@ class UnitListView(PlanPageMixin, ListView):
 class UnitDetailView(PlanPageMixin, DetailView):
     template_name = "plan/unit_detail.html"
     context_object_name = "unit"
-    queryset = Unit.objects.all()
+    queryset = with_member_flags(Unit.objects.all())  # collectives and members (issue 26)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -167,3 +167,13 @@ def units_and_collectives(field: str, unit_ids) -> models.Q:
     member's staff."""
     collectives = UnitMember.objects.filter(member_id__in=unit_ids).values("collective_id")
     return models.Q(**{f"{field}__in": unit_ids}) | models.Q(**{f"{field}__in": collectives})
+
+
+def with_member_flags(units):
+    """``units`` annotated with ``has_members`` (a collective with members, ever) and
+    ``is_member`` (a member of some collective): a unit's pages ask these before they look
+    for members, so an ordinary unit's page runs no query more."""
+    return units.annotate(
+        has_members=models.Exists(UnitMember.objects.filter(collective=models.OuterRef("pk"))),
+        is_member=models.Exists(UnitMember.objects.filter(member=models.OuterRef("pk"))),
+    )

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from plan import permissions
 from plan.figures_cache import DOMAINS
+from plan.members import with_member_flags
 from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
@@ -101,7 +102,7 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        unit = get_object_or_404(Unit, pk=self.kwargs["unit_id"])
+        unit = get_object_or_404(with_member_flags(Unit.objects.all()), pk=self.kwargs["unit_id"])
         try:
             period = Period.parse(self.kwargs["period"])
         except ValueError as error:

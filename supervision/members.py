@@ -14,6 +14,21 @@ their own beyond the one that loads the memberships.
 
 from dataclasses import dataclass, field
 
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
 from plan.members import Members, UnitMember, member_links_of
 from plan.models import Responsibility, Unit
 from plan.periods import Period, ReportState
@@ -225,27 +240,48 @@ def responsibility_for(plan, number: int, unit_id: int):
 def task_report_counts(plan, period: Period, late_from) -> dict:
     """This period's task reports expected, received, late (submitted at or after
     ``late_from``) and returned, counting each member of a collective as the unit it is: the
-    figures of the cockpit and the briefing, equal to the matrix's totals. Two queries."""
+    figures of the cockpit and the briefing, equal to the matrix's totals. One aggregate query
+    over the plan's responsibilities: a collective with members counts its members of the
+    period and their reports (correlated subqueries), any other unit its own report."""
     from .models import ReviewState, TaskReport  # noqa: PLC0415
 
-    owed = task_obligations(Responsibility.objects.filter(task__plan=plan), [period])
-    expected = {
-        (unit_id, task_id)
-        for unit_id, task_ids in owed.by_unit.items()
-        for task_id in task_ids
-        if period in owed.periods_of.get((unit_id, task_id), {period})
-    }
-    counts = {"expected": len(expected), "received": 0, "late": 0, "returned": 0}
-    reports = TaskReport.objects.filter(
-        task__plan=plan, year=period.year, quarter=period.quarter
-    ).values_list("unit_id", "task_id", "submitted_at", "review_state")
-    for unit_id, task_id, submitted_at, review_state in reports:
-        if (unit_id, task_id) not in expected:
-            continue
-        counts["received"] += 1
-        counts["late"] += submitted_at >= late_from
-        counts["returned"] += review_state == ReviewState.RETURNED
-    return counts
+    in_period = {"year": period.year, "quarter": period.quarter}
+    ever = UnitMember.objects.filter(collective=OuterRef("unit"))
+    active = UnitMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=period.first_day),
+        collective=OuterRef(OuterRef("unit")),
+        joined_on__lte=period.last_day,
+    ).values("member_id")
+    members_of_period = UnitMember.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=period.first_day),
+        collective=OuterRef("unit"),
+        joined_on__lte=period.last_day,
+    )
+
+    def counted(queryset):
+        # COUNT(*) in the subquery without a GROUP BY: one row, the count.
+        rows = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    def report_count(**filters):
+        own = TaskReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), **in_period)
+        members = TaskReport.objects.filter(task=OuterRef("task"), unit_id__in=active, **in_period)
+        return Case(
+            When(Exists(ever), then=counted(members.filter(**filters))),
+            default=Cast(Exists(own.filter(**filters)), IntegerField()),
+        )
+
+    totals = (
+        Responsibility.objects.filter(task__plan=plan)
+        .annotate(
+            e=Case(When(Exists(ever), then=counted(members_of_period)), default=Value(1)),
+            r=report_count(),
+            lt=report_count(submitted_at__gte=late_from),
+            rt=report_count(review_state=ReviewState.RETURNED),
+        )
+        .aggregate(expected=Sum("e"), received=Sum("r"), late=Sum("lt"), returned=Sum("rt"))
+    )
+    return {key: value or 0 for key, value in totals.items()}
 
 
 @dataclass
@@ -322,7 +358,10 @@ def collective_board(plan, unit, period: Period, today) -> CollectiveBoard | Non
 
     from .reporting import task_matrix  # noqa: PLC0415 - reporting imports this module
 
-    if not UnitMember.objects.filter(collective=unit).exists():
+    has_members = getattr(unit, "has_members", None)  # plan.members.with_member_flags
+    if has_members is None:
+        has_members = UnitMember.objects.filter(collective=unit).exists()
+    if not has_members:
         return None
     matrix = task_matrix(plan, [period], today)
     rollup = next((r for r in matrix.rows if r.rollup and r.unit.pk == unit.pk), None)
@@ -350,6 +389,8 @@ def collective_board(plan, unit, period: Period, today) -> CollectiveBoard | Non
 def member_shares(plan, unit, period: Period) -> list:
     """The tasks ``unit`` reports on as a member of a collective in ``period`` (unsaved
     responsibilities, see ``member_responsibilities``)."""
+    if getattr(unit, "is_member", True) is False:  # plan.members.with_member_flags
+        return []
     return member_responsibilities(plan, frozenset([unit.pk]), period)[0]
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from plan.models import Plan, Responsibility, Task, Unit
 from plan.periods import Period
+from plan.permissions import has_member_links
+from plan.permissions import unit_ids as unit_ids_of
 from supervision.completeness import Matrix, build_matrix
 from supervision.models import TaskReport, TaskSummary
 
@@ -175,7 +177,9 @@ def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
     )
     # Members of a collective owe its tasks' reports, and the collective none of its own
     # (supervision.members).
-    members_owe, collectives = member_responsibilities(plan, unit_ids, period)
+    members_owe, collectives = [], set()
+    if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
+        members_owe, collectives = member_responsibilities(plan, unit_ids, period)
     owed_reports = [r for r in owing if not r.has_report and r.unit_id not in collectives]
     owed_reports += [r for r in members_owe if not r.has_report]
     owed_summaries = [r for r in owing if r.order == 1 and not r.has_summary]

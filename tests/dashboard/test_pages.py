@@ -31,7 +31,7 @@ def page_urls(plan):
 
 # Queries per page for a logged-in reader: session, user and role lookups included.
 PINNED_QUERIES = {
-    "home": 13,  # the task report counts: the obligations (member units), then the reports
+    "home": 12,
     "overview": 11,
     "evaluation": 14,
     "changes": 10,

@@ -242,11 +242,11 @@ def count(client, url):
 
 
 # As a reviewer (the matrix's reminder forms are theirs). The collective's unit and period
-# pages build its members' board (the memberships, the matrix's three queries, the tasks).
+# pages build its members' board (the matrix's three queries and the tasks).
 PINNED = {
     "supervision:report-matrix": 9,
-    "plan:unit-detail": 14,
-    "supervision:unit-period-reports": 14,
+    "plan:unit-detail": 12,
+    "supervision:unit-period-reports": 12,
     "plan:task-detail": 14,
 }
 

@@ -125,7 +125,7 @@ def late_units(plan: Plan, period: Period, today: dt.date) -> list[UnitLine]:
     cells, with their colours)."""
     matrix = task_matrix(plan, [period], today)
     lines = []
-    for row in matrix.rows:
+    for row in matrix.unit_rows:  # each member unit, not its collective's roll-up
         line = UnitLine(row.unit)
         for cell in row.cells:
             for item in cell.items:

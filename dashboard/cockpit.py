@@ -4,17 +4,18 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
-from plan.models import Plan, Responsibility
+from plan.models import Plan
 from plan.periods import Period, ReportState, reporting_period
 from projects.models import COLOUR_REPORT, Project, ProjectStatus, ProjectUpdate
 from projects.progress import rollup_from_sums
 from supervision.colours import Colour, blue_days, in_blue_window
+from supervision.members import task_report_counts
 from supervision.models import ReviewState, TaskReport
 
 
@@ -134,14 +135,8 @@ def reporting_completeness(plan: Plan, period: Period, today, projects: Counter 
     loops; the joined report is one hash join inside a query already run)."""
     due = plan.due_date(period)
     late_from = _late_from(plan, period)
-    in_period = {"year": period.year, "quarter": period.quarter}
-    reports = TaskReport.objects.filter(task=OuterRef("task"), unit=OuterRef("unit"), **in_period)
-    tasks = Responsibility.objects.filter(task__plan=plan).aggregate(
-        expected=Count("pk"),
-        received=Count("pk", filter=Q(Exists(reports))),
-        late=Count("pk", filter=Q(Exists(reports.filter(submitted_at__gte=late_from)))),
-        returned=Count("pk", filter=Q(Exists(reports.filter(review_state=ReviewState.RETURNED)))),
-    )
+    # Each member of a collective unit counts as the unit it is (supervision.members).
+    tasks = task_report_counts(plan, period, late_from)
     if projects is None:
         projects, _rollups = project_figures(plan, today, period)
     due_soon = in_blue_window(due, today, blue_days())

@@ -53,6 +53,8 @@ from supervision.models import (
 )
 from supervision.review import review_return, snapshot, token
 
+from . import demo_members
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_PERIOD = (2022, 4)
 LAST_PERIOD = (2025, 4)
@@ -75,6 +77,7 @@ DEMO_USERS = [
     DemoUser("demo-reviewer", REVIEWER, None, "reviewer of the coordinating office"),
     DemoUser("demo-staff-kjj", STAFF, "市科技局", "staff of 市科技局"),
     DemoUser("demo-staff-gxj", STAFF, "市工信局", "staff of 市工信局"),
+    DemoUser("demo-staff-sqa", STAFF, demo_members.CLERK_UNIT, "staff of a demo member unit"),
 ]
 
 # Believable values for the numeric indicators the plan names, 2022 to 2025.
@@ -225,7 +228,8 @@ def _task_reports(plan: Plan, users: dict) -> tuple[list[TaskReport], list[TaskS
     reports, summaries = [], []
     reviewer = users["demo-reviewer"]
     responsibilities = Responsibility.objects.filter(task__plan=plan).select_related("task", "unit")
-    for r in responsibilities.order_by("task__number", "order"):
+    # A collective with demo members reports through them (dashboard.demo_members).
+    for r in demo_members.reporting_shares(responsibilities.order_by("task__number", "order")):
         for year, quarter in periods():
             # Seeded on purpose, for the same demo every run; nothing secret (bandit B311).
             rng = random.Random(f"{plan.code}/task/{r.task.number}/{r.unit.name}/{year}Q{quarter}")  # nosec B311
@@ -307,6 +311,7 @@ def remove_demo(plan: Plan) -> list[str]:
     for demo in [plan, *Plan.objects.exclude(pk=plan.pk).filter(demo_data=True)]:
         _remove_demo_rows(demo)
     kept = _remove_demo_users()
+    demo_members.remove()
     figures_changed()  # bulk deletes and update(): no signal said so
     return kept
 
@@ -377,6 +382,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     if has_real_reports(plan):
         raise RealDataPresent("real progress reports exist; demo data would mix with them")
     remove_demo(plan)
+    demo_members.create_units()
     users = _create_users()
     reporter = users["demo-staff-kjj"]
     reviewer = users["demo-reviewer"]

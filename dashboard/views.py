@@ -24,6 +24,7 @@ from plan import permissions
 from plan.deadlines import deadline_text, is_overdue
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
+from plan.members import with_member_flags
 from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import PlanState, Responsibility, Task, Unit
 from plan.periods import Period
@@ -34,6 +35,7 @@ from projects.progress import project_colour, rollup
 from supervision import reminders
 from supervision.colours import blue_days, obligation_colour
 from supervision.matrix_views import CellLinks
+from supervision.members import collective_board, member_report_buttons, member_shares
 from supervision.models import ReviewState, TaskReport, TaskSummary
 from supervision.reporting import TASKS, task_matrix, todo_for
 
@@ -125,6 +127,9 @@ class TaskDetailView(PlanPageMixin, DetailView):
             r for r in task.responsibilities.all()
             if permissions.can_report_on(self.request.user, r)
         ]  # fmt: skip
+        context["may_report"] += member_report_buttons(
+            self.request.user, self.plan, task, self.period
+        )
         context["period"] = self.period
         return context
 
@@ -140,7 +145,7 @@ class UnitListView(PlanPageMixin, ListView):
 class UnitDetailView(PlanPageMixin, DetailView):
     template_name = "plan/unit_detail.html"
     context_object_name = "unit"
-    queryset = Unit.objects.all()
+    queryset = with_member_flags(Unit.objects.all())  # collectives and members (issue 26)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -171,6 +176,12 @@ class UnitDetailView(PlanPageMixin, DetailView):
         )
         context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
+        board = context["collective_board"] = collective_board(
+            self.plan, unit, self.period, self.today
+        )
+        if board:  # a collective's tasks take their colour from its members' reports
+            board.colour_tasks(responsibilities)
+        context["member_shares"] = member_shares(self.plan, unit, self.period)
         return context
 
 
@@ -390,7 +401,7 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
             row.final = row.years[-1] if row.years else None
         matrix = task_matrix(plan, plan.reporting_periods, self.today)
         by_task = {}
-        for row in matrix.rows:
+        for row in matrix.unit_rows:  # not the collectives' roll-ups (supervision.members)
             for cell in row.cells:
                 for item in cell.items:
                     by_task.setdefault(item.key, []).append(item.state)

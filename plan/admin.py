@@ -9,6 +9,7 @@ from .admin_roles import ADMIN_ROLES, GUARDED_ROLES
 from .history_admin import register_history_admins
 from .lifecycle import plan_make_default, plan_state_change
 from .login import AdminLoginForm
+from .members import UnitMember
 from .models import Column, Plan, PlanState, Responsibility, Safeguard, Task, Unit, UnitMembership
 from .permissions import can_assign_roles, can_manage_accounts
 
@@ -91,12 +92,28 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MemberUnitInline(admin.TabularInline):
+    """A collective unit's members (issue 26): each reports for its own share from the quarter
+    it joined; a member that leaves gets ``member until``, never a deletion, so that its past
+    reports keep counting."""
+
+    model = UnitMember
+    fk_name = "collective"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Blank rows to fill on a collective's page (no script needed); none on a department's.
+        return 3 if obj is not None and obj.kind == Unit.Kind.COLLECTIVE else 0
+
+    verbose_name = _("member unit")
+    verbose_name_plural = _("member units (each reports for its own share)")
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, MemberUnitInline]
 
 
 @admin.register(UnitMembership)
@@ -106,6 +123,18 @@ class UnitMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
+
+
+@admin.register(UnitMember)
+class UnitMemberAdmin(admin.ModelAdmin):
+    """Every membership of a collective, with when each member joined and left (and its
+    history: who changed it, when)."""
+
+    list_display = ["member", "collective", "joined_on", "left_on"]
+    list_filter = ["collective"]
+    search_fields = ["member__name", "collective__name"]
+    autocomplete_fields = ["collective", "member"]
+    list_select_related = ["member", "collective"]
 
 
 @admin.register(Responsibility)

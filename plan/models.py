@@ -473,3 +473,6 @@ register_history(get_user_model(), app="plan", excluded_fields=["password", "las
 
 # Account security (password history, forced password change) lives in its own module.
 from .accounts import AccountSecurity, PasswordHistory  # noqa: E402, F401
+
+# Member units of collective units (各县(市)区和开发区), and the rules of who owes what.
+from .members import UnitMember  # noqa: E402, F401

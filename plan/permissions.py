@@ -23,7 +23,7 @@ needs nothing from the apps that use it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -56,13 +56,26 @@ def _load(user) -> None:
     units = user.unit_memberships.order_by().values_list(
         Value("unit", output_field=text), Cast("unit_id", output_field=text)
     )
-    names, ids = set(), set()
-    for kind, value in roles.union(units, all=True):
+    # Whether the user's units take part in a collective's membership (plan.members), so that
+    # the to-do of everyone else looks for members' shares without a query of its own.
+    from .members import UnitMember  # noqa: PLC0415 - plan.models imports this module's users
+
+    links = (
+        UnitMember.objects.filter(
+            Q(member__memberships__user=user) | Q(collective__memberships__user=user)
+        )
+        .order_by()
+        .values_list(Value("link", output_field=text), Cast("collective_id", output_field=text))
+    )
+    names, ids, linked = set(), set(), False
+    for kind, value in roles.union(units, links, all=True):
         if kind == "role":
             names.add(value)
+        elif kind == "link":
+            linked = True
         else:
             ids.add(int(value))
-    user._role_names, user._unit_ids = names, frozenset(ids)
+    user._role_names, user._unit_ids, user._member_links = names, frozenset(ids), linked
 
 
 def _role_names(user) -> set[str]:
@@ -76,6 +89,15 @@ def unit_ids(user) -> frozenset[int]:
         return frozenset()
     _load(user)
     return user._unit_ids
+
+
+def has_member_links(user) -> bool:
+    """Whether any of ``user``'s units is a member of a collective unit or a collective with
+    members (``plan.members``), looked up with the user's roles and units."""
+    if not user.is_authenticated:
+        return False
+    _load(user)
+    return user._member_links
 
 
 def is_administrator(user) -> bool:

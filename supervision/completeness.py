@@ -71,6 +71,11 @@ class Cell:
 class Row:
     unit: object
     cells: list[Cell]
+    # A collective unit's roll-up line: its cells hold its members' items, and the matrix's
+    # totals skip it (the members' own rows count them). ``collective`` is set on a member's row.
+    rollup: bool = False
+    collective: object = None
+    members: list = field(default_factory=list)
 
     @cached_property
     def totals(self) -> Counter:
@@ -87,19 +92,24 @@ class Matrix:
     rows: list[Row]
 
     @cached_property
+    def unit_rows(self) -> list[Row]:
+        """The rows of units that owe reports themselves (not the collectives' roll-ups)."""
+        return [row for row in self.rows if not row.rollup]
+
+    @cached_property
     def period_totals(self) -> list[Counter]:
         return [
-            sum((row.cells[i].counts for row in self.rows), Counter())
+            sum((row.cells[i].counts for row in self.unit_rows), Counter())
             for i in range(len(self.periods))
         ]
 
     @cached_property
     def totals(self) -> Counter:
-        return sum((row.totals for row in self.rows), Counter())
+        return sum((row.totals for row in self.unit_rows), Counter())
 
     @cached_property
     def review_totals(self) -> Counter:
-        return sum((row.review_totals for row in self.rows), Counter())
+        return sum((row.review_totals for row in self.unit_rows), Counter())
 
 
 def build_matrix(
@@ -112,11 +122,15 @@ def build_matrix(
     today: dt.date,
     returned: frozenset | set = frozenset(),
     days: int | None = None,
+    periods_of: dict | None = None,
 ) -> Matrix:
     """A row for every unit that owes anything, a cell for every period, an item for every
     expected report. ``units`` are objects with a ``pk``, in the order the rows should take.
     ``returned`` holds the (unit id, key, period) of reports the reviewer returned; ``days`` is
-    the blue window of the three colours (default: the setting)."""
+    the blue window of the three colours (default: the setting). ``periods_of`` limits a
+    (unit id, key) to the periods it is owed in (a member unit owes the quarters of its
+    membership, ``plan.members``); a pair not in it is owed in every period."""
+    periods_of = periods_of or {}
     days = blue_days() if days is None else days
     rows = []
     for unit in units:
@@ -127,6 +141,9 @@ def build_matrix(
         for period in periods:
             cell = Cell(unit, period)
             for key in keys:
+                owed_in = periods_of.get((unit.pk, key))
+                if owed_in is not None and period not in owed_in:
+                    continue
                 submitted_on, ref, *review = submissions.get((unit.pk, key, period), (None, None))
                 review_state, edited = (*review, None, False)[:2]
                 due = due_dates[period]

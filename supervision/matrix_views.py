@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from plan import permissions
 from plan.figures_cache import DOMAINS
+from plan.members import with_member_flags
 from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
@@ -20,6 +21,7 @@ from plan.urlplans import short_url
 
 from . import registry, reminders
 from .colours import blue_days, obligation_colour
+from .members import collective_board, member_shares, row_label
 from .models import TaskReport
 from .reporting import PROJECTS, TASKS, matrix_for
 
@@ -100,7 +102,7 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        unit = get_object_or_404(Unit, pk=self.kwargs["unit_id"])
+        unit = get_object_or_404(with_member_flags(Unit.objects.all()), pk=self.kwargs["unit_id"])
         try:
             period = Period.parse(self.kwargs["period"])
         except ValueError as error:
@@ -118,6 +120,9 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
             r.task_id: r
             for r in TaskReport.objects.filter(unit=unit, task__plan=self.plan, **in_period)
         }
+        # A member unit's share of its collectives' tasks; a collective's members side by side.
+        responsibilities = [*responsibilities, *member_shares(self.plan, unit, period)]
+        context["collective_board"] = collective_board(self.plan, unit, period, self.today)
         subject_lists = []
         for subject_kind in registry.matrix_kinds():
             subjects = list(
@@ -156,6 +161,9 @@ class UnitPeriodReportsView(CurrentPlanMixin, TemplateView):
             projects=next((rows for k, rows in subject_lists if k.matrix_key == PROJECTS), []),
             can_report=may_report is None or unit.pk in may_report,
         )
+        if context["collective_board"]:  # a collective's tasks: what its members' add up to
+            context["tasks"] = context["collective_board"].task_rows(context["tasks"])
+            context["can_report"] = False  # it reports through its members
         return context
 
 
@@ -187,7 +195,7 @@ class ReportMatrixExportView(ReportMatrixView):
                 for cell in row.cells
             ]
             received = totals["submitted"] + totals["late"]
-            rows.append([row.unit.name, *cells, received, totals["late"], totals["overdue"]])
+            rows.append([row_label(row), *cells, received, totals["late"], totals["overdue"]])
         labels = dict(context["matrix_tabs"])
         kind = "任务填报" if context["kind"] == TASKS else str(labels[context["kind"]])
         return xlsx_response(table_workbook(kind, headers, rows), file_name(f"{kind}情况"))

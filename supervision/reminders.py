@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plan import permissions
+from plan.members import units_and_collectives
 from plan.periods import Period, reporting_period
 from plan.urlplans import plan_url
 from supervision.models import ReminderLog, ReminderNotice, ReviewState
@@ -58,7 +59,9 @@ def todo_notices(unit_ids, plan, today: dt.date) -> list:
     """Reviewers' notices to the units of the last two weeks, newest first (one query)."""
     since = _start_of(today - dt.timedelta(days=NOTICE_DAYS_ON_TODO))
     return list(
-        ReminderNotice.objects.filter(plan=plan, unit_id__in=unit_ids, sent_at__gte=since)
+        ReminderNotice.objects.filter(
+            units_and_collectives("unit_id", unit_ids), plan=plan, sent_at__gte=since
+        )
         .select_related("unit", "sent_by")
         .order_by("-sent_at")[:10]
     )
@@ -156,7 +159,10 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
         for report in returned:
             items.append(_returned(base, kind.returned_text(report), report, kind.key))
     since = _start_of(today - dt.timedelta(days=1))
-    notices = ReminderNotice.objects.filter(plan=plan, unit_id__in=unit_ids, sent_at__gte=since)
+    # A reminder to a collective (各县(市)区和开发区) reaches its members' staff too.
+    notices = ReminderNotice.objects.filter(
+        units_and_collectives("unit_id", unit_ids), plan=plan, sent_at__gte=since
+    )
     for n in notices.select_related("unit", "sent_by").order_by("sent_at"):
         items.append(DigestItem(NOTICE, _(
             "%(who)s of the coordinating office reminded %(unit)s of the %(period)s reports on "

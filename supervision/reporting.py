@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from plan.models import Plan, Responsibility, Task, Unit
 from plan.periods import Period
+from plan.permissions import has_member_links
+from plan.permissions import unit_ids as unit_ids_of
 from supervision.completeness import Matrix, build_matrix
 from supervision.models import TaskReport, TaskSummary
 
 from . import registry
+from .members import member_responsibilities, task_obligations, with_rollups
 from .queue import returned_to
 
 TASKS = "tasks"  # the task reports' matrix; other matrices are the registered kinds'
@@ -41,11 +44,8 @@ def task_matrix(
     if task is not None:
         responsibilities = responsibilities.filter(task=task)
         reports = reports.filter(task=task)
-    obligations: dict[int, list[int]] = {}
-    for unit_id, task_id in responsibilities.order_by("task__number").values_list(
-        "unit_id", "task_id"
-    ):
-        obligations.setdefault(unit_id, []).append(task_id)
+    # A collective with members owes through them (supervision.members).
+    owed = task_obligations(responsibilities.order_by("task__number", "order"), periods)
     submissions = {
         (unit_id, task_id, Period(year, quarter)): (_local_date(at), pk, review, edited)
         for unit_id, task_id, year, quarter, at, pk, review, edited in reports.values_list(
@@ -53,17 +53,21 @@ def task_matrix(
             "edited_after_approval",
         )
     }  # fmt: skip
-    units = Unit.objects.filter(pk__in=responsibilities.values("unit_id")).order_by(
-        "sort_order", "name"
-    )
-    return build_matrix(
+    units = Unit.objects.filter(pk__in=owed.unit_ids).order_by("sort_order", "name")
+    if owed.groups:
+        units = list(units)
+    matrix = build_matrix(
         units=units,
         periods=periods,
-        obligations=obligations,
+        obligations=owed.by_unit,
         submissions=submissions,
         due_dates={p: plan.due_date(p) for p in periods},
         today=today,
+        periods_of=owed.periods_of,
     )
+    if owed.groups:
+        matrix = with_rollups(matrix, owed, {u.pk: u for u in units})
+    return matrix
 
 
 def subject_matrix(
@@ -171,7 +175,13 @@ def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
             has_summary=Exists(TaskSummary.objects.filter(task=OuterRef("task"), **in_period)),
         ).filter(Q(has_report=False) | Q(order=1, has_summary=False))
     )
-    owed_reports = [r for r in owing if not r.has_report]
+    # Members of a collective owe its tasks' reports, and the collective none of its own
+    # (supervision.members).
+    members_owe, collectives = [], set()
+    if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
+        members_owe, collectives = member_responsibilities(plan, unit_ids, period)
+    owed_reports = [r for r in owing if not r.has_report and r.unit_id not in collectives]
+    owed_reports += [r for r in members_owe if not r.has_report]
     owed_summaries = [r for r in owing if r.order == 1 and not r.has_summary]
     return ToDo(
         period=period,

@@ -26,6 +26,7 @@ from .evidence import (
 )
 from .evidence_cycle import require_evidence_open
 from .forms import EvidenceForm, TaskReportForm, TaskSummaryForm
+from .members import responsibility_for
 from .models import Evidence, ReopenScope, TaskReport, TaskSummary
 from .review import returned_context
 from .services import StaleVersion, task_report_submit, task_summary_submit
@@ -63,12 +64,12 @@ class TaskReportFormView(PeriodPageMixin, View):
     template_name = "supervision/taskreport_form.html"
 
     def get_responsibility(self):
-        responsibility = get_object_or_404(
-            Responsibility.objects.select_related("task__plan", "unit"),
-            task__plan=self.plan,
-            task__number=self.kwargs["number"],
-            unit_id=self.kwargs["unit_id"],
+        # The unit's own responsibility, or a member's share of its collective's (issue 26).
+        responsibility = responsibility_for(
+            self.plan, self.kwargs["number"], self.kwargs["unit_id"]
         )
+        if responsibility is None:
+            raise Http404(_("This unit does not report on this task."))
         permissions.require_report_on(self.request.user, responsibility)
         return responsibility
 

@@ -60,7 +60,7 @@ def project_counts(plan: Plan, today, approved: bool = False) -> Counter:
     rows = (
         Project.objects.filter(annex__plan=plan)
         .with_lag(today, approved)
-        .with_colour(plan, today)
+        .with_colour(plan, today, approved=approved)
         .order_by()
         .values(status)
         .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)), **colours)

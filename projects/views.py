@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
-from plan.mixins import CurrentPlanMixin
+from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Unit
 from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
@@ -49,8 +49,10 @@ from .services import (
 from .tables import ProjectTable
 
 
-class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
-    """Every project of the plan: sortable, paginated, filtered through the URL."""
+class ProjectListView(CurrentPlanMixin, FiguresMixin, SingleTableMixin, FilterView):
+    """Every project of the plan: sortable, paginated, filtered through the URL; status,
+    percent, lag and colour from approved reports only or from every report (``FiguresMixin``),
+    as the pages linking here count them."""
 
     template_name = "projects/project_list.html"
     table_class = ProjectTable
@@ -59,17 +61,24 @@ class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
+        approved = self.approved_only
         return (
             Project.objects.filter(annex__plan=self.plan)
             .for_list()
-            .with_lag(self.today)
-            .with_colour(self.plan, self.today)
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today, approved=approved)
         )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["plan"] = self.plan
+        kwargs["approved"] = self.approved_only
         return kwargs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.approved = self.approved_only
+        return table
 
     def get_context_data(self, **kwargs):
         # Past SingleTableMixin's, which builds and paginates the table at once (a COUNT and the

@@ -385,8 +385,15 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
             plan, latest_only=False, approved=self.approved_only
         )
         for row in indicators:
-            row.status_label = STATUS_LABELS[row.status]
+            # The evaluation judges the target year itself: without a value for it, the status
+            # is "no value for <year>", never an older year's.
             row.final = row.years[-1] if row.years else None
+            if row.final is not None and row.final.has_data:
+                row.final_status = row.final.status
+                row.status_label = STATUS_LABELS[row.final.status]
+            else:
+                row.final_status = Status.NO_DATA
+                row.status_label = _("no value for %(year)s") % {"year": plan.end_year}
         matrix = task_matrix(plan, plan.reporting_periods, self.today)
         by_task = {}
         for row in matrix.rows:

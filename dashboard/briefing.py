@@ -169,7 +169,7 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
         lagging_total=figures.projects["lagging_rule"],
         units=units[:UNIT_LIMIT], units_total=len(units),
         indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),
-        changes=changes.changes(plan, period),
+        changes=changes.changes(plan, period, approved),
         current=period == reporting_period(today, plan.start_year, plan.end_year),
     )  # fmt: skip
 

@@ -322,7 +322,7 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         return context
 
 
-class ChangesView(PlanPageMixin, TemplateView):
+class ChangesView(PlanPageMixin, FiguresMixin, TemplateView):
     """What changed this quarter, for leadership: a reporting period (``?period=2025Q3``,
     by default the current one) against the one before it."""
 
@@ -339,7 +339,7 @@ class ChangesView(PlanPageMixin, TemplateView):
             period = self.period
         # Worked out when the page renders it, which it does not while the cached page body for
         # the period is fresh ({% figures_cache %}, plan.figures_cache).
-        found = SimpleLazyObject(partial(changes.changes, self.plan, period))
+        found = SimpleLazyObject(partial(changes.changes, self.plan, period, self.approved_only))
         context.update(changes=found, period=period,
                        periods=list(reversed(choices)), limit=changes.LIMIT)  # fmt: skip
         return context

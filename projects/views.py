@@ -384,18 +384,26 @@ class AnnexPrintView(CurrentPlanMixin, View):
         return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}-打印"))
 
 
-class ProjectsExportView(CurrentPlanMixin, View):
-    """All six annexes, a sheet each; with the project table's filters, only what it shows."""
+class ProjectsExportView(CurrentPlanMixin, FiguresMixin, View):
+    """All six annexes, a sheet each; with the project table's filters, only the rows it shows
+    (status, lag and colour filtered in the table's view of the figures). The rows carry the
+    latest reports with their review state either way: the workbook is edited and imported."""
+
+    keeps_figures_choice = False
 
     def get(self, request):
+        approved = self.approved_only
         queryset = (
             Project.objects.filter(annex__plan=self.plan)
-            .with_lag(self.today)
-            .with_colour(self.plan, self.today)
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today, approved=approved)
         )
-        filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
+        filtered = ProjectFilter(
+            request.GET, queryset=queryset, plan=self.plan, approved=approved
+        ).qs
         annexes = Annex.objects.filter(plan=self.plan).order_by("number")
-        stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"
+        filtered_by = set(request.GET) - {"figures"}
+        stem = "重点项目附表-筛选" if filtered_by else "重点项目附表"
         return xlsx_response(annexes_workbook(annexes, filtered, self.period), file_name(stem))
 
 

@@ -182,7 +182,14 @@ def task_progress_chart(tasks) -> dict:
         "title": _("Progress by task, from its projects"),
         "label": _("Percent complete"),
         "unit": "%",
-        "labels": [f"{t.number}. {t.short_title}" for t in tasks],
+        # A task without projects is said so, not drawn as a 0% bar.
+        "labels": [
+            f"{t.number}. {t.short_title}"
+            if t.rollup and t.rollup.projects
+            else f"{t.number}. {t.short_title}（{_('no projects')}）"
+            for t in tasks
+        ],  # fmt: skip
+        "empty_label": _("no projects"),
         "values": [
             round(t.rollup.percent, 1) if t.rollup and t.rollup.percent is not None else None
             for t in tasks
@@ -199,8 +206,8 @@ def indicator_completion_chart(rows) -> dict:
         "unit": "%",
         "labels": [r.indicator.name for r in judged],
         "values": [round(float(r.completion) * 100, 1) for r in judged],
-        "goal": 100,
-        "goal_label": _("Target (100%)"),
+        # The 100% line is drawn only where there are bars to set it against.
+        **({"goal": 100, "goal_label": _("Target (100%)")} if judged else {}),
     }
 
 

@@ -209,6 +209,22 @@ class CockpitFigures:
         return self.view.tasks_with_rollups(rollups=self._project_figures[1])
 
     @cached_property
+    def indicator_parts(self):
+        """``(total, [(status filter, label, count)...])`` for the headline's indicator card:
+        met, on track, behind or warned, the rest (not quantified, not judged, no value)."""
+        counts = self.indicator_counts
+        trouble = counts.get(Status.BEHIND, 0) + counts.get(Status.WARNING, 0)
+        parts = [
+            (Status.MET, STATUS_LABELS[Status.MET], counts.get(Status.MET, 0)),
+            (Status.ON_TRACK, STATUS_LABELS[Status.ON_TRACK], counts.get(Status.ON_TRACK, 0)),
+            ("trouble", _("behind or warned"), trouble),
+        ]
+        for status in (Status.NOT_QUANTIFIED, Status.UNKNOWN, Status.NO_DATA):
+            if counts.get(status):
+                parts.append((status, STATUS_LABELS[status], counts[status]))
+        return sum(counts.values()), parts
+
+    @cached_property
     def project_statuses(self):
         """``(status, label, count)`` for every status: they add up to the projects."""
         return [(key, label, self.projects.get(key, 0)) for key, label in ProjectStatus.choices]
@@ -308,8 +324,9 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         # fragment holding them is fresh ({% figures_cache %}, plan.figures_cache).
         figures = CockpitFigures(self, plan)
         lazy = {name: SimpleLazyObject(partial(getattr, figures, name)) for name in (
-            "tasks", "projects", "project_statuses", "indicators", "indicator_counts", "in_trouble",
-            "lagging_projects", "completeness", "status_chart", "task_chart", "indicator_chart",
+            "tasks", "projects", "project_statuses", "indicator_parts", "indicators",
+            "indicator_counts", "in_trouble", "lagging_projects", "completeness", "status_chart",
+            "task_chart", "indicator_chart",
         )}  # fmt: skip
         awaiting = cockpit.awaiting_review(plan) if self.approved_only else 0
         context.update(lazy, period=self.period, awaiting_review=awaiting)

@@ -161,3 +161,23 @@ def test_the_figures_view_is_kept_for_the_session(demo, client):
     client.get(reverse("dashboard:home"), {"figures": "all"})
     response = client.get(reverse("plan:task-list"))
     assert 'data-figures-view="all"' in response.content.decode()
+
+
+def test_the_cockpit_is_written_from_the_plans_own_numbers(demo, client):
+    """A cockpit for any plan: its task heading counts the plan's tasks, and a task without
+    projects is labelled so in the chart (no bar that reads as 0 %)."""
+    login(client, "demo-leader")
+    tasks = list(demo.tasks.order_by("number"))
+    html = client.get(reverse("dashboard:home")).content.decode()
+    assert f"本规划的 {len(tasks)} 项主要任务" in html and "九项主要任务" not in html
+    chart = client.get(reverse("dashboard:cockpit-chart", args=["task-progress"])).json()
+    with_projects = set(
+        Project.objects.filter(annex__plan=demo).values_list("annex__column__task", flat=True)
+    )
+    assert len(chart["labels"]) == len(tasks)
+    for task, label, value in zip(tasks, chart["labels"], chart["values"], strict=True):
+        if task.pk in with_projects:
+            assert "无项目" not in label and value is not None
+        else:
+            assert label.endswith("（无项目）") and value is None
+    assert len(with_projects) < len(tasks), "the demo has a task without projects"

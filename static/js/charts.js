@@ -22,23 +22,20 @@
     return { display: Boolean(text), text: text || "", font: { family: FONT } };
   }
 
-  // Each bar's value written at its end (in the chart's unit); a bar without a value says why
-  // (data.empty_label, e.g. "no projects") instead of reading as 0.
+  // Each bar's value written at its end (in the chart's unit).
   var valueLabels = {
     id: "valueLabels",
     afterDatasetsDraw: function (chart) {
       var data = chart.config.options.plugins.valueLabels;
       if (!data) { return; }
-      var ctx = chart.ctx, meta = chart.getDatasetMeta(0), zero = chart.scales.y.getPixelForValue(0);
+      var ctx = chart.ctx, meta = chart.getDatasetMeta(0);
       ctx.save();
       ctx.font = "12px " + FONT;
       ctx.textAlign = "center";
       meta.data.forEach(function (bar, i) {
         var value = chart.data.datasets[0].data[i];
-        if (value === null || value === undefined) {
-          ctx.fillStyle = "#6b7280";
-          ctx.fillText(data.empty || "", bar.x, zero - 4);
-        } else {
+        // A bar without a value has its reason in its axis label (e.g. "（无项目）").
+        if (value !== null && value !== undefined) {
           ctx.fillStyle = "#1f2937";
           ctx.fillText(value + (data.unit || ""), bar.x, bar.y - 4);
         }

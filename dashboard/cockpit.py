@@ -169,8 +169,10 @@ STATUS_KEYS = [s for s, _label in ProjectStatus.choices]
 
 
 def project_status_chart(counts: Counter) -> dict:
+    # The status each project's report gives (not the lag rule, counted apart as "lagging"):
+    # the chart says so, and its slices add up to the projects.
     return {
-        "title": _("Projects by status"),
+        "title": _("Projects by reported status"),
         "labels": [str(label) for _key, label in ProjectStatus.choices],
         "keys": STATUS_KEYS,
         "values": [counts.get(key, 0) for key in STATUS_KEYS],

@@ -219,7 +219,10 @@ class CockpitFigures:
             (Status.ON_TRACK, STATUS_LABELS[Status.ON_TRACK], counts.get(Status.ON_TRACK, 0)),
             ("trouble", _("behind or warned"), trouble),
         ]
-        for status in (Status.NOT_QUANTIFIED, Status.UNKNOWN, Status.NO_DATA):
+        if counts.get(Status.NOT_QUANTIFIED):
+            label = _("ranked indicators whose target is not yet quantified")
+            parts.append((Status.NOT_QUANTIFIED, label, counts[Status.NOT_QUANTIFIED]))
+        for status in (Status.UNKNOWN, Status.NO_DATA):
             if counts.get(status):
                 parts.append((status, STATUS_LABELS[status], counts[status]))
         return sum(counts.values()), parts

@@ -13,10 +13,12 @@ Excel export, so a plan of 10,000 projects gives a document of a few pages in se
 
 import datetime as dt
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
 from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,12 +26,13 @@ from django.utils.translation import gettext as _
 from indicators.progress import STATUS_LABELS, Status
 from plan.models import Plan
 from plan.periods import Period, ReportState, reporting_period
-from projects.models import ProjectStatus
+from projects.models import Project, ProjectStatus, ProjectUpdate
 from projects.progress import expected_percent
 from supervision.colours import COLOUR_MARKS, Colour
 from supervision.reporting import task_matrix
 
 from . import changes, cockpit
+from .cockpit import STATUS_KEYS
 
 LAGGING_LIMIT = 30  # rows of the lagging projects' table; the rest are counted
 UNIT_LIMIT = 50  # rows of the late or missing units' table
@@ -161,17 +164,48 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
     for project in lagging:
         project.expected = expected_percent(project.planned_start, project.planned_end, today)
     units = late_units(plan, period, today)
+    current = period == reporting_period(today, plan.start_year, plan.end_year)
+    projects, tasks = figures.projects, figures.tasks
+    if not current and period < reporting_period(today, plan.start_year, plan.end_year):
+        # A past quarter reads as it stood at its end: the reports submitted (approved) by its
+        # close, whatever came after (issue 23), so the briefing reads the same when made later.
+        projects, tasks, lagging = as_at(plan, period, approved, figures)
     return Briefing(
         plan=plan, period=period, today=today, approved=approved,
         generated_at=timezone.localtime(),
-        projects=figures.projects, tasks=figures.tasks, completeness=figures.completeness,
+        projects=projects, tasks=tasks, completeness=figures.completeness,
         lagging=lagging,
-        lagging_total=figures.projects["lagging_rule"],
+        lagging_total=projects["lagging_rule"],
         units=units[:UNIT_LIMIT], units_total=len(units),
         indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),
-        changes=changes.changes(plan, period),
-        current=period == reporting_period(today, plan.start_year, plan.end_year),
+        changes=changes.changes(plan, period, approved),
+        current=current,
     )  # fmt: skip
+
+
+def as_at(plan: Plan, period: Period, approved: bool, figures):
+    """The headline's project counts, the task roll-ups and the lagging projects' table as at
+    the end of a past ``period`` (``cockpit.project_figures_as_at``)."""
+    counts, rollups, states = cockpit.project_figures_as_at(plan, period, approved)
+    projects = Counter(figures.projects)  # the period's reports in, late, returned: kept
+    for key in [*STATUS_KEYS, "all", "lagging_rule"]:
+        projects[key] = counts.get(key, 0)
+    tasks = figures.view.tasks_with_rollups(rollups)
+    behind = sorted((s for s in states if s[7]), key=lambda s: s[6])[:LAGGING_LIMIT]
+    latest = ProjectUpdate.objects.filter(
+        project=OuterRef("pk"), submitted_at__lt=cockpit.as_at_cutoff(plan, period)
+    ).filter(Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter))
+    found = Project.objects.filter(pk__in=[s[0] for s in behind]).select_related("unit")
+    found = found.annotate(
+        latest_problems=Subquery(latest.order_by("-year", "-quarter").values("problems")[:1])
+    ).in_bulk()
+    lagging = []
+    for pk, _task, _investment, start, end, status, percent, _lagging in behind:
+        project = found[pk]
+        project.status, project.percent_complete = status, percent
+        project.expected = expected_percent(start, end, period.last_day)
+        lagging.append(project)
+    return projects, tasks, lagging
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -390,9 +424,12 @@ def render(b: Briefing, export_url: str = "") -> bytes:
         # period's end. Said in the document, so that nobody takes them for the period's own.
         note = doc.add_paragraph()
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        said = _("A past period: the figures below are as at %(day)s, the day it was "
-                 "generated; section 6 reads the reports up to the end of %(period)s.") % {
-            "day": b.today.isoformat(), "period": period_label(b.period)}  # fmt: skip
+        said = _("A past period: the project figures below are as at the end of %(period)s "
+                 "(the reports submitted, or approved, by %(day)s); the indicators and the "
+                 "reporting figures are as at %(today)s.") % {
+            "period": period_label(b.period),
+            "day": (cockpit.as_at_cutoff(b.plan, b.period) - dt.timedelta(days=1)).date(),
+            "today": b.today.isoformat()}  # fmt: skip
         _fonts(note.add_run(said), BODY_FONT, 10.5)
     doc.add_paragraph(opening(b))
 

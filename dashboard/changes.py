@@ -120,15 +120,18 @@ def _state(packed: str | None) -> tuple[str | None, int | None]:
     return status, int(percent)
 
 
-def project_changes(plan: Plan, period: Period) -> list[ProjectChange]:
+def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[ProjectChange]:
     """Every project of ``plan`` with its state at the end of ``period`` and of the one before
     (one query, of plain rows: at 10,000 projects, building a model instance a project was
-    most of the page's time; ``with_projects`` fetches the ones the page shows)."""
+    most of the page's time; ``with_projects`` fetches the ones the page shows). With
+    ``approved``, from approved reports only (the approved view of the figures)."""
     previous = period.previous()
 
     def latest(up_to: Period):
         # Status and percent in one subquery (two index probes a project instead of four).
         reports = ProjectUpdate.objects.filter(_up_to(up_to), project=OuterRef("pk"))
+        if approved:
+            reports = reports.filter(review_state=ReviewState.APPROVED)
         packed = Concat("status", Value(":"), Cast("percent_complete", CharField()),
                         output_field=CharField())  # fmt: skip
         return Subquery(
@@ -167,11 +170,11 @@ def with_projects(lists: list[Bounded]) -> None:
         row.project = by_pk[row.project_id]
 
 
-def indicator_changes(plan: Plan, period: Period) -> list[IndicatorChange]:
+def indicator_changes(plan: Plan, period: Period, approved: bool = False) -> list[IndicatorChange]:
     """Indicators whose two latest yearly values up to ``period``'s year differ in status
     (three queries)."""
     changes = []
-    for indicator in with_progress_data(Indicator.objects.filter(plan=plan)):
+    for indicator in with_progress_data(Indicator.objects.filter(plan=plan), approved=approved):
         years = [
             row for row in progress_of(indicator).years
             if row.actual is not None and row.year <= period.year
@@ -187,9 +190,10 @@ def indicator_changes(plan: Plan, period: Period) -> list[IndicatorChange]:
     return changes
 
 
-def changes(plan: Plan, period: Period) -> Changes:
-    """What changed in ``period`` against the period before it (seven queries)."""
-    projects = project_changes(plan, period)
+def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
+    """What changed in ``period`` against the period before it (seven queries), from approved
+    reports only with ``approved``."""
+    projects = project_changes(plan, period, approved)
     in_period = {"year": period.year, "quarter": period.quarter,
                  "review_state": ReviewState.RETURNED}  # fmt: skip
     returned_updates = (
@@ -223,8 +227,8 @@ def changes(plan: Plan, period: Period) -> Changes:
             plan,
             "changes-indicators",
             [INDICATORS],
-            [period],
-            lambda: bounded(indicator_changes(plan, period)),
+            [period, approved],
+            lambda: bounded(indicator_changes(plan, period, approved)),
         ),  # fmt: skip
         returned_project_reports=bounded(list(returned_updates[: LIMIT + 1])),
         returned_task_reports=bounded(list(returned_reports[: LIMIT + 1])),

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from indicators.selectors import progress_of, with_progress_data
 from plan.models import Plan
 from plan.periods import Period, ReportState, reporting_period
 from projects.models import COLOUR_REPORT, Project, ProjectStatus, ProjectUpdate
-from projects.progress import rollup_from_sums
+from projects.progress import is_lagging, rollup, rollup_from_sums
 from supervision.colours import Colour, blue_days, in_blue_window
 from supervision.members import task_report_counts
 from supervision.models import ReviewState, TaskReport
@@ -61,7 +61,7 @@ def project_counts(plan: Plan, today, approved: bool = False) -> Counter:
     rows = (
         Project.objects.filter(annex__plan=plan)
         .with_lag(today, approved)
-        .with_colour(plan, today)
+        .with_colour(plan, today, approved=approved)
         .order_by()
         .values(status)
         .annotate(n=Count("pk"), lagging=Count("pk", filter=Q(is_lagging=True)), **colours)
@@ -164,8 +164,10 @@ STATUS_KEYS = [s for s, _label in ProjectStatus.choices]
 
 
 def project_status_chart(counts: Counter) -> dict:
+    # The status each project's report gives (not the lag rule, counted apart as "lagging"):
+    # the chart says so, and its slices add up to the projects.
     return {
-        "title": _("Projects by status"),
+        "title": _("Projects by reported status"),
         "labels": [str(label) for _key, label in ProjectStatus.choices],
         "keys": STATUS_KEYS,
         "values": [counts.get(key, 0) for key in STATUS_KEYS],
@@ -177,7 +179,14 @@ def task_progress_chart(tasks) -> dict:
         "title": _("Progress by task, from its projects"),
         "label": _("Percent complete"),
         "unit": "%",
-        "labels": [f"{t.number}. {t.short_title}" for t in tasks],
+        # A task without projects is said so, not drawn as a 0% bar.
+        "labels": [
+            f"{t.number}. {t.short_title}"
+            if t.rollup and t.rollup.projects
+            else f"{t.number}. {t.short_title}（{_('no projects')}）"
+            for t in tasks
+        ],  # fmt: skip
+        "empty_label": _("no projects"),
         "values": [
             round(t.rollup.percent, 1) if t.rollup and t.rollup.percent is not None else None
             for t in tasks
@@ -194,8 +203,8 @@ def indicator_completion_chart(rows) -> dict:
         "unit": "%",
         "labels": [r.indicator.name for r in judged],
         "values": [round(float(r.completion) * 100, 1) for r in judged],
-        "goal": 100,
-        "goal_label": _("Target (100%)"),
+        # The 100% line is drawn only where there are bars to set it against.
+        **({"goal": 100, "goal_label": _("Target (100%)")} if judged else {}),
     }
 
 
@@ -216,3 +225,56 @@ def awaiting_review(plan: Plan) -> int:
 
 def indicator_counts(rows) -> Counter:
     return Counter(r.status for r in rows)
+
+
+def as_at_cutoff(plan: Plan, period: Period) -> dt.datetime:
+    """The moment a past period's figures are taken at: the end of the last day its reports
+    could be changed (``Plan.close_date``), else of its due date."""
+    day = plan.close_date(period) or plan.due_date(period)
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def project_states_as_at(plan: Plan, period: Period, approved: bool = False) -> list:
+    """Every project of ``plan`` as at the end of ``period``: its latest report up to that
+    period (the changes page's rule) that was submitted, and with ``approved`` approved, by
+    ``as_at_cutoff``; ``not started, 0%`` before any. One query, a row a project:
+    ``(pk, task_id, total_investment, start, end, status, percent, lagging)``, the lag rule
+    applied on the period's last day. Later reports and approvals leave it as it was."""
+    cutoff = as_at_cutoff(plan, period)
+    reports = ProjectUpdate.objects.filter(
+        Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter),
+        project=OuterRef("pk"),
+        submitted_at__lt=cutoff,
+    )
+    if approved:
+        reports = reports.filter(review_state=ReviewState.APPROVED, reviewed_at__lt=cutoff)
+    latest = reports.order_by("-year", "-quarter")
+    rows = (
+        Project.objects.filter(annex__plan=plan)
+        .order_by("annex__number", "order")
+        .annotate(
+            as_at_status=Subquery(latest.values("status")[:1]),
+            as_at_percent=Subquery(latest.values("percent_complete")[:1]),
+        )
+        .values_list("pk", "annex__column__task", "total_investment", "planned_start",
+                     "planned_end", "as_at_status", "as_at_percent")
+    )  # fmt: skip
+    day, states = period.last_day, []
+    for pk, task_id, investment, start, end, status, percent in rows:
+        status, percent = status or ProjectStatus.NOT_STARTED, percent or 0
+        lagging = is_lagging(status=status, percent=percent, start=start, end=end, today=day)
+        states.append((pk, task_id, investment, start, end, status, percent, lagging))
+    return states
+
+
+def project_figures_as_at(plan: Plan, period: Period, approved: bool = False):
+    """``project_figures``' status counts, ``"lagging_rule"`` and task roll-ups, as at the end of
+    a past ``period`` (``project_states_as_at``), with the states themselves."""
+    states = project_states_as_at(plan, period, approved)
+    counts, by_task = Counter(), {}
+    for _pk, task_id, investment, _start, _end, status, percent, lagging in states:
+        counts[status] += 1
+        counts["all"] += 1
+        counts["lagging_rule"] += lagging
+        by_task.setdefault(task_id, []).append((percent, investment, lagging))
+    return counts, {task: rollup(rows) for task, rows in by_task.items()}, states

@@ -30,7 +30,7 @@ from plan.models import PlanState, Responsibility, Task, Unit
 from plan.periods import Period
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
-from projects.models import Annex, Project, ProjectUpdate
+from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
 from projects.progress import project_colour, rollup
 from supervision import reminders
 from supervision.colours import blue_days, obligation_colour
@@ -49,9 +49,12 @@ class PlanPageMixin(CurrentPlanMixin):
         """Progress rolled up from projects, for every task of the plan, in one query."""
         return Project.objects.filter(annex__plan=self.plan).rollup_by_task(self.today, approved)
 
-    def tasks_with_rollups(self, *prefetch, rollups=None, approved: bool = False) -> list:
+    def tasks_with_rollups(self, *prefetch, rollups=None, approved: bool | None = None) -> list:
         """The plan's tasks in order, each with ``rollup`` from its projects (two queries; one
-        when the caller has the ``rollups`` already)."""
+        when the caller has the ``rollups`` already), in the page's view of the figures unless
+        ``approved`` says which."""
+        if approved is None:
+            approved = getattr(self, "approved_only", False)
         if rollups is None:
             rollups = self.rollups(approved)
         tasks = list(self.plan.tasks.prefetch_related(*prefetch).order_by("number"))
@@ -60,12 +63,24 @@ class PlanPageMixin(CurrentPlanMixin):
         return tasks
 
 
+def shown_as(projects, approved: bool) -> list:
+    """``projects`` as a list, each showing its status and percent in the view of the figures:
+    as last approved with ``approved``, else as last reported."""
+    projects = list(projects)
+    if approved:
+        for project in projects:
+            project.status, project.percent_complete = (
+                project.approved_status, project.approved_percent
+            )  # fmt: skip
+    return projects
+
+
 def ordered_responsibilities(**filters):
     queryset = Responsibility.objects.filter(**filters).select_related("unit", "task")
     return Prefetch("responsibilities", queryset=queryset.order_by("task__number", "order"))
 
 
-class OverviewView(PlanPageMixin, TemplateView):
+class OverviewView(PlanPageMixin, FiguresMixin, TemplateView):
     """The plan as published: goals, tasks, annexes, indicators named, safeguards."""
 
     template_name = "dashboard/overview.html"
@@ -89,7 +104,7 @@ class OverviewView(PlanPageMixin, TemplateView):
         return context
 
 
-class TaskListView(PlanPageMixin, TemplateView):
+class TaskListView(PlanPageMixin, FiguresMixin, TemplateView):
     template_name = "plan/task_list.html"
 
     def get_context_data(self, **kwargs):
@@ -98,7 +113,7 @@ class TaskListView(PlanPageMixin, TemplateView):
         return context
 
 
-class TaskDetailView(PlanPageMixin, DetailView):
+class TaskDetailView(PlanPageMixin, FiguresMixin, DetailView):
     template_name = "plan/task_detail.html"
     context_object_name = "task"
     slug_field = "number"
@@ -113,8 +128,9 @@ class TaskDetailView(PlanPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         task = self.object
         projects = Project.objects.filter(annex__column__task=task)
-        context["projects"] = projects.for_list().with_lag(self.today)
-        context["rollup"] = projects.rollup_by_task(self.today).get(task.pk)
+        approved = self.approved_only
+        context["projects"] = shown_as(projects.for_list().with_lag(self.today, approved), approved)
+        context["rollup"] = projects.rollup_by_task(self.today, approved).get(task.pk)
         periods = [p for p in self.plan.reporting_periods if p.year == self.period.year]
         matrix, link = task_matrix(self.plan, periods, self.today, task), CellLinks(TASKS)
         for row in matrix.rows:
@@ -142,7 +158,7 @@ class UnitListView(PlanPageMixin, ListView):
         return Unit.objects.with_plan_counts(self.plan)
 
 
-class UnitDetailView(PlanPageMixin, DetailView):
+class UnitDetailView(PlanPageMixin, FiguresMixin, DetailView):
     template_name = "plan/unit_detail.html"
     context_object_name = "unit"
     queryset = with_member_flags(Unit.objects.all())  # collectives and members (issue 26)
@@ -168,11 +184,13 @@ class UnitDetailView(PlanPageMixin, DetailView):
             r.colour = obligation_colour(submitted=r.reported, returned=r.returned, due=due,
                                          today=self.today, days=days)  # fmt: skip
         context["responsibilities"] = responsibilities
-        context["projects"] = (
+        approved = self.approved_only
+        context["projects"] = shown_as(
             Project.objects.filter(unit=unit, annex__plan=self.plan)
             .for_list()
-            .with_lag(self.today)
-            .with_colour(self.plan, self.today)
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today, approved=approved),
+            approved,
         )
         context["period"] = self.period
         context["members"] = unit.members.filter(is_active=True).order_by("username")
@@ -203,6 +221,30 @@ class CockpitFigures:
     @cached_property
     def tasks(self):
         return self.view.tasks_with_rollups(rollups=self._project_figures[1])
+
+    @cached_property
+    def indicator_parts(self):
+        """``(total, [(status filter, label, count)...])`` for the headline's indicator card:
+        met, on track, behind or warned, the rest (not quantified, not judged, no value)."""
+        counts = self.indicator_counts
+        trouble = counts.get(Status.BEHIND, 0) + counts.get(Status.WARNING, 0)
+        parts = [
+            (Status.MET, STATUS_LABELS[Status.MET], counts.get(Status.MET, 0)),
+            (Status.ON_TRACK, STATUS_LABELS[Status.ON_TRACK], counts.get(Status.ON_TRACK, 0)),
+            ("trouble", _("behind or warned"), trouble),
+        ]
+        if counts.get(Status.NOT_QUANTIFIED):
+            label = _("ranked indicators whose target is not yet quantified")
+            parts.append((Status.NOT_QUANTIFIED, label, counts[Status.NOT_QUANTIFIED]))
+        for status in (Status.UNKNOWN, Status.NO_DATA):
+            if counts.get(status):
+                parts.append((status, STATUS_LABELS[status], counts[status]))
+        return sum(counts.values()), parts
+
+    @cached_property
+    def project_statuses(self):
+        """``(status, label, count)`` for every status: they add up to the projects."""
+        return [(key, label, self.projects.get(key, 0)) for key, label in ProjectStatus.choices]
 
     @cached_property
     def indicators(self):
@@ -255,16 +297,16 @@ class CockpitFigures:
         )  # fmt: skip
         due, days = plan.due_date(self.period), blue_days()
         for project in lagging:
+            if approved:  # shown, and coloured, as last approved
+                project.status, project.percent_complete = (
+                    project.approved_status, project.approved_percent
+                )  # fmt: skip
             project.colour = project_colour(
                 status=project.status, percent=project.percent_complete,
                 start=project.planned_start, end=project.planned_end, today=today,
                 reported=project.period_review is not None,
                 returned=project.period_review == ReviewState.RETURNED, due=due, days=days,
             )  # fmt: skip
-            if approved:  # shown as last approved, not as last reported
-                project.status, project.percent_complete = (
-                    project.approved_status, project.approved_percent
-                )  # fmt: skip
         return lagging
 
     @cached_property
@@ -299,8 +341,9 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         # fragment holding them is fresh ({% figures_cache %}, plan.figures_cache).
         figures = CockpitFigures(self, plan)
         lazy = {name: SimpleLazyObject(partial(getattr, figures, name)) for name in (
-            "tasks", "projects", "indicators", "indicator_counts", "in_trouble",
-            "lagging_projects", "completeness", "status_chart", "task_chart", "indicator_chart",
+            "tasks", "projects", "project_statuses", "indicator_parts", "indicators",
+            "indicator_counts", "in_trouble", "lagging_projects", "completeness", "status_chart",
+            "task_chart", "indicator_chart",
         )}  # fmt: skip
         awaiting = cockpit.awaiting_review(plan) if self.approved_only else 0
         context.update(lazy, period=self.period, awaiting_review=awaiting)
@@ -315,7 +358,7 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         return context
 
 
-class ChangesView(PlanPageMixin, TemplateView):
+class ChangesView(PlanPageMixin, FiguresMixin, TemplateView):
     """What changed this quarter, for leadership: a reporting period (``?period=2025Q3``,
     by default the current one) against the one before it."""
 
@@ -332,7 +375,7 @@ class ChangesView(PlanPageMixin, TemplateView):
             period = self.period
         # Worked out when the page renders it, which it does not while the cached page body for
         # the period is fresh ({% figures_cache %}, plan.figures_cache).
-        found = SimpleLazyObject(partial(changes.changes, self.plan, period))
+        found = SimpleLazyObject(partial(changes.changes, self.plan, period, self.approved_only))
         context.update(changes=found, period=period,
                        periods=list(reversed(choices)), limit=changes.LIMIT)  # fmt: skip
         return context
@@ -340,6 +383,8 @@ class ChangesView(PlanPageMixin, TemplateView):
 
 class CockpitChartView(PlanPageMixin, FiguresMixin, SafeJSONView):
     """JSON for one of the cockpit's charts (the page passes its ``figures`` choice on)."""
+
+    keeps_figures_choice = False
 
     # What each chart reads (plan.figures_cache): each cockpit view asks for all three.
     CHARTS = {"project-status": [PROJECT_FIGURES], "task-progress": [PROJECT_FIGURES],
@@ -397,8 +442,15 @@ class EvaluationView(PlanPageMixin, FiguresMixin, TemplateView):
             plan, latest_only=False, approved=self.approved_only
         )
         for row in indicators:
-            row.status_label = STATUS_LABELS[row.status]
+            # The evaluation judges the target year itself: without a value for it, the status
+            # is "no value for <year>", never an older year's.
             row.final = row.years[-1] if row.years else None
+            if row.final is not None and row.final.has_data:
+                row.final_status = row.final.status
+                row.status_label = STATUS_LABELS[row.final.status]
+            else:
+                row.final_status = Status.NO_DATA
+                row.status_label = _("no value for %(year)s") % {"year": plan.end_year}
         matrix = task_matrix(plan, plan.reporting_periods, self.today)
         by_task = {}
         for row in matrix.unit_rows:  # not the collectives' roll-ups (supervision.members)

@@ -61,15 +61,24 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
     def rows(self) -> list:
         """Every indicator that passes the filters, with its progress, in the plan's order."""
         rows = self.progress_rows(self.indicators())
+        wanted = self.statuses_asked()
+        return [row for row in rows if row.status in wanted] if wanted else rows
+
+    # ``?status=trouble``: behind or warned, the cockpit's "indicators behind or warned".
+    TROUBLE = "trouble"
+
+    def statuses_asked(self) -> set[str]:
         status = self.request.GET.get("status")
-        return [row for row in rows if row.status == status] if status in Status.ORDER else rows
+        if status == self.TROUBLE:
+            return {Status.BEHIND, Status.WARNING}
+        return {status} if status in Status.ORDER else set()
 
     def page(self):
         """The page of rows asked for. The status is judged in Python, so a status filter needs
         every indicator's progress; without one, only the page's indicators are judged (at 500
         indicators, a tenth of the work)."""
         number = self.request.GET.get("page")
-        if self.request.GET.get("status") in Status.ORDER:
+        if self.statuses_asked():
             return Paginator(self.rows(), self.PER_PAGE).get_page(number)
         page = Paginator(self.indicators(), self.PER_PAGE).get_page(number)
         page.object_list = self.progress_rows(page.object_list)
@@ -85,7 +94,8 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
             page_obj=page,
             rows=SimpleLazyObject(lambda: page.object_list),
             categories=Indicator.Category.choices,
-            statuses=[(s, STATUS_LABELS[s]) for s in Status.ORDER],
+            statuses=[(self.TROUBLE, _("behind or warned"))]
+            + [(s, STATUS_LABELS[s]) for s in Status.ORDER],
             units=Unit.objects.filter(indicators__plan=self.plan).distinct(),
             selected=params,
         )
@@ -242,6 +252,8 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
 class IndicatorChartView(CurrentPlanMixin, FiguresMixin, SafeJSONView):
     """Chart data for one indicator: actual values, the target path, the original target path
     (from approved values only or from all, as the page that asks says)."""
+
+    keeps_figures_choice = False
 
     def get_context_data(self, **kwargs):
         indicator = get_object_or_404(

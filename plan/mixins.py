@@ -1,5 +1,6 @@
 """View mixins shared by the apps' pages."""
 
+from django.conf import settings
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -33,17 +34,48 @@ FIGURES = "figures"
 APPROVED, ALL = "approved", "all"
 
 
+def figures_choice(request) -> str | None:
+    """``approved`` or ``all`` as ``request`` asks (``?figures=``), else as chosen earlier in
+    this browser session (a session cookie: no query, unlike the session store), else None."""
+    choice = request.GET.get(FIGURES)
+    if choice in (APPROVED, ALL):
+        return choice
+    choice = request.COOKIES.get(FIGURES)
+    return choice if choice in (APPROVED, ALL) else None
+
+
+def figures_approved(request) -> bool:
+    """Whether ``request``'s figures come from approved reports only: the choice in the URL or
+    kept from earlier (``figures_choice``), else the default by role
+    (``permissions.reads_approved_by_default``)."""
+    choice = figures_choice(request)
+    if choice is not None:
+        return choice == APPROVED
+    return permissions.reads_approved_by_default(request.user)
+
+
 class FiguresMixin:
     """Pages whose figures come from reports: from approved reports only, or from every report
     submitted (``?figures=approved|all``; the default by role, see
     ``permissions.reads_approved_by_default``). The page says which, with a link to switch."""
 
+    # Pages keep the choice for the session; the chart JSON a page asks for (with the page's
+    # choice in its URL) and the files only read it.
+    keeps_figures_choice = True
+
     @cached_property
     def approved_only(self) -> bool:
-        choice = self.request.GET.get(FIGURES)
-        if choice in (APPROVED, ALL):
-            return choice == APPROVED
-        return permissions.reads_approved_by_default(self.request.user)
+        return figures_approved(self.request)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        choice = request.GET.get(FIGURES)
+        if (self.keeps_figures_choice and choice in (APPROVED, ALL)
+                and request.COOKIES.get(FIGURES) != choice):  # fmt: skip
+            # Kept for the browser session: every page after this one shows the same view.
+            response.set_cookie(FIGURES, choice, samesite="Lax", httponly=True,
+                                secure=settings.SESSION_COOKIE_SECURE)  # fmt: skip
+        return response
 
     def figures_query(self, approved: bool) -> str:
         """This page's query string with the figures choice set."""
@@ -56,6 +88,7 @@ class FiguresMixin:
         context = super().get_context_data(**kwargs)
         context.update(
             figures_approved=self.approved_only,
+            figures_view=APPROVED if self.approved_only else ALL,
             figures_param=f"{FIGURES}={APPROVED if self.approved_only else ALL}",
             figures_switch=self.figures_query(not self.approved_only),
         )

@@ -34,6 +34,7 @@ class ProjectFilter(django_filters.FilterSet):
         widget=FastSelect,
     )
     status = django_filters.ChoiceFilter(
+        method="filter_status",
         choices=ProjectStatus.choices,
         label=_("Status"),
         empty_label=_("All statuses"),
@@ -61,8 +62,9 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = ["q", "annex", "task", "unit", "status", "lagging", "colour"]
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, approved=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.approved = approved
         self.filters["annex"].queryset = Annex.objects.filter(plan=plan).order_by("number")
         self.filters["task"].queryset = Task.objects.filter(plan=plan).order_by("number")
         self.filters["unit"].queryset = Unit.objects.filter(projects__annex__plan=plan).distinct()
@@ -72,6 +74,11 @@ class ProjectFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(builder__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        # The status in the view of the figures the page shows: as last approved, or reported.
+        field = "approved_status" if self.approved else "status"
+        return queryset.filter(**{field: value}) if value else queryset
 
     def filter_lagging(self, queryset, name, value):
         # Only "yes" narrows the list; "no" or empty shows every project.

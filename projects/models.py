@@ -144,11 +144,13 @@ class ProjectQuerySet(models.QuerySet):
         """
         return self.annotate(is_lagging=_lag_expression(today, approved))
 
-    def with_colour(self, plan, today, days=None):
+    def with_colour(self, plan, today, days=None, approved: bool = False):
         """Annotate ``colour`` (red / yellow / blue / none): ``progress.project_colour`` in SQL,
         for the plan's reporting period on ``today``, so that tables filter, count and sort on
-        it. Adds ``is_lagging`` too where it is not annotated yet. The colour judges the projects
-        as last reported, approved or not: it says what to chase.
+        it. Adds ``is_lagging`` too where it is not annotated yet. With ``approved``, the lag and
+        "past its end and not completed" parts judge the project as last approved (the view of
+        the figures the headline shows); whether a report is in, or returned, is the same in
+        both views.
 
         Whether the period's due date has passed, or is near, is the same for every row, so it
         is decided here and only the per-project parts (report in? returned? lagging? past the
@@ -159,7 +161,10 @@ class ProjectQuerySet(models.QuerySet):
         days = blue_days() if days is None else days
         period = reporting_period(today, plan.start_year, plan.end_year)
         due = plan.due_date(period)
-        queryset = self if "is_lagging" in self.query.annotations else self.with_lag(today)
+        queryset = (
+            self if "is_lagging" in self.query.annotations else self.with_lag(today, approved)
+        )
+        status, _percent = _state_fields(approved)
         queryset = queryset.annotate(
             **{COLOUR_REPORT: models.FilteredRelation(
                 "updates",
@@ -167,13 +172,13 @@ class ProjectQuerySet(models.QuerySet):
             )}
         )  # fmt: skip
         missing = models.Q(**{f"{COLOUR_REPORT}__isnull": True})
-        red = models.Q(planned_end__lt=today) & ~models.Q(status=ProjectStatus.COMPLETED)
+        red = models.Q(planned_end__lt=today) & ~models.Q(**{status: ProjectStatus.COMPLETED})
         if today > due:
             red |= missing
         rules = [
             (red, Colour.RED),
             (
-                models.Q(_lag_expression(today))
+                models.Q(_lag_expression(today, approved))
                 | models.Q(**{f"{COLOUR_REPORT}__review_state": ReviewState.RETURNED}),
                 Colour.YELLOW,
             ),
@@ -229,7 +234,7 @@ class ProjectQuerySet(models.QuerySet):
             keys["project_status"] = models.F(status)
         queryset = self.with_lag(today, approved)
         if colour_plan is not None:
-            queryset = queryset.with_colour(colour_plan, today)
+            queryset = queryset.with_colour(colour_plan, today, approved=approved)
         return (
             queryset.order_by()
             .values(**keys)

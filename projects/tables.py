@@ -90,4 +90,8 @@ class ProjectTable(tables.Table):
         attrs = {"class": "table", "data-testid": "project-table"}
         template_name = "projects/project_table.html"  # its rows written in Python
         empty_text = _("No projects match these filters.")
-        row_attrs = {"data-lagging": lambda record: "1" if record.is_lagging else "0"}
+        row_attrs = {
+            "data-lagging": lambda record: "1" if record.is_lagging else "0",
+            "data-project": lambda record: record.pk,
+            "data-status": lambda record: record.status,
+        }

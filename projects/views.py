@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from plan import permissions
-from plan.mixins import CurrentPlanMixin
+from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Unit
 from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
@@ -49,8 +49,10 @@ from .services import (
 from .tables import ProjectTable
 
 
-class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
-    """Every project of the plan: sortable, paginated, filtered through the URL."""
+class ProjectListView(CurrentPlanMixin, FiguresMixin, SingleTableMixin, FilterView):
+    """Every project of the plan: sortable, paginated, filtered through the URL; status,
+    percent, lag and colour from approved reports only or from every report (``FiguresMixin``),
+    as the pages linking here count them."""
 
     template_name = "projects/project_list.html"
     table_class = ProjectTable
@@ -59,17 +61,24 @@ class ProjectListView(CurrentPlanMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
+        approved = self.approved_only
         return (
             Project.objects.filter(annex__plan=self.plan)
             .for_list()
-            .with_lag(self.today)
-            .with_colour(self.plan, self.today)
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today, approved=approved)
         )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["plan"] = self.plan
+        kwargs["approved"] = self.approved_only
         return kwargs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.approved = self.approved_only
+        return table
 
     def get_context_data(self, **kwargs):
         # Past SingleTableMixin's, which builds and paginates the table at once (a COUNT and the
@@ -416,18 +425,26 @@ class AnnexPrintView(CurrentPlanMixin, View):
         return xlsx_response(content, file_name(f"附表{annex.number}-{annex.title}-打印"))
 
 
-class ProjectsExportView(CurrentPlanMixin, View):
-    """All six annexes, a sheet each; with the project table's filters, only what it shows."""
+class ProjectsExportView(CurrentPlanMixin, FiguresMixin, View):
+    """All six annexes, a sheet each; with the project table's filters, only the rows it shows
+    (status, lag and colour filtered in the table's view of the figures). The rows carry the
+    latest reports with their review state either way: the workbook is edited and imported."""
+
+    keeps_figures_choice = False
 
     def get(self, request):
+        approved = self.approved_only
         queryset = (
             Project.objects.filter(annex__plan=self.plan)
-            .with_lag(self.today)
-            .with_colour(self.plan, self.today)
+            .with_lag(self.today, approved)
+            .with_colour(self.plan, self.today, approved=approved)
         )
-        filtered = ProjectFilter(request.GET, queryset=queryset, plan=self.plan).qs
+        filtered = ProjectFilter(
+            request.GET, queryset=queryset, plan=self.plan, approved=approved
+        ).qs
         annexes = Annex.objects.filter(plan=self.plan).order_by("number")
-        stem = "重点项目附表" if not request.GET else "重点项目附表-筛选"
+        filtered_by = set(request.GET) - {"figures"}
+        stem = "重点项目附表-筛选" if filtered_by else "重点项目附表"
         return xlsx_response(annexes_workbook(annexes, filtered, self.period), file_name(stem))
 
 

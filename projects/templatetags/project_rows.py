@@ -43,7 +43,13 @@ def project_rows(table):
         for column in table.columns
     ]  # fmt: skip
     html = []
+    approved = getattr(table, "approved", False)
     for row in table.paginated_rows:
+        if approved:  # shown as last approved, not as last reported
+            project = row.record
+            project.status, project.percent_complete = (
+                project.approved_status, project.approved_percent
+            )  # fmt: skip
         cells = []
         for name, td_attrs, column in columns:
             writer = WRITERS.get(name)

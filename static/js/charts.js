@@ -22,6 +22,28 @@
     return { display: Boolean(text), text: text || "", font: { family: FONT } };
   }
 
+  // Each bar's value written at its end (in the chart's unit).
+  var valueLabels = {
+    id: "valueLabels",
+    afterDatasetsDraw: function (chart) {
+      var data = chart.config.options.plugins.valueLabels;
+      if (!data) { return; }
+      var ctx = chart.ctx, meta = chart.getDatasetMeta(0);
+      ctx.save();
+      ctx.font = "12px " + FONT;
+      ctx.textAlign = "center";
+      meta.data.forEach(function (bar, i) {
+        var value = chart.data.datasets[0].data[i];
+        // A bar without a value has its reason in its axis label (e.g. "（无项目）").
+        if (value !== null && value !== undefined) {
+          ctx.fillStyle = "#1f2937";
+          ctx.fillText(value + (data.unit || ""), bar.x, bar.y - 4);
+        }
+      });
+      ctx.restore();
+    }
+  };
+
   function configFor(type, data) {
     var base = {
       responsive: true,
@@ -38,7 +60,10 @@
         type: "line",
         data: {
           labels: data.labels,
-          datasets: data.datasets.map(function (d) {
+          // A legend only for the series drawn: a target line without values is left out.
+          datasets: data.datasets.filter(function (d) {
+            return d.data.some(function (v) { return v !== null && v !== undefined; });
+          }).map(function (d) {
             return {
               label: d.label,
               data: d.data,
@@ -53,7 +78,7 @@
         options: Object.assign(base, {
           scales: {
             x: { title: axisTitle(data.x_title) },
-            y: { reverse: Boolean(data.reverse), title: axisTitle(data.unit) }
+            y: { reverse: Boolean(data.reverse), beginAtZero: !data.reverse, title: axisTitle(data.unit) }
           }
         })
       };
@@ -76,13 +101,16 @@
         borderColor: COLOURS.line, borderDash: [6, 4], pointRadius: 0
       });
     }
+    base.plugins.valueLabels = { unit: data.unit || "", empty: data.empty_label || "" };
+    base.layout = { padding: { top: 16 } };
     return {
       type: "bar",
       data: { labels: data.labels, datasets: datasets },
+      plugins: [valueLabels],
       options: Object.assign(base, {
         scales: {
           x: { title: axisTitle(data.x_title), ticks: { font: { family: FONT } } },
-          y: { beginAtZero: true, suggestedMax: 100, title: axisTitle(data.unit) }
+          y: { beginAtZero: true, min: 0, suggestedMax: 100, title: axisTitle(data.unit) }
         }
       })
     };

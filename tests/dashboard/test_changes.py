@@ -76,7 +76,7 @@ def pks(bounded):
 def test_changes_page_lists_exactly_what_changed_in_the_period(client, people, scenario):
     s = scenario
     client.force_login(people["leader"])
-    response = client.get(plan_page(URL), {"period": "2025Q3"})
+    response = client.get(plan_page(URL), {"figures": "all", "period": "2025Q3"})
     assert response.status_code == 200
     c = response.context["changes"]
     assert (str(c.period), str(c.previous)) == ("2025Q3", "2025Q2")
@@ -103,7 +103,7 @@ def test_changes_page_lists_exactly_what_changed_in_the_period(client, people, s
 
 def test_the_previous_period_is_compared_with_its_own_previous(client, people, scenario):
     client.force_login(people["leader"])
-    c = client.get(plan_page(URL), {"period": "2025Q4"}).context["changes"]
+    c = client.get(plan_page(URL), {"figures": "all", "period": "2025Q4"}).context["changes"]
     assert pks(c.changed) == {scenario["e"].pk}  # 20% -> 25%
     # b still lags at the end of 2025Q4, but it lagged already: not newly.
     assert pks(c.newly_lagging) == set() and pks(c.newly_completed) == set()
@@ -113,7 +113,7 @@ def test_the_previous_period_is_compared_with_its_own_previous(client, people, s
 @pytest.mark.parametrize("period", ["", "nonsense", "2030Q1", "2021Q4"])
 def test_the_default_period_is_the_current_reporting_period(client, people, plan, period):
     client.force_login(people["leader"])
-    response = client.get(plan_page(URL), {"period": period})
+    response = client.get(plan_page(URL), {"figures": "all", "period": period})
     assert response.status_code == 200
     assert response.context["period"] == response.context["view"].period
     assert 'data-testid="changes-filters"' in response.text
@@ -132,7 +132,7 @@ def test_long_lists_are_cut_and_say_so(client, people, plan, monkeypatch):
         report(project, 2, "in_progress", 10)
         report(project, 3, "in_progress", 20)
     client.force_login(people["leader"])
-    response = client.get(plan_page(URL), {"period": "2025Q3"})
+    response = client.get(plan_page(URL), {"figures": "all", "period": "2025Q3"})
     assert len(response.context["changes"].changed.rows) == 2
     assert response.context["changes"].changed.total == 3
     assert 'data-testid="more-rows"' in response.text
@@ -146,7 +146,7 @@ def count(client, url):
 
 def test_changes_query_count_is_pinned_at_two_sizes(client, people, scenario, plan):
     client.force_login(people["leader"])
-    url = plan_page(URL) + "?period=2025Q3"
+    url = plan_page(URL) + "?period=2025Q3&figures=all"
     small = count(client, url)
     grow_plan(plan, projects=600, units=60)
     for project in Project.objects.filter(name__startswith="扩充项目")[:200]:
@@ -154,3 +154,19 @@ def test_changes_query_count_is_pinned_at_two_sizes(client, people, scenario, pl
         report(project, 3, "in_progress", 20, ReviewState.RETURNED)
     large = count(client, url)
     assert (small, large) == (11, 11)  # the states, then the projects the lists show
+
+
+def test_the_approved_view_shows_the_changes_approved_reports_make(client, people, scenario):
+    """Issue 19: the changes page follows the view of the figures; in the approved view (a
+    leader's default) a report still waiting for review changes nothing."""
+    client.force_login(people["leader"])
+    everything = client.get(plan_page(URL), {"figures": "all", "period": "2025Q3"})
+    approved = client.get(plan_page(URL), {"figures": "approved", "period": "2025Q3"})
+    assert everything.context["changes"].changed.total > 0
+    waiting = ProjectUpdate.objects.filter(year=2025, quarter=3).exclude(
+        review_state=ReviewState.APPROVED
+    )
+    assert waiting.exists()
+    shown = {row.project_id for row in approved.context["changes"].changed.rows}
+    assert not shown & set(waiting.values_list("project_id", flat=True))
+    assert 'data-figures-view="approved"' in approved.text

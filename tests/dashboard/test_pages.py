@@ -177,8 +177,9 @@ def test_evaluation_rolls_up_tasks_as_the_database_does(plan, client_logged_in):
     shown = {task.pk: task.rollup for task in response.context["tasks"]}
     expected = Project.objects.filter(annex__plan=plan).rollup_by_task(timezone.localdate())
     assert shown == {task.pk: expected.get(task.pk) for task in response.context["tasks"]}
-    # The reader's default: approved figures only (none is approved here), the same both ways.
-    approved = client_logged_in.get(plan_page("plan:evaluation"))
+    # Approved figures only (none is approved here), the same both ways. The choice of "all"
+    # above is kept for the session, so this asks for the approved view in so many words.
+    approved = client_logged_in.get(plan_page("plan:evaluation") + "?figures=approved")
     shown = {task.pk: task.rollup for task in approved.context["tasks"]}
     expected = Project.objects.filter(annex__plan=plan).rollup_by_task(
         timezone.localdate(), approved=True

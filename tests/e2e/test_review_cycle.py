@@ -33,8 +33,8 @@ def switch_to(page, base, username):
 
 def in_progress_on_cockpit(page, base) -> str:
     page.goto(f"{base}/")
-    figure = page.get_by_test_id("headline").locator("a.figure").nth(1)
-    return figure.locator(".figure-n").inner_text()
+    # The headline's projects by status (issue 19): the "in progress" part.
+    return page.get_by_test_id("headline").locator('[data-status-count="in_progress"]').inner_text()
 
 
 def test_submit_return_fix_resubmit_approve_and_the_leader_sees_it(

@@ -1,0 +1,94 @@
+"""Figures written for people, in one place (issue 19): numbers without trailing zeros,
+ranks as ranks, targets with their statements, percents with their sign, periods in Chinese.
+
+``{% load readable %}``; each filter shows "—" for a missing value, never ``None``.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+DASH = "—"
+QUARTERS = "一二三四"
+
+
+@register.filter
+def number(value, places: int = 2) -> str:
+    """``55.0000`` -> ``55``, ``1.2700`` -> ``1.27``: up to ``places`` decimals, none trailing."""
+    if value is None or value == "":
+        return DASH
+    try:
+        Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return floatformat(value, f"-{int(places)}")
+
+
+@register.filter
+def rank(value) -> str:
+    """A rank as a rank: ``3`` -> ``第 3 位``."""
+    if value is None or value == "":
+        return DASH
+    return _("rank %(n)s") % {"n": number(value, 0)}
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    """A percent with its sign: ``100`` -> ``100%``; a share (``0.553`` with ``places`` as
+    given) is the caller's to multiply first."""
+    if value is None or value == "":
+        return DASH
+    return f"{floatformat(value, f'-{int(places)}')}%"
+
+
+@register.filter
+def target_text(target, original: bool = False) -> str:
+    """A target as the plan states it: its value (a rank as a rank) and its words."""
+    if target is None:
+        return DASH
+    prefix = "original_" if original else ""
+    value = getattr(target, f"{prefix}value")
+    rank_value = getattr(target, f"{prefix}rank")
+    statement = getattr(target, f"{prefix}statement") or ""
+    parts = []
+    if value is not None:
+        parts.append(number(value))
+    elif rank_value:
+        parts.append(rank(rank_value))
+    if statement and statement not in parts:
+        parts.append(statement)
+    return " ".join(parts) or DASH
+
+
+@register.filter
+def year_value(row, indicator=None) -> str:
+    """A year's value of an indicator (``indicators.selectors.YearRow``): a rank as a rank, a
+    text as written, a number without trailing zeros."""
+    if row is None:
+        return DASH
+    indicator = indicator or (row.actual.indicator if row.actual is not None else None)
+    kind = getattr(indicator, "kind", "")
+    if kind == "rank":
+        return rank(row.rank)
+    if row.actual is None:
+        return DASH
+    if kind == "qualitative":
+        return row.actual.text or DASH
+    return number(row.actual.value)
+
+
+@register.filter
+def period_zh(period, short: bool = False) -> str:
+    """``2025Q4`` -> ``2025年第四季度`` (``short``: ``2025年四季度``) in Chinese sentences;
+    in another language the period as it is written (``2025Q4``)."""
+    if period is None:
+        return DASH
+    if not (get_language() or "").startswith("zh"):
+        return str(period)
+    quarter = QUARTERS[period.quarter - 1]
+    return f"{period.year}年{quarter}季度" if short else f"{period.year}年第{quarter}季度"

@@ -539,11 +539,11 @@ class AuditExportView(AuditView):
 
     def get(self, request, *args, **kwargs):
         rows = audit.entries(self.audit_filter(), 0, self.limit)
-        headers = [_("When"), _("Who"), _("Kind"), _("Action"), _("Object"), _("Note")]
+        headers = [_("When"), _("Who"), _("Kind"), _("Action"), _("Plan"), _("Object"), _("Note")]
         content = table_workbook(
             str(_("Audit trail")),
             [str(h) for h in headers],
-            ([e.when, e.who.username if e.who else "", e.kind, e.action, e.name, e.reason]
+            ([e.when, e.who.username if e.who else "", e.kind, e.action, e.plan, e.name, e.reason]
              for e in rows),
         )  # fmt: skip
         return xlsx_response(content, file_name("审计记录"))

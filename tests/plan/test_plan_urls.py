@@ -234,3 +234,17 @@ def test_the_review_queue_spans_plans_and_its_menu_count_matches_it(plan, succes
     # Each row opens its report by its short URL, in the report's own plan.
     row = one.context["rows"][0]
     assert row["url"] == f"/reviews/project/{row['pk']}/"
+
+
+def test_the_audit_trail_names_each_changes_plan(plan, successor):
+    from plan.permissions import AUDIT_ADMINISTRATOR
+
+    auditor = logged_in(UserFactory(username="auditor", role=AUDIT_ADMINISTRATOR))
+    changed = Project.objects.filter(annex__plan=plan).first()
+    changed.location = "高新区"
+    changed.save()  # a change with its history row (the loader writes none)
+    page = auditor.get("/audit/?kind=project")
+    plans = {e.name: e.plan for e in page.context["entries"]}
+    assert plans["新一期示范项目"] == "2026-2030"
+    assert plans[changed.name] == "2022-2025"
+    assert 'data-testid="row-plan"' in page.text

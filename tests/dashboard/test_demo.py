@@ -205,6 +205,7 @@ def test_demo_clerks_have_example_addresses_so_the_reminder_digest_shows(plan, m
     assert {u.email for u in clerks} == {
         "demo-staff-kjj@example.com",
         "demo-staff-gxj@example.com",
+        "demo-staff-sqa@example.com",
     }
     call_command("send_reminders", "--date", "2026-01-05", stdout=io.StringIO())
     assert {to for mail in mailoutbox for to in mail.to} & {u.email for u in clerks}

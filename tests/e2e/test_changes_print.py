@@ -40,6 +40,9 @@ def test_changes_page_is_reached_from_the_nav_and_prints_on_a4(transactional_db,
     page.get_by_label("填报期").select_option("2025Q3")
     page.get_by_role("button", name="显示").click()
     page.wait_for_url(re.compile(r"period=2025Q3"))
+    # A leader starts on approved reports; these are submitted, not yet approved: all reports.
+    page.get_by_test_id("figures-switch").click()
+    page.wait_for_url(re.compile(r"figures=all"))
     assert page.get_by_test_id("changed-projects").locator("tbody tr").count() == 12
     assert page.get_by_test_id("returned-reports").locator("tbody tr").count() == 1
 

@@ -23,9 +23,11 @@ ROWS = """() => {
   for (const c of cards) {
     const r = c.getBoundingClientRect();
     const top = Math.round(r.top);
-    rows[top] = (rows[top] || 0) + Math.round(r.width);
+    const row = rows[top] || {left: r.left, right: r.right};
+    rows[top] = {left: Math.min(row.left, r.left), right: Math.max(row.right, r.right)};
   }
-  return Object.values(rows);
+  // A row's extent, first card's left edge to last card's right edge (gaps included).
+  return Object.values(rows).map(row => Math.round(row.right - row.left));
 }"""
 
 

@@ -8,12 +8,13 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plan.members import UnitMember
 from plan.models import Plan, Unit
 from plan.periods import reporting_period
 from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
+from plan.templatetags.readable import period_zh
 from tests.e2e.conftest import log_in
 from tests.factories import UnitFactory, UserFactory
 
@@ -86,7 +87,9 @@ def test_a_members_clerk_reports_and_the_collectives_rollup_moves(
 
     # The leader's cockpit counts members' reports, as the matrix it links to does.
     log_in(page, base, "boss")
-    figure = page.locator("a.figure", has_text=f"{period} 任务填报")
+    with translation.override("zh-hans"):  # the cockpit writes the period in Chinese
+        label = f"{period_zh(period)} 任务填报"
+    figure = page.locator("a.figure", has_text=label)
     received, expected = figure.locator(".figure-n").inner_text().split("/")
     figure.click()
     page.wait_for_url(re.compile(r"/reports/\?kind=tasks"))

@@ -243,11 +243,12 @@ def count(client, url):
 
 # As a reviewer (the matrix's reminder forms are theirs). The collective's unit and period
 # pages build its members' board (the matrix's three queries and the tasks).
+# A reviewer's pages include the menu's count of reports waiting for review (one query).
 PINNED = {
-    "supervision:report-matrix": 9,
-    "plan:unit-detail": 12,
-    "supervision:unit-period-reports": 12,
-    "plan:task-detail": 14,
+    "supervision:report-matrix": 10,
+    "plan:unit-detail": 13,
+    "supervision:unit-period-reports": 13,
+    "plan:task-detail": 15,
 }
 
 

@@ -7,6 +7,9 @@ from .models import Project, ProjectUpdate
 
 app_name = "projects"
 
+# Pages of one project open in the project's own plan (plan.urlplans).
+in_project = of_object(plan_of(Project, "annex__plan"))
+
 urlpatterns = [
     path("", per_plan(views.ProjectListView.as_view()), name="project-list"),
     path("mine/", per_plan(views.MyProjectsView.as_view()), name="my-projects"),
@@ -26,17 +29,17 @@ urlpatterns = [
     path("import/<int:pk>/", views.ImportPreviewView.as_view(), name="import-preview"),
     path(
         "<int:pk>/",
-        of_object(plan_of(Project, "annex__plan"))(views.ProjectDetailView.as_view()),
+        in_project(views.ProjectDetailView.as_view()),
         name="project-detail",
     ),
     path(
         "<int:pk>/report/",
-        of_object(plan_of(Project, "annex__plan"))(views.ProjectReportView.as_view()),
+        in_project(views.ProjectReportView.as_view()),
         name="project-report",
     ),
     path(
         "<int:pk>/edit/",
-        of_object(plan_of(Project, "annex__plan"))(views.ProjectEditView.as_view()),
+        in_project(views.ProjectEditView.as_view()),
         name="project-edit",
     ),
     path(

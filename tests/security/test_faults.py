@@ -27,19 +27,20 @@ def test_database_unreachable_gives_a_503_page_and_recovers(people, plan):
         pytest.skip("SQLite's in-memory test database cannot be made unreachable")
     client = Client(raise_request_exception=False)
     client.force_login(people["leader"])
-    assert client.get("/").status_code == 200
+    cockpit = plan_page("dashboard:home")
+    assert client.get(cockpit).status_code == 200
     port = connection.settings_dict["PORT"]
     connection.close()
     connection.settings_dict["PORT"] = "1"  # nothing listens there: a real refused connection
     try:
-        down = client.get("/")
+        down = client.get(cockpit)
         assert down.status_code == 503 and down["Retry-After"] == "30"
         text = down.content.decode()
         assert "暂时无法访问" in text and "Traceback" not in text and "OperationalError" not in text
     finally:
         connection.close()
         connection.settings_dict["PORT"] = port
-    assert client.get("/").status_code == 200  # back by itself
+    assert client.get(cockpit).status_code == 200  # back by itself
 
 
 def create_failing_trigger():

@@ -22,11 +22,11 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
             counts.setdefault(page, []).append(int(match.group(3)))
             after_report.setdefault(page, []).append(int(match.group(4)))
             cached.setdefault(page, []).append(int(match.group(5)))
-    assert len(counts) == 10, text
+    assert len(counts) == 16, text
     # Plans side by side (issue 18): the small plan's pages, measured again once the large plan
     # is loaded beside it, run the same queries.
     beside = dict(re.findall(r"^\s*36\|90\s{2}(.+?)\s{2,}(\d+)\s", text, re.M))
-    assert len(beside) == 9, text
+    assert len(beside) == 14, text
     for page, count in beside.items():
         assert int(count) == counts[page.strip()][0], (page, count)
     # The briefing's generation time and peak memory, at each size (issue 23).

@@ -11,7 +11,9 @@ import io
 import statistics
 import time
 
+from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
@@ -26,6 +28,7 @@ from indicators.models import Indicator
 from plan.figures_cache import PROJECTS, STAMP_CHANGES
 from plan.models import Plan
 from plan.periods import reporting_period
+from plan.permissions import LEADER, REVIEWER
 from plan.urlplans import plan_url
 from projects.benchmarking import measure_excel
 from projects.benchmarking import timed as time_and_peak
@@ -36,6 +39,13 @@ def project_report():
     """What a project report's commit does to the cache: the project figures' stamp changes
     (at once, as the commit would have it, inside a test's transaction too)."""
     STAMP_CHANGES[PROJECTS]()
+
+
+def role_user(User, username, group):
+    """A user of one role (a group), made once for the benchmark."""
+    user, _ = User.objects.get_or_create(username=username)
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
 
 
 def percentile(values, share):
@@ -52,12 +62,18 @@ class Command(BaseCommand):
         parser.add_argument("--no-files", action="store_true", help="Skip export and import.")
 
     def handle(self, *args, sizes, runs, no_files, **options):
-        self.results, self.briefing_sizes = [], []
+        self.results, self.briefing_sizes, self.medians = [], [], {}
         # Each size is a plan of its own beside the others (seed_scale), addressed by its URL
         # prefix: no plan is made the default, so what users see does not change.
         with override_settings(DEBUG=False):
-            for size in sizes:
-                self.measure(size, runs, no_files)
+            # The admin change list shows as many rows a page as our project table.
+            project_admin = admin_site._registry[Project]
+            per_page, project_admin.list_per_page = project_admin.list_per_page, 25
+            try:
+                for size in sizes:
+                    self.measure(size, runs, no_files)
+            finally:
+                project_admin.list_per_page = per_page
             if len(sizes) > 1:
                 # Plans side by side (issue 18): the smallest plan's pages again, now that the
                 # largest plan is loaded beside it; they should not slow down with its size.
@@ -82,29 +98,48 @@ class Command(BaseCommand):
             username="benchmark-admin", defaults={"is_staff": True, "is_superuser": True}
         )
         self.admin = admin
-        staff_client, admin_client = Client(), Client()
-        staff_client.force_login(staff)
-        admin_client.force_login(admin)
+        # Every page a role meets, as that role (issue 22): the leader's cockpit (approved
+        # reports), the reviewer's queue and project-report matrix, whose rows carry reminders.
+        reviewer = role_user(User, "benchmark-reviewer", REVIEWER)
+        leader = role_user(User, "benchmark-leader", LEADER)
+        clients = {}
+        for role, user in (("staff", staff), ("admin", admin), ("reviewer", reviewer),
+                           ("leader", leader)):  # fmt: skip
+            clients[role] = Client()
+            clients[role].force_login(user)
+        staff_client, admin_client = clients["staff"], clients["admin"]
         project = Project.objects.filter(annex__plan=plan, unit__memberships__user=staff).first()
         indicator = Indicator.objects.filter(plan=plan).order_by("order").first()
 
         def page(name, *args):
             return plan_url(plan, name, *args)
 
+        matrix = page("supervision:report-matrix")
+        changelist = reverse("admin:projects_project_changelist")
         pages = [
             ("cockpit", staff_client, page("dashboard:home")),
+            ("cockpit (leader, approved)", clients["leader"], page("dashboard:home")),
+            ("my projects", staff_client, page("projects:my-projects")),
             ("project table", staff_client, page("projects:project-list")),
             ("project table, filtered", staff_client,
              page("projects:project-list") + "?status=lagging&sort=-percent_complete"),
             ("project page", staff_client, project.get_absolute_url()),
-            ("reporting matrix", staff_client, page("supervision:report-matrix") + "?year=2025"),
+            ("reporting matrix", staff_client, matrix + "?year=2025"),
+            ("project matrix (reviewer)", clients["reviewer"], matrix + "?kind=projects"),
+            ("project matrix, all years (reviewer)", clients["reviewer"],
+             matrix + "?kind=projects&year=all"),
+            ("review queue (reviewer)", clients["reviewer"], reverse("supervision:review-queue")),
             ("what changed", staff_client, page("plan:changes")),
             ("indicator table", staff_client, page("indicators:indicator-list")),
             ("indicator page", staff_client, indicator.get_absolute_url()),
             ("indicator chart JSON", staff_client,
              reverse("indicators:indicator-chart", args=[indicator.pk])),
+            # Django admin's plain change list, showing as many rows as our table (25), over
+            # the same plan, and filtered like the filtered table (by status).
             ("admin change list (Project)", admin_client,
-             reverse("admin:projects_project_changelist") + f"?annex__plan__id__exact={plan.pk}"),
+             changelist + f"?annex__plan__id__exact={plan.pk}"),
+            ("admin change list, filtered", admin_client,
+             changelist + f"?annex__plan__id__exact={plan.pk}&status__exact=in_progress&o=-6"),
         ]  # fmt: skip
         if label:
             pages = [p for p in pages if not p[0].startswith("admin")]
@@ -123,12 +158,14 @@ class Command(BaseCommand):
             self.results.append((label or size, name, *live, None, *after_report, *cached))
         if label:
             return plan
-        ratios = [
-            table / admin for table, admin in
-            zip(medians["project table"], medians["admin change list (Project)"], strict=True)
-        ]  # fmt: skip
-        self.results.append((size, "ratio: project table / admin change list", None, ratios[0],
-                             None, None, None, ratios[1], None, None, ratios[2], None))  # fmt: skip
+        for ours, theirs, title in (
+            ("project table", "admin change list (Project)", "project table / admin list"),
+            ("project table, filtered", "admin change list, filtered", "filtered / admin filtered"),
+        ):
+            ratios = [a / b for a, b in zip(medians[ours], medians[theirs], strict=True)]
+            self.results.append((size, f"ratio: {title}", None, ratios[0], None, None, None,
+                                 ratios[1], None, None, ratios[2], None))  # fmt: skip
+        self.medians[size] = medians
         return plan
 
     def briefing(self, size, plan):
@@ -223,5 +260,13 @@ class Command(BaseCommand):
                 f"{size!s:>9}  {name:<42}{timed(*live, ratio)}{number(peak):>9}   "
                 f"{timed(*after, ratio)}{timed(*cached, ratio)}"
             )
+        if len(self.medians) > 1:
+            small, large = min(self.medians), max(self.medians)
+            self.stdout.write(f"growth from {small} to {large} projects (median, live / after a "
+                              "project report / cached):")  # fmt: skip
+            for name, (live, after, cached) in self.medians[large].items():
+                was = self.medians[small][name]
+                self.stdout.write(f"  {name:<42}{live / was[0]:>7.2f}x{after / was[1]:>7.2f}x"
+                                  f"{cached / was[2]:>7.2f}x")  # fmt: skip
         for size, length in self.briefing_sizes:
             self.stdout.write(f"quarterly briefing at {size} projects: {length / 1024:.0f} kB")

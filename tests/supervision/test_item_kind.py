@@ -262,3 +262,26 @@ def test_the_matrix_costs_two_queries_for_items_at_any_size(client, people, proj
     assert small == large
     # the items and their co-units (the menu's count of what waits is the queue's UNION)
     assert sum("supervision_supervisionitem" in q and "UNION" not in q for q in sql) == 2
+
+
+def test_the_demo_has_items_in_every_state_labelled_and_they_reach_the_queue_and_matrix(
+    client, plan, people
+):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    demo = SupervisionItem.objects.filter(plan=plan, is_demo=True)
+    assert set(demo.values_list("state", flat=True)) == set(ItemState.values)
+    assert all(text.startswith("【演示】") for text in demo.values_list("instruction", flat=True))
+    assert not SupervisionItem.objects.filter(is_demo=False).exists()
+    client.force_login(people["reviewer"])
+    _, rows = queue_rows(client)
+    assert {r["pk"] for r in rows} == set(
+        demo.filter(state=ItemState.ANSWERED).values_list("pk", flat=True)
+    )
+    (section,) = deadline_sections(plan, TODAY)
+    assert {colour: n for colour, _mark, n, _url in section.totals} == {
+        Colour.RED: 1, Colour.YELLOW: 1, Colour.BLUE: 1,
+    }  # fmt: skip

@@ -6,5 +6,8 @@ and the daily digest, the three colours (三色督办), completeness and the rep
 It sits above ``plan`` and below the apps that hold reports of their own. It never imports
 ``projects`` or ``indicators``: they describe their reports (project reports, indicator values)
 as ``registry.ReportKind`` and register them in their ``AppConfig.ready()``; the queue, the review
-page, the to-do, the matrix, the digest and the reopen form iterate ``registry.kinds()``.
+page, the to-do, the matrix, the digest and the reopen form iterate ``registry.kinds()``. Its own
+supervision items (督办件) register the same way (``item_kind``), so that the queue, the menu's
+count, the matrix's section of deadlines, the digest and the colours take them without special
+cases.
 """

@@ -13,9 +13,12 @@ class SupervisionConfig(AppConfig):
         from plan.figures_cache import TASKS, watch_app
 
         from . import registry
+        from .item_kind import item_kind
         from .kinds import task_report_kind
 
         registry.register(task_report_kind())
+        # Supervision items (督办件) go through the same queue, matrix, digest and colours.
+        registry.register(item_kind())
         # Supervision items (督办件) can be about a task of the plan.
         from plan.models import Task
 

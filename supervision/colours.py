@@ -1,7 +1,8 @@
 """Three-colour supervision (三色督办) of report obligations: pure arithmetic, no database.
 
 One colour per expected report (a unit's task report or a project's report for a period), worst
-first: red > yellow > blue > none.
+first: red > yellow > blue > none. An obligation with its own deadline (a supervision item) takes
+the same colours from ``deadline_colour``.
 
 - red (红色): missing after its due date (the same "overdue" as ``periods.report_state``);
 - yellow (黄色): submitted, but returned by the reviewer (审核退回);
@@ -62,6 +63,21 @@ def obligation_colour(
             return Colour.RED
         return Colour.BLUE if in_blue_window(due, today, days) else Colour.NONE
     return Colour.YELLOW if returned else Colour.NONE
+
+
+def deadline_colour(
+    *, done: bool, answered: bool, returned: bool, due: dt.date | None, today: dt.date, days: int
+) -> str:
+    """The colour of an obligation with a deadline of its own (a supervision item): none when
+    done or without a deadline, and while its answer waits on the office; red when open past its
+    deadline; yellow when returned to the unit in time; blue when due within ``days`` days."""
+    if done or due is None or answered:
+        return Colour.NONE
+    if today > due:
+        return Colour.RED
+    if returned:
+        return Colour.YELLOW
+    return Colour.BLUE if in_blue_window(due, today, days) else Colour.NONE
 
 
 # What includes/colour.html shows, for code that writes the mark in Python (the project table,

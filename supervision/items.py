@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from plan import permissions
 from plan.textlimits import change_reason
 
-from .colours import Colour, blue_days, in_blue_window
+from .colours import Colour, blue_days, deadline_colour
 from .evidence import CheckedFile, check_upload
 from .models import Evidence, ItemNote, ItemSource, ItemState, SupervisionItem
 
@@ -171,20 +171,18 @@ class _UnitOf:
 
 
 def item_colour(item, today: dt.date | None = None) -> str:
-    """Three colours like every other obligation: red when open past its deadline (an answer
-    given in time is not red), yellow when returned to the unit, blue when unanswered and due
-    within the blue window; none when closed, answered in time or not due soon."""
-    today = today or timezone.localdate()
-    if item.state == ItemState.CLOSED or item.deadline is None:
-        return Colour.NONE
-    answered = item.state == ItemState.ANSWERED
-    if today > item.deadline and not answered:
-        return Colour.RED
-    if item.state == ItemState.RETURNED:
-        return Colour.YELLOW
-    if not answered and in_blue_window(item.deadline, today, blue_days()):
-        return Colour.BLUE
-    return Colour.NONE
+    """Three colours like every other obligation (``colours.deadline_colour``): red when open
+    past its deadline (an answer given in time is not red), yellow when returned to the unit,
+    blue when unanswered and due within the blue window; none when closed, answered or not due
+    soon."""
+    return deadline_colour(
+        done=item.state == ItemState.CLOSED,
+        answered=item.state == ItemState.ANSWERED,
+        returned=item.state == ItemState.RETURNED,
+        due=item.deadline,
+        today=today or timezone.localdate(),
+        days=blue_days(),
+    )
 
 
 def colour_q(colour: str, today: dt.date):
@@ -533,19 +531,3 @@ def todo_items(user):
         .filter(Q(lead_unit_id__in=ids) | Q(co_units__in=ids))
         .distinct()
     )
-
-
-def digest_items(plan, unit_ids, today: dt.date, within_days: int):
-    """For the reminder digest: ``(section, item)`` of the units' open items overdue or due
-    within ``within_days`` days (an answered item waits on the office, not on the unit)."""
-    from django.db.models import Q
-
-    rows = (
-        SupervisionItem.objects.filter(plan=plan, deadline__isnull=False)
-        .filter(Q(lead_unit_id__in=unit_ids) | Q(co_units__in=unit_ids))
-        .exclude(state__in=[ItemState.REGISTERED, ItemState.ANSWERED, ItemState.CLOSED])
-        .filter(deadline__lte=today + dt.timedelta(days=within_days))
-        .distinct()
-        .order_by("deadline", "pk")
-    )
-    return [("overdue" if r.deadline < today else "due_soon", r) for r in rows]

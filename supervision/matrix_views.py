@@ -23,7 +23,7 @@ from . import registry, reminders
 from .colours import blue_days, obligation_colour
 from .members import collective_board, member_shares, row_label
 from .models import TaskReport
-from .reporting import PROJECTS, TASKS, matrix_for
+from .reporting import PROJECTS, TASKS, deadline_sections, matrix_for
 
 
 class ReportMatrixView(CurrentPlanMixin, TemplateView):
@@ -66,6 +66,11 @@ class ReportMatrixView(CurrentPlanMixin, TemplateView):
         )  # fmt: skip
         context.update(reminders.matrix_context(self.request.user, self.plan, matrix, self.period))
         context["figures_live"] = context["can_remind"]
+        # Items with deadlines of their own (supervision items), by unit and colour: live, below
+        # whichever tab is shown.
+        context["deadline_sections"] = SimpleLazyObject(
+            lambda: deadline_sections(self.plan, self.today)
+        )
         # The figures stamps the cached matrix depends on: its kind's, or all for a kind of
         # report that has no stamp of its own.
         context["figures_domains"] = kind if kind in DOMAINS else "all"

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 
 from . import registry
-from .models import Evidence, SupervisionItem
+from .models import Evidence
 
 
 def review_plan(*, kind: str, pk: int, **_) -> int | None:
@@ -24,8 +24,6 @@ def evidence_plan(*, pk: int, **_) -> int | None:
     if row is None:
         return None
     model = ContentType.objects.get_for_id(row[0]).model_class()
-    if model is SupervisionItem:  # a file of a supervision item's answer
-        return SupervisionItem.objects.filter(pk=row[1]).values_list("plan_id", flat=True).first()
     report_kind = registry.kind_of_model(model)
     if report_kind is None:
         return None

@@ -56,36 +56,47 @@ def review_timeline(report) -> list:
 
 def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
     """One kind's rows of the queue as uniform values (for a UNION)."""
-    filters = {"review_state__in": states}
+    filters = kind.state_filter(states)
     if unit_id:
         filters[kind.unit_id_path] = unit_id
     if unit_ids is not None:
         filters[f"{kind.unit_id_path}__in"] = unit_ids
-    if period is not None and kind.has_quarter:
+    if period is not None and kind.period_filter is not None:
+        filters.update(kind.period_filter(period))
+    elif period is not None and kind.has_quarter:
         filters.update(year=period.year, quarter=period.quarter)
     elif period is not None:
         # a year's report (a peer batch) belongs to the year's fourth quarter, as a yearly value
         filters["year"] = period.year
         if period.quarter != 4:
             filters["pk__in"] = []
-    return (
-        kind.model.objects.filter(**filters)
-        .order_by()
-        .values("pk", "year", "review_state", "edited_after_approval")
-        .annotate(
-            kind=Value(kind.key, output_field=CharField()),
-            q=Coalesce(kind.quarter_expression(), Value(0), output_field=IntegerField()),
-            subject=F(kind.subject_name),
-            subject_id=F(kind.subject_ref),
-            unit_name=F(f"{kind.unit_path}__name"),
-            unit_pk=F(kind.unit_id_path),
-            plan_pk=F(kind.plan_path),
-            plan_code=F(f"{kind.plan_path}__code"),
-            at=kind.submitted(),
-            comment=F("review_comment"),
-            returned=F("returned_values"),
+    rows = kind.model.objects.filter(**filters).order_by()
+    columns = {
+        "kind": Value(kind.key, output_field=CharField()),
+        "q": Coalesce(kind.quarter_expression(), Value(0), output_field=IntegerField()),
+        "subject": F(kind.subject_name),
+        "subject_id": F(kind.subject_ref),
+        "unit_name": F(f"{kind.unit_path}__name"),
+        "unit_pk": F(kind.unit_id_path),
+        "plan_pk": F(kind.plan_path),
+        "plan_code": F(f"{kind.plan_path}__code"),
+        "at": kind.submitted(),
+        "comment": F("review_comment"),
+        "returned": F("returned_values"),
+    }
+    # The UNION's columns, in the same order for every kind: a Reviewable's fields, or what a
+    # kind of other rows (supervision items) gives in their place.
+    if kind.review_columns is None:
+        rows = rows.values("pk", "year", "review_state", "edited_after_approval")
+    else:
+        own = kind.review_columns()
+        rows = rows.values("pk").annotate(
+            year=own["year"],
+            review_state=own["review_state"],
+            edited_after_approval=own["edited_after_approval"],
         )
-    )
+        columns.update({name: own[name] for name in columns if name in own})
+    return rows.annotate(**columns)
 
 
 # The queue's orders (``?sort=``): newest first (the default), oldest first (longest waiting),

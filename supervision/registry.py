@@ -16,16 +16,39 @@ A kind says how to reach, from one of its reports (a row of ``model``, a ``Revie
 
 Kinds whose units owe one report per subject per quarter (projects: every project, every
 quarter) also give ``subjects``: the matrix, the to-do and the digest count what is owed from it.
+
+A kind whose rows are not ``Reviewable`` (supervision items: answered, then closed or returned by
+the office) says how its own states read as review states (``review_states``) and gives, as
+expressions, the queue's columns a ``Reviewable`` has as fields (``review_columns``); it is
+reviewed on its own page (``review_url``), one at a time. A kind whose rows carry their own
+deadline (an item, due on the day the office set) gives ``deadlines``: the reporting matrix's
+section of deadlines, the reminder digest and the three colours reach them through it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Expression, F, QuerySet, Value
 from django.db.models.functions import Coalesce
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One obligation with a deadline of its own that its units still have to act on (a
+    supervision item assigned, in progress or returned), as the matrix's deadline section and
+    the reminder digest see it."""
+
+    pk: int
+    units: tuple  # the units that answer for it (the lead unit first), ``Unit`` rows
+    due: dt.date
+    colour: str  # supervision.colours
+    text: str  # what the digest says of it
+    url: str  # its page (without the site's address)
+    key: str  # what identifies it and its state, for the digest's fingerprint
 
 
 @dataclass(frozen=True)
@@ -76,9 +99,47 @@ class ReportKind:
     detail_template: str = ""
     detail_context: Callable[[Any], dict] | None = None
 
+    # A kind whose rows are not ``Reviewable``: its state field, each review state's value in
+    # it (``ReviewState`` value -> the model's), the queue's columns a ``Reviewable`` has as
+    # fields (year, review_state, edited_after_approval, comment, returned) as expressions, the
+    # field holding the office's comment and the one that dates a return (the digest's key).
+    state_field: str = "review_state"
+    review_states: dict[str, str] | None = None
+    review_columns: Callable[[], dict[str, Expression]] | None = None
+    comment_field: str = "review_comment"
+    returned_stamp_field: str = "reviewed_at"
+    # Where one row is reviewed (its id -> URL) when not on the review page; such rows are
+    # reviewed one at a time (no bulk approval). ``period_filter``: a period -> the lookups of
+    # the rows in it, for a model without year and quarter fields.
+    review_url: Callable[[int], str] | None = None
+    period_filter: Callable[[Any], dict] | None = None
+
+    # Kinds whose rows carry their own deadline: the matrix section's title, the deadlines of a
+    # plan (plan, today, within_days, unit_ids=None) -> [Deadline] (those coloured or due
+    # within ``within_days``; of ``unit_ids`` only, when given), and the kind's list of one
+    # unit's (or every unit's, ``None``) rows of one colour: (plan, unit id, colour) -> URL.
+    deadline_label: Any = ""
+    deadlines: Callable[..., list[Deadline]] | None = None
+    deadline_list_url: Callable[[Any, int | None, str], str] | None = None
+
     @property
     def unit_id_path(self) -> str:
         return f"{self.unit_path}_id"
+
+    @property
+    def bulk_approval(self) -> bool:
+        """Rows reviewed on the review page may be approved together from the queue."""
+        return self.review_url is None
+
+    def state_values(self, states) -> list[str]:
+        """The model's values of these review states."""
+        if self.review_states is None:
+            return list(states)
+        return [self.review_states[s] for s in states if s in self.review_states]
+
+    def state_filter(self, states) -> dict:
+        """Lookups for the rows in these review states."""
+        return {f"{self.state_field}__in": self.state_values(states)}
 
     def quarter_expression(self) -> Expression:
         if not self.has_quarter:
@@ -117,6 +178,11 @@ def matrix_kinds() -> list[ReportKind]:
 
 def matrix_kind(key: str) -> ReportKind | None:
     return next((k for k in matrix_kinds() if k.matrix_key == key), None)
+
+
+def deadline_kinds() -> list[ReportKind]:
+    """Kinds whose rows carry their own deadline: each has a section below the matrix."""
+    return [k for k in kinds() if k.deadlines is not None]
 
 
 def reopen_kinds() -> dict[str, ReportKind]:

@@ -137,27 +137,21 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
                 items.append(DigestItem(
                     section, kind.digest_text(s, period, due), base + kind.report_url(s, period),
                     f"{section}:{kind.key}:{s.pk}:{period}"))  # fmt: skip
-    # Supervision items (督办件) of the units, overdue or due soon.
-    from .items import digest_items  # items imports evidence, which imports the cycle
-
-    for section, item in digest_items(plan, unit_ids, today, within_days):
-        items.append(
-            DigestItem(
-                OVERDUE if section == "overdue" else DUE_SOON,
-                _("Supervision item #%(pk)s: %(text)s (deadline %(due)s)")
-                % {"pk": item.pk, "text": item.instruction[:60], "due": item.deadline.isoformat()},
-                base + item.get_absolute_url(),
-                f"item:{item.pk}:{item.state}:{item.deadline}",
-            )
-        )
+    # Obligations with a deadline of their own (supervision items), overdue or due soon.
+    soon = today + dt.timedelta(days=within_days)
+    for kind in registry.deadline_kinds():
+        for d in kind.deadlines(plan, today, within_days, unit_ids):
+            if d.due <= soon:
+                section = OVERDUE if d.due < today else DUE_SOON
+                items.append(DigestItem(section, d.text, base + d.url, d.key))
     # Reports returned to the units, of every registered kind.
     for kind in registry.kinds():
         returned = kind.model.objects.filter(
             **{kind.plan_path: plan, f"{kind.unit_id_path}__in": unit_ids},
-            review_state=ReviewState.RETURNED,
+            **kind.state_filter([ReviewState.RETURNED]),
         ).select_related(*kind.related)
         for report in returned:
-            items.append(_returned(base, kind.returned_text(report), report, kind.key))
+            items.append(_returned(base, kind, report))
     since = _start_of(today - dt.timedelta(days=1))
     # A reminder to a collective (各县(市)区和开发区) reaches its members' staff too.
     notices = ReminderNotice.objects.filter(
@@ -174,11 +168,15 @@ def digest_for(user, unit_ids, plan, today: dt.date, within_days: int) -> Digest
     return Digest(items)
 
 
-def _returned(base, what, report, kind) -> DigestItem:
-    text = _("%(what)s, returned: %(comment)s") % {"what": what, "comment": report.review_comment}
-    stamp = report.reviewed_at.isoformat() if report.reviewed_at else ""
+def _returned(base, kind, report) -> DigestItem:
+    comment = getattr(report, kind.comment_field)
+    text = _("%(what)s, returned: %(comment)s") % {
+        "what": kind.returned_text(report), "comment": comment,
+    }  # fmt: skip
+    stamped = getattr(report, kind.returned_stamp_field)
+    stamp = stamped.isoformat() if stamped else ""
     return DigestItem(RETURNED, text, base + report.get_absolute_url(),
-                      f"returned:{kind}:{report.pk}:{stamp}")  # fmt: skip
+                      f"returned:{kind.key}:{report.pk}:{stamp}")  # fmt: skip
 
 
 def recipients():

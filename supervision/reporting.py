@@ -7,6 +7,7 @@ reports) come from ``supervision.registry``.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
@@ -20,6 +21,7 @@ from supervision.completeness import Matrix, build_matrix
 from supervision.models import TaskReport, TaskSummary
 
 from . import registry
+from .colours import COLOUR_MARKS, Colour
 from .members import member_responsibilities, task_obligations, with_rollups
 from .queue import returned_to
 
@@ -109,6 +111,45 @@ def matrix_for(key: str, plan: Plan, periods: list[Period], today: dt.date, task
     if kind is None:
         return task_matrix(plan, periods, today, task)
     return subject_matrix(kind, plan, periods, today, task)
+
+
+@dataclass
+class DeadlineSection:
+    """The matrix's section for a kind with deadlines of its own (supervision items): each unit
+    with its coloured items (as lead or co-unit), and the plan's, each count with the link to
+    exactly those rows in the kind's list."""
+
+    kind: object
+    rows: list  # (unit, [(colour, its mark as text, count, url)]) in the units' order
+    totals: list  # [(colour, its mark as text, count, url)] over distinct rows
+
+    @property
+    def colours(self) -> list[str]:
+        return Colour.MARKED
+
+
+def deadline_sections(plan: Plan, today: dt.date) -> list[DeadlineSection]:
+    """One section per registered kind with deadlines of its own: red (overdue), yellow
+    (returned) and blue (due soon) by unit. The kind's own queries (two for items)."""
+    sections = []
+    for kind in registry.deadline_kinds():
+        by_unit: dict[int, tuple] = {}
+        totals = Counter()
+        for deadline in kind.deadlines(plan, today, 0):
+            if deadline.colour == Colour.NONE:
+                continue
+            totals[deadline.colour] += 1
+            for unit in deadline.units:
+                by_unit.setdefault(unit.pk, (unit, Counter()))[1][deadline.colour] += 1
+        link = kind.deadline_list_url
+        marks = {c: f"{COLOUR_MARKS[c][0]} {COLOUR_MARKS[c][1]}" for c in Colour.MARKED}
+        rows = [
+            (unit, [(c, marks[c], counts[c], link(plan, unit.pk, c)) for c in Colour.MARKED])
+            for unit, counts in sorted(by_unit.values(), key=lambda r: (r[0].sort_order, r[0].name))
+        ]
+        marked = [(c, marks[c], totals[c], link(plan, None, c)) for c in Colour.MARKED]
+        sections.append(DeadlineSection(kind, rows, marked))
+    return sections
 
 
 def owed_subjects(kind, plan: Plan, unit_ids, period: Period):

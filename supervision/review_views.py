@@ -81,12 +81,19 @@ class ReviewQueueView(CurrentPlanMixin, View):
         own_units = permissions.unit_ids(request.user)
         now = timezone.now()
         for row in page.object_list:
+            row["own_unit"] = row["unit_pk"] in own_units
             row["stamp"] = review.row_stamp(row["at"], row["review_state"])
             row["days_waiting"] = (now - row["at"]).days if row["at"] else None
-            row["url"] = short_url("supervision:review-detail", row["kind"], row["pk"])
-            row["kind_label"] = registry.kind(row["kind"]).label
+            row_kind = registry.kind(row["kind"])
+            # A kind reviewed on its own page (a supervision item) links there, one at a time.
+            row["url"] = (
+                row_kind.review_url(row["pk"])
+                if row_kind.review_url
+                else short_url("supervision:review-detail", row["kind"], row["pk"])
+            )
+            row["bulk"] = row_kind.bulk_approval and not row["own_unit"]
+            row["kind_label"] = row_kind.label
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
-            row["own_unit"] = row["unit_pk"] in own_units
         context = {
             "page_obj": page,
             "rows": page.object_list,
@@ -99,7 +106,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
             "period": str(period) if period else "",
             "sort": order,
             "sorts": list(SORT_LABELS.items()),
-            "bulk": state == "waiting" and any(not r["own_unit"] for r in page.object_list),
+            "bulk": state == "waiting" and any(r["bulk"] for r in page.object_list),
             "periods": sorted(
                 {str(p) for plan in plans for p in plan.reporting_periods}, reverse=True
             ),
@@ -129,7 +136,8 @@ class BulkApproveView(View):
         for value in request.POST.getlist("pick"):
             kind_key, _sep, rest = value.partition(":")
             pk, _sep, stamp = rest.partition(":")
-            if registry.kind(kind_key) is None or not pk.isdigit():
+            picked = registry.kind(kind_key)
+            if picked is None or not picked.bulk_approval or not pk.isdigit():
                 continue
             try:
                 report = review.get_report(kind_key, int(pk))
@@ -286,11 +294,17 @@ class ReviewDetailView(CurrentPlanMixin, View):
         # Refuse before looking the report up: a guessed id must not tell whether it exists.
         if not permissions.can_review(request.user):
             raise PermissionDenied(_("Only reviewers and administrators review reports."))
+        report_kind = registry.kind(kind)
+        if report_kind is not None and report_kind.review_url is not None:
+            return redirect(report_kind.review_url(pk))  # reviewed on its own page
         return self.render(review.get_report(kind, pk))
 
     def post(self, request, kind, pk):
         if not permissions.can_review(request.user):
             raise PermissionDenied(_("Only reviewers and administrators review reports."))
+        report_kind = registry.kind(kind)
+        if report_kind is not None and report_kind.review_url is not None:
+            raise Http404("reviewed on its own page")
         report = review.get_report(kind, pk)
         permissions.require_review(request.user, report)
         action = request.POST.get("action")

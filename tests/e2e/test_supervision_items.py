@@ -1,7 +1,8 @@
 """A leader's instruction becomes a supervision item (督办件) in a real browser: the leader
 writes it on a project page, the office assigns it to a lead unit and a co-unit with a deadline,
-the co-unit adds its part, the lead unit answers with a PDF, the office returns it once and then
-closes it, and the leader sees it closed with the answer. ``ITEM_SHOTS=<dir>`` also saves the
+the co-unit adds its part, the lead unit answers with a PDF, the office returns it once (the
+reporting matrix shows it yellow) and then closes it from the review queue, and the leader sees it
+closed with the answer. ``ITEM_SHOTS=<dir>`` also saves the
 leader's form, the office's queue and the unit's answer form at 390 and 1366 px wide."""
 
 import datetime as dt
@@ -147,6 +148,16 @@ def test_instruction_assigned_answered_returned_closed_and_the_leader_sees_it(
     back.get_by_test_id("item-submit-return").click()
     page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
     assert page.get_by_test_id("item-state").first.inner_text() == "已退回"
+    # The reporting matrix's section of items shows it yellow (returned) for the lead unit and
+    # the co-unit; the number opens exactly it.
+    page.goto(f"{base}/reports/")
+    section = page.get_by_test_id("deadline-section-item")
+    lead_row = section.locator("tr[data-unit='市科技局']")
+    assert lead_row.get_by_test_id("deadline-yellow").inner_text() == "1"
+    assert section.locator("tr[data-unit='市工信局']").get_by_test_id("deadline-yellow").count()
+    lead_row.get_by_test_id("deadline-yellow").click()
+    page.wait_for_url(re.compile(r"/items/list/\?colour=yellow&unit=\d+$"))
+    assert page.locator("tr[data-testid=item-row]").count() == 1
 
     # ... the unit answers again, seeing the comment ...
     switch_to(page, base, "kjj")
@@ -157,10 +168,17 @@ def test_instruction_assigned_answered_returned_closed_and_the_leader_sees_it(
     answer.get_by_test_id("item-submit-answer").click()
     page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
 
-    # ... and the office closes it.
+    # ... and the office, counted in its menu, finds the answer in the review queue beside the
+    # reports, and closes it on the item's page.
     switch_to(page, base, "shenhe")
-    page.get_by_test_id("nav-items").click()
-    page.get_by_test_id("queue-to_close").get_by_role("link", name=f"#{item.pk}").click()
+    assert re.sub(r"\D", "", page.get_by_test_id("nav-review-count").text_content()) == "1"
+    page.get_by_test_id("nav-review").click()
+    rows = page.get_by_test_id("queue-row")
+    assert rows.count() == 1 and "加快推进" in rows.first.inner_text()
+    assert "退回后重新提交" in rows.first.inner_text()  # answered again after a return
+    assert rows.first.locator("input[type=checkbox]").count() == 0  # not approved in bulk
+    rows.first.get_by_role("link", name="审核").click()
+    page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
     page.get_by_test_id("item-submit-close").click()
     page.wait_for_url(re.compile(rf"/items/{item.pk}/$"))
     assert page.get_by_test_id("item-state").first.inner_text() == "已办结"

@@ -458,6 +458,31 @@ def test_list_pages_run_a_fixed_number_of_queries(client, people, project, units
     assert counts[0] == counts[1] <= 15, counts
 
 
+@pytest.mark.parametrize("role", ["reviewer", "staff_own", "leader"])
+def test_the_item_page_runs_a_fixed_number_of_queries(client, people, project, units, role):
+    """The page of one item costs the same with 2 or 20 notes, files and history rows."""
+    item = assigned(people, project, units)
+    client.force_login(people[role])
+    counts = []
+    for notes in (2, 20):
+        while ItemNote.objects.filter(item=item).count() < notes:
+            item = SupervisionItem.objects.get(pk=item.pk)
+            author = people["staff_own"] if notes % 2 else people["staff_other"]
+            items.add_note(item=item, user=author, version=item.version, text="进展")
+        Evidence.objects.bulk_create(
+            Evidence(report=item, unit=units[0], name=f"{i}.pdf", size=10, file="x.pdf",
+                     media_type="application/pdf", uploaded_by=people["staff_own"])
+            for i in range(notes)
+        )  # fmt: skip
+        client.get(item.get_absolute_url())  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(item.get_absolute_url())
+        assert response.status_code == 200
+        assert response.text.count('data-testid="item-note"') == notes
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 15, counts
+
+
 # ---------------------------------------------------------------- extensions
 
 

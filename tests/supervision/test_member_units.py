@@ -245,7 +245,7 @@ def count(client, url):
 # pages build its members' board (the matrix's three queries and the tasks).
 # A reviewer's pages include the menu's count of reports waiting for review (one query).
 PINNED = {
-    "supervision:report-matrix": 10,
+    "supervision:report-matrix": 11,  # with the section of supervision items (督办件)
     "plan:unit-detail": 13,
     "supervision:unit-period-reports": 13,
     "plan:task-detail": 15,

@@ -433,7 +433,7 @@ def items_section(doc, items: briefing_items.ItemSection) -> None:
             cells[1].text = line.lead_unit
             for cell, value in zip(cells[2:], cells_of(line), strict=True):
                 cell.text = "—" if value is None else str(value)
-        _widths(table, 70, 36, 25, 25)
+        _widths(table, 60, 32, 32, 32)  # a date fits on one line at 14 pt
         if items.more(key):
             doc.add_paragraph(_("And %(n)s more items.") % {"n": items.more(key)})
 

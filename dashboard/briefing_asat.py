@@ -2,21 +2,20 @@
 figures, so that a briefing made later reads the same.
 
 The moment is the one the project figures use (``cockpit.as_at_cutoff``: the end of the period's
-close date, else of its due date), and the rule the changes page's: a period's state is what had
-been reported for it, and for the periods before it, by then. A report counts when it was first
-submitted before the cutoff; its review state (and comment) is the one its history held at the
-cutoff. A review dated after the cutoff did not exist then, whatever a history row written in
+close date, else of the quarter after it), and the rule the changes page's: a period's state is
+what had been reported for it, and for the periods before it, by then. A report counts when it was
+first submitted before the cutoff; its review state (and comment) is the one its history held at
+the cutoff. A review dated after the cutoff did not exist then, whatever a history row written in
 bulk says; a row without history before the cutoff (loaded in bulk) counts as reviewed when its
-review is dated before it. An indicator value is read the same way, from its own history: a
-value entered, corrected or approved after the cutoff leaves the briefing as it was; a target
-revised after the cutoff counts at its value before the revision (``TargetRevision``).
+review is dated before it. An indicator value is read the same way, from its own history: a value
+entered, corrected or approved after the cutoff leaves the briefing as it was; a target revised
+after the cutoff counts at its value before the revision (``TargetRevision``).
 
 What this does not reconstruct: a peer group's batches for years up to the period that were
 entered after the cutoff (the ranks then are computed from the batches in force today, for the
 years up to the period only).
 """
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -56,7 +55,9 @@ def pick_as_at(rows, cutoff) -> dict:
     """From history rows ``(id, history_date, history_type, *values)`` in date order, each
     row's ``(values, recorded_before)`` at ``cutoff``: its latest row before it; for a row
     without one (loaded in bulk, its history dated when it was loaded), the first row recorded,
-    as it was then. ``values`` is ``None`` for a row deleted by the cutoff."""
+    as it was then (a row created without history and changed after the cutoff is read as
+    changed: its state before is not recorded). ``values`` is ``None`` for a row deleted by the
+    cutoff."""
     before, first = {}, {}
     for pk, at, kind, *values in rows:
         if at < cutoff:
@@ -255,7 +256,3 @@ def changes_as_at(plan: Plan, period: Period, approved: bool, returned: Reportin
         returned_project_reports=returned.returned_project_reports,
         returned_task_reports=returned.returned_task_reports,
     )
-
-
-def status_counts(rows) -> Counter:
-    return Counter(r.status for r in rows)

@@ -174,11 +174,13 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
     if period < now:
         # A past quarter reads as it stood at its end: the reports submitted (approved) by its
         # close, whatever came after (issue 23), so the briefing reads the same when made later.
-        projects, tasks, lagging = as_at(plan, period, approved, figures)
+        projects, tasks, lagging, states = as_at(plan, period, approved, figures)
         reporting = briefing_asat.reporting_as_at(plan, period, projects["all"])
         matrix, completeness = reporting.matrix, reporting.completeness
-        indicators = briefing_asat.indicators_as_at(plan, period, approved)
-        changed = briefing_asat.changes_as_at(plan, period, approved, reporting)
+        found = briefing_asat.indicators_as_at(plan, period, approved)
+        indicators = found.latest
+        changed = briefing_asat.changes_as_at(plan, period, approved, reporting, states,
+                                              found.yearly)  # fmt: skip
         as_at_figures = True
     else:
         projects, tasks, completeness = figures.projects, figures.tasks, figures.completeness
@@ -207,7 +209,8 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
 
 def as_at(plan: Plan, period: Period, approved: bool, figures):
     """The headline's project counts, the task roll-ups and the lagging projects' table as at
-    the end of a past ``period`` (``cockpit.project_figures_as_at``)."""
+    the end of a past ``period`` (``cockpit.project_figures_as_at``), and the projects' states
+    they come from."""
     counts, rollups, states = cockpit.project_figures_as_at(plan, period, approved)
     projects = Counter()  # the period's reports: briefing_asat.reporting_as_at
     for key in [*STATUS_KEYS, "all", "lagging_rule"]:
@@ -227,7 +230,7 @@ def as_at(plan: Plan, period: Period, approved: bool, figures):
         project.status, project.percent_complete = status, percent
         project.expected = expected_percent(start, end, period.last_day)
         lagging.append(project)
-    return projects, tasks, lagging
+    return projects, tasks, lagging, states
 
 
 # --- charts -----------------------------------------------------------------------------------

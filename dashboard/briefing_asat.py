@@ -194,9 +194,17 @@ def observations_as_at(plan: Plan, period: Period, approved: bool) -> list[Obser
     return known
 
 
-def indicators_as_at(plan: Plan, period: Period, approved: bool, latest_only: bool = True):
+@dataclass
+class IndicatorsAsAt:
+    latest: list  # each indicator's progress as of its latest value (the cockpit's rows)
+    yearly: list  # the same, year by year (for what changed)
+
+
+def indicators_as_at(plan: Plan, period: Period, approved: bool) -> IndicatorsAsAt:
     """``cockpit.indicator_progress`` for a past ``period``: each indicator's progress from
-    the values known at the cutoff (``observations_as_at``) and the targets in force then."""
+    the values known at the cutoff (``observations_as_at``) and the targets in force then; as
+    of the latest value and year by year, from one fetch (the targets and peer values are most
+    of the time at scale)."""
     values = observations_as_at(plan, period, approved)
     by_indicator = {}
     for value in sorted(values, key=lambda v: v.year):
@@ -214,36 +222,41 @@ def indicators_as_at(plan: Plan, period: Period, approved: bool, latest_only: bo
     before = {}
     for revision in revisions:
         before.setdefault(revision.target_id, revision)
+    result = IndicatorsAsAt([], [])
     for indicator in indicators:
-        years = by_indicator.get(indicator.pk, [])
-        indicator.yearly = years[-1:] if latest_only else years
         indicator.peer_list = [p for p in indicator.peer_list if p.year <= period.year]
         for target in indicator.target_list:
             revision = before.get(target.pk)
             if revision is not None:
                 target.value, target.rank = revision.old_value, revision.old_rank
                 target.statement = revision.old_statement
-    rows = [progress_of(indicator, latest_only) for indicator in indicators]
-    for row in rows:
+        years = by_indicator.get(indicator.pk, [])
+        indicator.yearly = years
+        result.yearly.append(progress_of(indicator))
+        indicator.yearly = years[-1:]
+        result.latest.append(progress_of(indicator, latest_only=True))
+    for row in result.latest:
         row.status_label = STATUS_LABELS[row.status]
-    return rows
+    return result
 
 
-def changes_as_at(plan: Plan, period: Period, approved: bool, returned: Reporting):
+def changes_as_at(
+    plan: Plan, period: Period, approved: bool, returned: Reporting, states: list, yearly: list
+) -> changes.Changes:
     """The briefing's "what changed" figures for a past period: each project as at the close
-    of ``period`` against the close of the period before (``project_states_as_at``), and the
-    indicators whose two latest values known at the cutoff differ in status."""
-    now = cockpit.project_states_as_at(plan, period, approved)
+    of ``period`` (``states``, from ``project_states_as_at``) against the close of the period
+    before, and the indicators (``yearly``, from ``indicators_as_at``) whose two latest values
+    known at the cutoff differ in status."""
     was = {s[0]: s for s in cockpit.project_states_as_at(plan, period.previous(), approved)}
     changed = newly_completed = newly_lagging = 0
-    for pk, _task, _inv, _start, _end, status, percent, lagging in now:
+    done = ProjectStatus.COMPLETED
+    for pk, _task, _inv, _start, _end, status, percent, lagging in states:
         before = was[pk]
         changed += (status, percent) != (before[5], before[6])
-        done = ProjectStatus.COMPLETED
         newly_completed += status == done and before[5] != done
         newly_lagging += lagging and not before[7]
     moved = 0
-    for row in indicators_as_at(plan, period, approved, latest_only=False):
+    for row in yearly:
         years = [y for y in row.years if y.actual is not None and y.year <= period.year]
         moved += len(years) >= 2 and years[-1].status != years[-2].status
     return changes.Changes(

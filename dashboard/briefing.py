@@ -31,7 +31,7 @@ from projects.progress import expected_percent
 from supervision.colours import COLOUR_MARKS, Colour
 from supervision.reporting import task_matrix
 
-from . import changes, cockpit
+from . import briefing_asat, briefing_items, changes, cockpit
 from .cockpit import STATUS_KEYS
 
 LAGGING_LIMIT = 30  # rows of the lagging projects' table; the rest are counted
@@ -109,7 +109,9 @@ class Briefing:
     indicators: list
     indicator_counts: object
     changes: changes.Changes
+    items: briefing_items.ItemSection
     current: bool = True  # the period is the one being reported now
+    as_at: bool = False  # a past period: every figure as at its close
 
     @property
     def file_name(self) -> str:
@@ -119,14 +121,22 @@ class Briefing:
         return f"{self.period.year}年第{quarter}季度推进情况通报.docx"
 
     @property
+    def as_at_day(self) -> dt.date:
+        """The last day of a past period's figures (``cockpit.as_at_cutoff``)."""
+        cutoff = timezone.localtime(cockpit.as_at_cutoff(self.plan, self.period))
+        return (cutoff - dt.timedelta(days=1)).date()
+
+    @property
     def view_label(self) -> str:
         return _("approved reports only") if self.approved else _("every report submitted")
 
 
-def late_units(plan: Plan, period: Period, today: dt.date) -> list[UnitLine]:
+def late_units(plan: Plan, period: Period, today: dt.date, matrix=None) -> list[UnitLine]:
     """Units with a task report late, missing or returned for ``period`` (the reporting matrix's
-    cells, with their colours)."""
-    matrix = task_matrix(plan, [period], today)
+    cells, with their colours; ``matrix``: the period's, when the caller has it as at its
+    close)."""
+    if matrix is None:
+        matrix = task_matrix(plan, [period], today)
     lines = []
     for row in matrix.unit_rows:  # each member unit, not its collective's roll-up
         line = UnitLine(row.unit)
@@ -158,36 +168,51 @@ def collect(plan: Plan, period: Period, approved: bool = True, today=None) -> Br
 
     today = today or timezone.localdate()
     figures = CockpitFigures(_Source(plan, period, today, approved), plan)
-    indicators = figures.indicators
-    # The cockpit's own list of the projects furthest behind, longer, with the problems reported.
-    lagging = figures.lagging(LAGGING_LIMIT, with_problems=True)
-    for project in lagging:
-        project.expected = expected_percent(project.planned_start, project.planned_end, today)
-    units = late_units(plan, period, today)
-    current = period == reporting_period(today, plan.start_year, plan.end_year)
-    projects, tasks = figures.projects, figures.tasks
-    if not current and period < reporting_period(today, plan.start_year, plan.end_year):
+    now = reporting_period(today, plan.start_year, plan.end_year)
+    current = period == now
+    matrix = None
+    if period < now:
         # A past quarter reads as it stood at its end: the reports submitted (approved) by its
         # close, whatever came after (issue 23), so the briefing reads the same when made later.
-        projects, tasks, lagging = as_at(plan, period, approved, figures)
+        projects, tasks, lagging, states = as_at(plan, period, approved, figures)
+        reporting = briefing_asat.reporting_as_at(plan, period, projects["all"])
+        matrix, completeness = reporting.matrix, reporting.completeness
+        found = briefing_asat.indicators_as_at(plan, period, approved)
+        indicators = found.latest
+        changed = briefing_asat.changes_as_at(plan, period, approved, reporting, states,
+                                              found.yearly)  # fmt: skip
+        as_at_figures = True
+    else:
+        projects, tasks, completeness = figures.projects, figures.tasks, figures.completeness
+        indicators = figures.indicators
+        # The cockpit's own list of the projects furthest behind, longer, with the problems
+        # reported.
+        lagging = figures.lagging(LAGGING_LIMIT, with_problems=True)
+        for project in lagging:
+            project.expected = expected_percent(project.planned_start, project.planned_end, today)
+        changed = changes.changes(plan, period, approved)
+        as_at_figures = False
+    units = late_units(plan, period, today, matrix)
     return Briefing(
         plan=plan, period=period, today=today, approved=approved,
         generated_at=timezone.localtime(),
-        projects=projects, tasks=tasks, completeness=figures.completeness,
+        projects=projects, tasks=tasks, completeness=completeness,
         lagging=lagging,
         lagging_total=projects["lagging_rule"],
         units=units[:UNIT_LIMIT], units_total=len(units),
         indicators=indicators, indicator_counts=cockpit.indicator_counts(indicators),
-        changes=changes.changes(plan, period, approved),
-        current=current,
+        changes=changed,
+        items=briefing_items.item_section(plan, period, current, today),
+        current=current, as_at=as_at_figures,
     )  # fmt: skip
 
 
 def as_at(plan: Plan, period: Period, approved: bool, figures):
     """The headline's project counts, the task roll-ups and the lagging projects' table as at
-    the end of a past ``period`` (``cockpit.project_figures_as_at``)."""
+    the end of a past ``period`` (``cockpit.project_figures_as_at``), and the projects' states
+    they come from."""
     counts, rollups, states = cockpit.project_figures_as_at(plan, period, approved)
-    projects = Counter(figures.projects)  # the period's reports in, late, returned: kept
+    projects = Counter()  # the period's reports: briefing_asat.reporting_as_at
     for key in [*STATUS_KEYS, "all", "lagging_rule"]:
         projects[key] = counts.get(key, 0)
     tasks = figures.view.tasks_with_rollups(rollups)
@@ -205,7 +230,7 @@ def as_at(plan: Plan, period: Period, approved: bool, figures):
         project.status, project.percent_complete = status, percent
         project.expected = expected_percent(start, end, period.last_day)
         lagging.append(project)
-    return projects, tasks, lagging
+    return projects, tasks, lagging, states
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -363,7 +388,7 @@ def opening(b: Briefing) -> str:
         "time, %(p_late)s late, %(p_missing)s missing. Of the indicators, %(met)s are met, "
         "%(on_track)s on track and %(behind)s behind."
     ) % {
-        "day": b.today.isoformat(), "all": p["all"],
+        "day": (b.as_at_day if b.as_at else b.today).isoformat(), "all": p["all"],
         "done": p[ProjectStatus.COMPLETED], "doing": p[ProjectStatus.IN_PROGRESS],
         "lagging": p["lagging_rule"], "period": period_label(b.period),
         "expected": c["tasks"].expected, "on_time": c["tasks"].received - c["tasks"].late,
@@ -374,6 +399,46 @@ def opening(b: Briefing) -> str:
         "met": n[Status.MET], "on_track": n[Status.ON_TRACK],
         "behind": n[Status.BEHIND] + n[Status.WARNING],
     }  # fmt: skip
+
+
+def items_section(doc, items: briefing_items.ItemSection) -> None:
+    """Section 7: supervision items (督办件) closed in the period, overdue, and extended."""
+    doc.add_heading(_("7. Supervision items"), level=1)
+    n = items.counts
+    doc.add_paragraph(
+        _("From %(start)s to %(end)s: %(closed)s supervision items were closed, %(overdue)s "
+          "were overdue on %(end)s and %(extended)s had their deadline extended.")
+        % {"start": items.start.isoformat(), "end": items.end.isoformat(),
+           "closed": n["closed"], "overdue": n["overdue"], "extended": n["extended"]}
+    )  # fmt: skip
+    lists = [
+        ("closed", _("Items closed in the period"),
+         [_("Supervision item"), _("Lead unit"), _("Deadline"), _("Closed on")],
+         lambda x: [x.deadline, x.closed_on]),
+        ("overdue", _("Items overdue"),
+         [_("Supervision item"), _("Lead unit"), _("Deadline"), _("Days overdue")],
+         lambda x: [x.deadline, x.days_overdue]),
+        ("extended", _("Items whose deadline was extended"),
+         [_("Supervision item"), _("Lead unit"), _("Original deadline"), _("New deadline")],
+         lambda x: [x.original_deadline, x.deadline]),
+    ]  # fmt: skip
+    for key, title, heads, cells_of in lists:
+        rows = getattr(items, key)
+        if not rows:
+            continue
+        doc.add_heading(title, level=2)
+        table = doc.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        _header(table, heads)
+        for line in rows:
+            cells = table.add_row().cells
+            cells[0].text = line.instruction[:120]
+            cells[1].text = line.lead_unit
+            for cell, value in zip(cells[2:], cells_of(line), strict=True):
+                cell.text = "—" if value is None else str(value)
+        _widths(table, 60, 32, 32, 32)  # a date fits on one line at 14 pt
+        if items.more(key):
+            doc.add_paragraph(_("And %(n)s more items.") % {"n": items.more(key)})
 
 
 def render(b: Briefing, export_url: str = "") -> bytes:
@@ -419,17 +484,14 @@ def render(b: Briefing, export_url: str = "") -> bytes:
         _("Period: %(period)s · figures from %(view)s · generated %(when)s (draft for editing)")
         % {"period": f"{period_label(b.period)}（{b.period}）", "view": b.view_label,
            "when": b.generated_at.strftime("%Y-%m-%d %H:%M")}), BODY_FONT, 10.5)  # fmt: skip
-    if not b.current:
-        # The cockpit's figures are today's; only the changes section reads reports up to the
-        # period's end. Said in the document, so that nobody takes them for the period's own.
+    if b.as_at:
+        # Said in the document, so that nobody takes a later day's figures for the period's.
         note = doc.add_paragraph()
         note.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        said = _("A past period: the project figures below are as at the end of %(period)s "
-                 "(the reports submitted, or approved, by %(day)s); the indicators and the "
-                 "reporting figures are as at %(today)s.") % {
-            "period": period_label(b.period),
-            "day": (cockpit.as_at_cutoff(b.plan, b.period) - dt.timedelta(days=1)).date(),
-            "today": b.today.isoformat()}  # fmt: skip
+        said = _("A past period: every figure below is as at the end of %(period)s (the reports "
+                 "submitted, or approved, and the indicator values known by %(day)s); later "
+                 "reports and reviews do not change it.") % {
+            "period": period_label(b.period), "day": b.as_at_day.isoformat()}  # fmt: skip
         _fonts(note.add_run(said), BODY_FONT, 10.5)
     doc.add_paragraph(opening(b))
 
@@ -520,7 +582,9 @@ def render(b: Briefing, export_url: str = "") -> bytes:
            "indicators": ch.indicators.total}
     )  # fmt: skip
 
-    doc.add_heading(_("7. Next quarter"), level=1)
+    items_section(doc, b.items)
+
+    doc.add_heading(_("8. Next quarter"), level=1)
     doc.add_paragraph(_("(To be written by the coordinating office.)"))
 
     out = io.BytesIO()

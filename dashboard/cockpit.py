@@ -229,8 +229,11 @@ def indicator_counts(rows) -> Counter:
 
 def as_at_cutoff(plan: Plan, period: Period) -> dt.datetime:
     """The moment a past period's figures are taken at: the end of the last day its reports
-    could be changed (``Plan.close_date``), else of its due date."""
-    day = plan.close_date(period) or plan.due_date(period)
+    could be changed (``Plan.close_date``); in a plan whose periods never close, the end of the
+    quarter after it, the last day it is the period being reported (``reporting_period``), so
+    that its briefing reads the same before and after it becomes a past one, late reports
+    included."""
+    day = plan.close_date(period) or period.next().last_day
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
 
 

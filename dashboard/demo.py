@@ -583,8 +583,10 @@ def _demo_indicators(plan: Plan, admin, reviewer) -> None:
                 target_id=end.pk, user=admin, value=Decimal(str(revised)), rank=None,
                 statement="", reason="（演示）受外部环境影响，经领导小组同意下调目标。",
             )  # fmt: skip
-        Observation.objects.bulk_create(
-            Observation(
+        # With their history, like the other demo rows: a past quarter's briefing reads a
+        # value as its history held it then (dashboard.briefing_asat).
+        bulk_create_with_history(
+            [Observation(
                 indicator=indicator,
                 year=year,
                 is_demo=True,
@@ -598,8 +600,9 @@ def _demo_indicators(plan: Plan, admin, reviewer) -> None:
                     else _approved_value(year, reviewer)
                 ),
             )  # fmt: skip
-            for year, value in zip(plan.years, values, strict=True)
-        )
+            for year, value in zip(plan.years, values, strict=True)],
+            Observation, default_change_reason=DEMO_REASON,
+        )  # fmt: skip
 
 
 DEMO_GROUP = "东北地区地级城市（演示）"

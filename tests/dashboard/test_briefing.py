@@ -49,9 +49,9 @@ def check_against_cockpit(plan, approved):
                            p["lagging_rule"]]  # fmt: skip
     assert c["tasks"].expected in numbers and c["projects"].expected in numbers
     headings = [x.text for x in doc.paragraphs if x.style.name == "Heading 1"]
-    assert len(headings) == 7
-    # Tables: lagging projects (capped), late units, indicators.
-    lagging, units, indicators = doc.tables
+    assert len(headings) == 8 and headings[6] == "七、督办件办理情况"
+    # Tables: lagging projects (capped), late units, indicators (then the supervision items').
+    lagging, units, indicators = doc.tables[:3]
     assert len(lagging.rows) - 1 == min(p["lagging_rule"], briefing.LAGGING_LIMIT)
     cockpit_first = [x.name for x in figures.lagging_projects]
     assert [r.cells[1].text for r in lagging.rows[1 : 1 + len(cockpit_first)]] == cockpit_first
@@ -98,9 +98,12 @@ def test_briefing_on_a_grown_plan_caps_its_tables_with_and_n_more(plan):
 
 
 @pytest.mark.django_db
-def test_a_past_periods_briefing_says_its_figures_are_as_at_the_day_generated(plan):
+def test_a_past_periods_briefing_says_its_figures_are_as_at_the_periods_close(plan):
     _name, content = briefing.generate(plan, Period(2025, 1), True, TODAY)
     text = text_of(read(content))
-    assert "往期通报" in text and "2025年第一季度" in text and TODAY.isoformat() in text
+    # The plan as loaded never closes its periods: 2025Q1 is read as at the end of 2025Q2, the
+    # last day it was the period being reported.
+    assert "往期通报" in text and "2025年第一季度末" in text and "2025-06-30" in text
+    assert "截至2025-06-30，" in text and TODAY.isoformat() not in text.split("\n", 2)[2]
     _name, content = briefing.generate(plan, Period(2025, 3), True, TODAY)
     assert "往期通报" not in text_of(read(content))

@@ -107,7 +107,7 @@ def test_the_revised_demo_target_names_the_original_too(demo, client):
         .content.decode(), "indicator",
     )  # fmt: skip
     assert said == (
-        "最新值（2025年）：52亿元。2022年为 36亿元。2025年目标：55亿元。原定2025年目标：60亿元。"
+        "最新值（2025年）：52亿元。2022年为36亿元。2025年目标：55亿元。原定2025年目标：60亿元。"
     )
 
 
@@ -147,4 +147,4 @@ def test_a_rank_indicator_is_said_as_ranks():
         {"kind": "original", "data": [None, 5]}]}  # fmt: skip
     with translation.override("zh-hans"):
         said = indicator_chart_summary(chart, rank=True)
-    assert said == f"最新值（2023年）：{rank(6)}。2022年为 {rank(8)}。2023年目标：{rank(5)}。"
+    assert said == f"最新值（2023年）：{rank(6)}。2022年为{rank(8)}。2023年目标：{rank(5)}。"

@@ -18,6 +18,8 @@ from supervision.colours import Colour, blue_days, in_blue_window
 from supervision.members import task_report_counts
 from supervision.models import ReviewState, TaskReport
 
+from . import chart_words
+
 
 @dataclass
 class Completeness:
@@ -166,15 +168,22 @@ STATUS_KEYS = [s for s, _label in ProjectStatus.choices]
 def project_status_chart(counts: Counter) -> dict:
     # The status each project's report gives (not the lag rule, counted apart as "lagging"):
     # the chart says so, and its slices add up to the projects.
+    labels = [str(label) for _key, label in ProjectStatus.choices]
+    values = [counts.get(key, 0) for key in STATUS_KEYS]
     return {
         "title": _("Projects by reported status"),
-        "labels": [str(label) for _key, label in ProjectStatus.choices],
+        "labels": labels,
         "keys": STATUS_KEYS,
-        "values": [counts.get(key, 0) for key in STATUS_KEYS],
+        "values": values,
+        "summary": chart_words.project_status_summary(labels, values),
     }
 
 
 def task_progress_chart(tasks) -> dict:
+    values = [
+        round(t.rollup.percent, 1) if t.rollup and t.rollup.percent is not None else None
+        for t in tasks
+    ]
     return {
         "title": _("Progress by task, from its projects"),
         "label": _("Percent complete"),
@@ -187,22 +196,23 @@ def task_progress_chart(tasks) -> dict:
             for t in tasks
         ],  # fmt: skip
         "empty_label": _("no projects"),
-        "values": [
-            round(t.rollup.percent, 1) if t.rollup and t.rollup.percent is not None else None
-            for t in tasks
-        ],  # fmt: skip
+        "values": values,
         "legend": False,
+        "summary": chart_words.task_progress_summary(tasks, values),
     }
 
 
 def indicator_completion_chart(rows) -> dict:
     judged = [r for r in rows if r.completion is not None]
+    labels = [r.indicator.name for r in judged]
+    values = [round(float(r.completion) * 100, 1) for r in judged]
     return {
         "title": _("Indicator completion against the target in force"),
         "label": _("Completion"),
         "unit": "%",
-        "labels": [r.indicator.name for r in judged],
-        "values": [round(float(r.completion) * 100, 1) for r in judged],
+        "labels": labels,
+        "values": values,
+        "summary": chart_words.indicator_completion_summary(labels, values),
         # The 100% line is drawn only where there are bars to set it against.
         **({"goal": 100, "goal_label": _("Target (100%)")} if judged else {}),
     }

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -34,6 +34,7 @@ from plan.figures_cache import figures_changed
 from plan.models import Plan, Responsibility, Unit, UnitMembership
 from plan.periods import Period
 from plan.permissions import ADMINISTRATOR, LEADER, REVIEWER, STAFF
+from projects.loader import ASSIGNED_BY_RULE
 from projects.models import Project, ProjectStatus, ProjectUpdate
 from projects.services import ReportInput, project_update_submit
 from supervision.cycle import reminder_notice_send, reopen_grant, reopen_request_submit
@@ -102,6 +103,31 @@ DEMO_INDICATORS = [
     ("demo-region-rank", "演示：区域创新能力排名（东北地级市）", "", "rank", "市科技局", 8, 5, None,
      [8, 7, 7, 6]),
 ]  # fmt: skip
+
+
+# Demo assignments: the plan does not say which unit answers for a project, so the plan's data
+# gives each one to its task's lead unit (projects.loader), 市科技局 for all of them. The demo
+# hands a few to other units, so that every demo clerk has projects to report on, each says so in
+# its data note, and removing the demo gives them back to the lead unit. (annex, order) -> unit.
+DEMO_ASSIGNMENTS = {
+    (3, 1): "市工信局", (3, 2): "市工信局", (3, 3): "市工信局", (3, 6): "市工信局",
+    (3, 7): "市工信局",
+    (2, 5): demo_members.CLERK_UNIT, (2, 6): demo_members.CLERK_UNIT,
+    (2, 11): demo_members.CLERK_UNIT, (6, 2): demo_members.CLERK_UNIT,
+}  # fmt: skip
+DEMO_ASSIGNED_MARK = "（演示分工）"
+DEMO_ASSIGNED_NOTE = (
+    DEMO_ASSIGNED_MARK + "演示数据将本项目分配给{unit}，以展示各单位的填报；计划原文未列明项目"
+    "责任单位，移除演示数据后恢复为所属任务的牵头单位。"
+)
+# What each demo clerk finds on 我的项目 for the last quarter, whatever the seeds gave: one report
+# returned, one owed, one approved (the rest wait for the reviewer). (annex, order) -> story.
+RETURNED, OWED, APPROVED = "returned", "owed", "approved"
+DEMO_STORIES = {
+    (2, 12): RETURNED, (4, 2): OWED, (1, 3): APPROVED,  # 市科技局
+    (3, 1): RETURNED, (3, 2): OWED, (3, 3): APPROVED,  # 市工信局
+    (2, 5): RETURNED, (2, 11): OWED, (2, 6): APPROVED,  # the demo member unit
+}  # fmt: skip
 
 
 class RealDataPresent(Exception):
@@ -199,6 +225,26 @@ def _review(report, rng: random.Random, reviewer, last: bool, fields: tuple[str,
         return  # submitted, waiting for review
     report.reviewed_by = reviewer
     report.reviewed_at = submitted + dt.timedelta(days=rng.randint(2, 9), hours=rng.randint(0, 5))
+
+
+def _tell(story: str | None, reports: list, rng: random.Random, reviewer) -> list:
+    """The last quarter of a project's demo reports as ``DEMO_STORIES`` tells it (reviewed
+    after its submission, like the seeded ones); other projects' reports as they are."""
+    last = reports[-1] if reports else None
+    if last is not None and (last.year, last.quarter) != LAST_PERIOD:
+        last = None  # the last quarter's report never came in
+    if story is None or last is None:
+        return reports
+    if story == OWED:
+        return reports[:-1]
+    last.review_state = ReviewState.APPROVED if story == APPROVED else ReviewState.RETURNED
+    if story == RETURNED:
+        last.review_comment = rng.choice(RETURN_COMMENTS)
+        last.returned_fields = ["progress", "percent_complete"]
+        last.returned_values = snapshot(last)
+    last.reviewed_by = reviewer
+    last.reviewed_at = last.submitted_at + dt.timedelta(days=rng.randint(2, 9))
+    return reports
 
 
 def _submission_time(year: int, quarter: int, rng: random.Random) -> dt.datetime:
@@ -310,10 +356,24 @@ def remove_demo(plan: Plan) -> list[str]:
     returns the demo users kept because real rows point to them."""
     for demo in [plan, *Plan.objects.exclude(pk=plan.pk).filter(demo_data=True)]:
         _remove_demo_rows(demo)
+    _restore_assignments()  # before the demo's member units go
     kept = _remove_demo_users()
     demo_members.remove()
     figures_changed()  # bulk deletes and update(): no signal said so
     return kept
+
+
+def _restore_assignments() -> None:
+    """Give every project the demo handed to another unit back to its task's lead unit, with
+    the plan's own note again (projects.loader's rule), in any plan."""
+    moved = Project.objects.filter(data_note__startswith=DEMO_ASSIGNED_MARK).select_related(
+        "annex__column__task"
+    )
+    for project in moved:
+        lead = project.annex.column.task.responsibilities.order_by("order").first().unit_id
+        Project.objects.filter(pk=project.pk).update(
+            unit_id=lead, data_note=ASSIGNED_BY_RULE, version=F("version") + 1
+        )
 
 
 def _remove_demo_rows(plan: Plan) -> None:
@@ -387,17 +447,32 @@ def load_demo(plan: Plan) -> list[DemoUser]:
     reporter = users["demo-staff-kjj"]
     reviewer = users["demo-reviewer"]
     all_reports = []
-    projects = list(Project.objects.filter(annex__plan=plan).order_by("annex__number", "order"))
+    projects = list(
+        Project.objects.filter(annex__plan=plan)
+        .select_related("annex")
+        .order_by("annex__number", "order")
+    )
+    clerks = {unit.name: user for user in users.values() for unit in user.units.all()}
+    assign_to = {name: Unit.objects.get(name=name) for name in set(DEMO_ASSIGNMENTS.values())}
     for project in projects:
+        place = (project.annex.number, project.order)
+        # Only a project still where the plan's rule put it moves: an administrator's choice
+        # stands, and so does a real unit's work.
+        if place in DEMO_ASSIGNMENTS and project.data_note == ASSIGNED_BY_RULE:
+            project.unit = assign_to[DEMO_ASSIGNMENTS[place]]
+            project.data_note = DEMO_ASSIGNED_NOTE.format(unit=project.unit.name)
+        # The demo clerk of the project's unit files its reports (市科技局's clerk by default).
+        filer = clerks.get(project.unit.name, reporter)
         rng = random.Random(f"{plan.code}/{project.annex.number}/{project.order}")  # nosec B311
         project.total_investment = Decimal(rng.randrange(2_000, 200_000, 500))
         project.planned_start = dt.date(2022, rng.choice([7, 10]), 1)
         project.planned_end = dt.date(rng.choice([2024, 2025, 2025, 2026]), 12, 31)
-        reports = _project_reports(project, rng, reporter)
+        reports = _project_reports(project, rng, filer)
         review_rng = random.Random(f"{plan.code}/review/{project.annex.number}/{project.order}")  # nosec B311
         for report in reports:
             last = (report.year, report.quarter) == LAST_PERIOD
             _review(report, review_rng, reviewer, last, ("progress", "percent_complete"))
+        reports = _tell(DEMO_STORIES.get(place), reports, review_rng, reviewer)
         approved = [r for r in reports if r.review_state == ReviewState.APPROVED]
         if approved:
             project.approved_status = approved[-1].status
@@ -409,7 +484,7 @@ def load_demo(plan: Plan) -> list[DemoUser]:
         project.last_reported_at = latest.submitted_at
         project.version += 1
         project._change_reason = DEMO_REASON
-        project._history_user = reporter
+        project._history_user = filer
         project.save()
         all_reports.extend(reports)
     for report in all_reports:

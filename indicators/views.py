@@ -122,6 +122,10 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
         context = {
             "indicator": indicator,
             "progress": progress,
+            # The chart in words, beside it, from the figures its JSON carries (no query).
+            "chart_summary": indicator_chart(progress)["summary"]
+            if indicator.kind != Indicator.Kind.QUALITATIVE
+            else "",
             "revisions": [
                 r for t in indicator.target_list for r in t.revisions.select_related("changed_by")
             ],

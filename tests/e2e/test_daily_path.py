@@ -84,6 +84,7 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+@pytest.mark.layout  # database-independent: CI runs it once, on SQLite
 @pytest.mark.parametrize("role", ["kjj", "shenhe", "boss"])
 def test_the_daily_path_fits_a_phone_and_passes_axe(day, live_server, page, role):
     base = live_server.url

@@ -58,7 +58,8 @@ class Shots:
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         if shot:
-            self.shot(page, shot, "main", highlight=page.get_by_role("button", name="登录"))
+            card = page.locator("main h1", has_text="登录").locator("xpath=..")
+            self.shot(page, shot, card, highlight=page.get_by_role("button", name="登录"))
         page.get_by_label("密码").press("Enter")
         page.wait_for_load_state()
         return page

@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from plan import figures_cache
 
+# One Redis database for these tests: under pytest-xdist they keep to one worker.
+pytestmark = pytest.mark.xdist_group("redis")
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

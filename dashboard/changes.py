@@ -173,8 +173,15 @@ def with_projects(lists: list[Bounded]) -> None:
 def indicator_changes(plan: Plan, period: Period, approved: bool = False) -> list[IndicatorChange]:
     """Indicators whose two latest yearly values up to ``period``'s year differ in status
     (three queries)."""
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), approved=approved)
+    return indicator_changes_of(indicators, period)
+
+
+def indicator_changes_of(indicators, period: Period) -> list[IndicatorChange]:
+    """``indicator_changes`` of indicators fetched already with every yearly value
+    (``with_progress_data``): the cockpit counts them from its own fetch."""
     changes = []
-    for indicator in with_progress_data(Indicator.objects.filter(plan=plan), approved=approved):
+    for indicator in indicators:
         years = [
             row for row in progress_of(indicator).years
             if row.actual is not None and row.year <= period.year
@@ -188,6 +195,41 @@ def indicator_changes(plan: Plan, period: Period, approved: bool = False) -> lis
             changes.append(IndicatorChange(bare, before.year, before.status, now.year,
                                            now.status))  # fmt: skip
     return changes
+
+
+def indicators_cached(plan: Plan, period: Period, approved: bool, compute) -> Bounded:
+    """The indicators whose status changed, cached on their own (plan.figures_cache): after a
+    project report, the commonest write, they have not changed. The changes page and the
+    cockpit share the entry; ``compute`` gives the list."""
+    return cached(plan, "changes-indicators", [INDICATORS], [period, approved],
+                  lambda: bounded(compute()))  # fmt: skip
+
+
+# What each list of the page holds, from ``project_changes``' rows: the cockpit counts them with
+# the same rules.
+
+
+def is_changed(c: ProjectChange) -> bool:
+    return bool(c.now_status) and (c.status_changed or c.percent_changed)
+
+
+def is_newly_lagging(c: ProjectChange) -> bool:
+    return c.lagging_now and not c.lagging_before
+
+
+def is_newly_completed(c: ProjectChange) -> bool:
+    return c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
+
+
+def project_change_counts(plan: Plan, period: Period, approved: bool = False) -> dict:
+    """How many projects each of the page's project lists holds (one query): the cockpit's
+    figures of this quarter's changes."""
+    rows = project_changes(plan, period, approved)
+    return {
+        "changed": sum(map(is_changed, rows)),
+        "newly_lagging": sum(map(is_newly_lagging, rows)),
+        "newly_completed": sum(map(is_newly_completed, rows)),
+    }
 
 
 def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
@@ -206,14 +248,9 @@ def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
         .select_related("task", "unit")
         .order_by("task__number", "unit__sort_order")
     )
-    changed = bounded(
-        [c for c in projects if c.now_status and (c.status_changed or c.percent_changed)]
-    )
-    newly_lagging = bounded([c for c in projects if c.lagging_now and not c.lagging_before])
-    newly_completed = bounded([
-        c for c in projects
-        if c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
-    ])  # fmt: skip
+    changed = bounded([c for c in projects if is_changed(c)])
+    newly_lagging = bounded([c for c in projects if is_newly_lagging(c)])
+    newly_completed = bounded([c for c in projects if is_newly_completed(c)])
     with_projects([changed, newly_lagging, newly_completed])
     return Changes(
         period=period,
@@ -221,15 +258,9 @@ def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
         changed=changed,
         newly_lagging=newly_lagging,
         newly_completed=newly_completed,
-        # Cached on their own (plan.figures_cache): after a project report, the commonest
-        # write, the page is rendered again but its indicators have not changed.
-        indicators=cached(
-            plan,
-            "changes-indicators",
-            [INDICATORS],
-            [period, approved],
-            lambda: bounded(indicator_changes(plan, period, approved)),
-        ),  # fmt: skip
+        indicators=indicators_cached(
+            plan, period, approved, lambda: indicator_changes(plan, period, approved)
+        ),
         returned_project_reports=bounded(list(returned_updates[: LIMIT + 1])),
         returned_task_reports=bounded(list(returned_reports[: LIMIT + 1])),
     )

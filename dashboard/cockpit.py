@@ -27,6 +27,7 @@ class Completeness:
     overdue: int
     returned: int = 0
     due_soon: int = 0  # missing, and due within the blue window of the three colours
+    waiting: int = 0  # received and waiting for review: what the approved view leaves out
 
     @property
     def colours(self) -> dict[str, int]:
@@ -107,10 +108,12 @@ def project_figures(
             )
         late = Q(**{f"{joined}__submitted_at__gte": _late_from(plan, period)})
         returned = Q(**{f"{joined}__review_state": ReviewState.RETURNED})
+        waiting = Q(**{f"{joined}__review_state": ReviewState.SUBMITTED})
         extra.update(
             reported=Count(joined),
             reported_late=Count(joined, filter=late),
             reported_returned=Count(joined, filter=returned),
+            reported_waiting=Count(joined, filter=waiting),
         )
     counts, sums = Counter(), {}
     rows = projects.task_status_sums(today, approved=approved, colour_plan=plan)
@@ -141,22 +144,29 @@ def reporting_completeness(plan: Plan, period: Period, today, projects: Counter 
         projects, _rollups = project_figures(plan, today, period)
     due_soon = in_blue_window(due, today, blue_days())
 
-    def figures(expected, received, late, returned) -> Completeness:
+    def figures(expected, received, late, returned, waiting) -> Completeness:
         missing = expected - received
         return Completeness(received, expected, late, missing if today > due else 0, returned,
-                            missing if due_soon else 0)  # fmt: skip
+                            missing if due_soon else 0, waiting)  # fmt: skip
 
     return {
-        "tasks": figures(tasks["expected"], tasks["received"], tasks["late"], tasks["returned"]),
+        "tasks": figures(tasks["expected"], tasks["received"], tasks["late"], tasks["returned"],
+                         tasks["waiting"]),
         "projects": figures(projects["all"], projects["reported"], projects["reported_late"],
-                            projects["reported_returned"]),
+                            projects["reported_returned"], projects["reported_waiting"]),
     }  # fmt: skip
 
 
-def indicator_progress(plan: Plan, latest_only: bool = True, approved: bool = False) -> list:
+def indicator_progress(
+    plan: Plan, latest_only: bool = True, approved: bool = False, every_value: bool = False
+) -> list:
     """Every indicator's progress; by default only as of its latest value (the cockpit's
-    needs), or year by year for the evaluation; with ``approved``, approved values only."""
-    indicators = with_progress_data(Indicator.objects.filter(plan=plan), latest_only, approved)
+    needs), or year by year for the evaluation; with ``approved``, approved values only. With
+    ``every_value``, judged as of the latest value but fetched with every yearly value, so
+    that ``changes.indicator_changes_of`` can read the same rows (the cockpit's
+    "what changed" figures)."""
+    fetch_latest = latest_only and not every_value
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), fetch_latest, approved)
     return [progress_of(i, latest_only) for i in indicators]
 
 
@@ -208,13 +218,19 @@ def indicator_completion_chart(rows) -> dict:
     }
 
 
-def awaiting_review(plan: Plan) -> int:
+def awaiting_review(plan: Plan, besides: Period | None = None) -> int:
     """Reports of the plan submitted but not yet approved (returned ones are with their units):
-    what the "approved only" figures leave out. One query (a count over a UNION)."""
+    what the "approved only" figures leave out. With ``besides``, not that period's task and
+    project reports: the cockpit counts those beside the period's reports in (the same
+    population as "54/57 task reports in", ``Completeness.waiting``) and these apart, as
+    earlier periods' reports and indicator values. One query (a count over a UNION)."""
     state = ReviewState.SUBMITTED
     projects = ProjectUpdate.objects.filter(project__annex__plan=plan, review_state=state)
     tasks = TaskReport.objects.filter(task__plan=plan, review_state=state)
     values = Observation.objects.filter(indicator__plan=plan, review_state=state)
+    if besides is not None:
+        in_period = Q(year=besides.year, quarter=besides.quarter)
+        projects, tasks = projects.exclude(in_period), tasks.exclude(in_period)
     return (
         projects.order_by()
         .values_list("pk")

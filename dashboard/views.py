@@ -25,7 +25,7 @@ from plan.deadlines import deadline_text, is_overdue
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.members import with_member_flags
-from plan.mixins import CurrentPlanMixin, FiguresMixin
+from plan.mixins import ALL, APPROVED, FIGURES, CurrentPlanMixin, FiguresMixin
 from plan.models import PlanState, Responsibility, Task, Unit
 from plan.periods import Period
 from plan.selectors import current_plan
@@ -248,7 +248,8 @@ class CockpitFigures:
 
     @cached_property
     def indicators(self):
-        rows = cockpit.indicator_progress(self.plan, approved=self.approved)
+        # Fetched with every yearly value: this quarter's indicator changes read the same rows.
+        rows = cockpit.indicator_progress(self.plan, approved=self.approved, every_value=True)
         for row in rows:
             row.status_label = STATUS_LABELS[row.status]
         return rows
@@ -310,6 +311,25 @@ class CockpitFigures:
         return lagging
 
     @cached_property
+    def changes(self) -> dict:
+        """This quarter's changes as figures, each the length of its list on the changes page:
+        projects changed, newly lagging and newly completed (one query), indicators whose
+        status changed (from the indicators the cockpit fetched, or the changes page's cached
+        list) and reports returned (the completeness figures')."""
+        counts = changes.project_change_counts(self.plan, self.period, self.approved)
+        indicators = changes.indicators_cached(
+            self.plan, self.period, self.approved,
+            lambda: changes.indicator_changes_of([r.indicator for r in self.indicators],
+                                                 self.period),
+        )  # fmt: skip
+        returned = self.completeness
+        counts.update(
+            indicators=indicators.total,
+            returned=returned["projects"].returned + returned["tasks"].returned,
+        )
+        return counts
+
+    @cached_property
     def completeness(self):
         return cockpit.reporting_completeness(self.plan, self.period, self.today, self.projects)
 
@@ -332,6 +352,10 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
 
     template_name = "dashboard/cockpit.html"
 
+    @property
+    def figures_choice_shown(self) -> str:
+        return APPROVED if self.approved_only else ALL
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = current_plan(self.request)
@@ -343,10 +367,17 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         lazy = {name: SimpleLazyObject(partial(getattr, figures, name)) for name in (
             "tasks", "projects", "project_statuses", "indicator_parts", "indicators",
             "indicator_counts", "in_trouble", "lagging_projects", "completeness", "status_chart",
-            "task_chart", "indicator_chart",
+            "task_chart", "indicator_chart", "changes",
         )}  # fmt: skip
-        awaiting = cockpit.awaiting_review(plan) if self.approved_only else 0
-        context.update(lazy, period=self.period, awaiting_review=awaiting)
+        # The period's task and project reports waiting for review are counted beside the
+        # reports in (``Completeness.waiting``); the note counts the rest apart.
+        # Asked for when the cached fragment holding it renders, like the figures.
+        waiting = SimpleLazyObject(lambda: {
+            "elsewhere": cockpit.awaiting_review(plan, besides=self.period)
+            if self.approved_only else 0
+        })  # fmt: skip
+        changes_query = f"period={self.period}&{FIGURES}={self.figures_choice_shown}"
+        context.update(lazy, period=self.period, waiting=waiting, changes_query=changes_query)
         unit_ids = permissions.reportable_unit_ids(self.request.user)
         if unit_ids:
             context["todo"] = todo = todo_for(self.request.user, unit_ids, plan, self.period)

@@ -27,7 +27,7 @@ from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.members import with_member_flags
 from plan.mixins import ALL, APPROVED, FIGURES, CurrentPlanMixin, FiguresMixin
 from plan.models import PlanState, Responsibility, Task, Unit
-from plan.periods import Period
+from plan.periods import Period, reporting_period
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
@@ -212,7 +212,15 @@ class CockpitFigures:
 
     @cached_property
     def _project_figures(self):
-        return cockpit.project_figures(self.plan, self.today, self.period, self.approved)
+        """Counts, roll-ups and this quarter's changes of the projects (one query)."""
+        if self.period == reporting_period(self.today, self.plan.start_year, self.plan.end_year):
+            return cockpit.project_figures_with_changes(self.plan, self.today, self.approved)
+        counts, rollups = cockpit.project_figures(self.plan, self.today, self.period, self.approved)
+        return (
+            counts,
+            rollups,
+            changes.change_counts(changes.project_changes(self.plan, self.period, self.approved)),
+        )
 
     @cached_property
     def projects(self):
@@ -313,10 +321,11 @@ class CockpitFigures:
     @cached_property
     def changes(self) -> dict:
         """This quarter's changes as figures, each the length of its list on the changes page:
-        projects changed, newly lagging and newly completed (one query), indicators whose
+        projects changed, newly lagging and newly completed (from the projects' figures),
+        indicators whose
         status changed (from the indicators the cockpit fetched, or the changes page's cached
         list) and reports returned (the completeness figures')."""
-        counts = changes.project_change_counts(self.plan, self.period, self.approved)
+        counts = dict(self._project_figures[2])
         indicators = changes.indicators_cached(
             self.plan, self.period, self.approved,
             lambda: changes.indicator_changes_of([r.indicator for r in self.indicators],

@@ -180,3 +180,20 @@ def test_indicator_values_are_written_in_their_unit_and_decimals(demo, client):
     assert re.search(rf'<tr data-code="{percent.code}">.*?26%.*?</tr>', evaluation, re.S)
     for html in (listed, detail, evaluation):
         assert not re.search(r"\d\.\d*0000(?!\d)", html)
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_the_cockpits_one_query_of_projects_gives_the_figures_of_the_separate_ones(demo, approved):
+    """The cockpit reads its project figures and this quarter's changes from one query of a row
+    a project: the same counts, roll-ups and changes as ``project_figures`` and the changes
+    page's ``project_changes``."""
+    from dashboard import changes, cockpit
+
+    today = timezone.localdate()
+    period = this_period(demo)
+    counts, rollups, moved = cockpit.project_figures_with_changes(demo, today, approved)
+    expected_counts, expected_rollups = cockpit.project_figures(demo, today, period, approved)
+    assert counts == expected_counts
+    assert rollups == expected_rollups
+    assert moved == changes.change_counts(changes.project_changes(demo, period, approved))
+    assert counts["reported_waiting"] and sum(moved.values())

@@ -31,7 +31,7 @@ def page_urls(plan):
 
 # Queries per page for a logged-in reader: session, user and role lookups included.
 PINNED_QUERIES = {
-    "home": 13,  # this quarter's changes as figures: one query of the projects' two states
+    "home": 12,
     "overview": 11,
     "evaluation": 14,
     "changes": 10,

@@ -212,15 +212,13 @@ class CockpitFigures:
 
     @cached_property
     def _project_figures(self):
-        """Counts, roll-ups and this quarter's changes of the projects (one query)."""
+        """Counts, roll-ups and this quarter's change counts of the projects, from one query
+        for the reporting period; for another (the briefing of a past quarter) counts and
+        roll-ups only, the changes then counted on demand (``changes``)."""
         if self.period == reporting_period(self.today, self.plan.start_year, self.plan.end_year):
             return cockpit.project_figures_with_changes(self.plan, self.today, self.approved)
         counts, rollups = cockpit.project_figures(self.plan, self.today, self.period, self.approved)
-        return (
-            counts,
-            rollups,
-            changes.change_counts(changes.project_changes(self.plan, self.period, self.approved)),
-        )
+        return counts, rollups, None
 
     @cached_property
     def projects(self):
@@ -322,10 +320,14 @@ class CockpitFigures:
     def changes(self) -> dict:
         """This quarter's changes as figures, each the length of its list on the changes page:
         projects changed, newly lagging and newly completed (from the projects' figures),
-        indicators whose
-        status changed (from the indicators the cockpit fetched, or the changes page's cached
-        list) and reports returned (the completeness figures')."""
-        counts = dict(self._project_figures[2])
+        indicators whose status changed (from the indicators the cockpit fetched, or the
+        changes page's cached list) and reports returned (the completeness figures')."""
+        moved = self._project_figures[2]
+        if moved is None:
+            moved = changes.change_counts(
+                changes.project_changes(self.plan, self.period, self.approved)
+            )
+        counts = dict(moved)
         indicators = changes.indicators_cached(
             self.plan, self.period, self.approved,
             lambda: changes.indicator_changes_of([r.indicator for r in self.indicators],

@@ -69,8 +69,8 @@ class Indicator(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(4)],
-        help_text=_("How many decimals its values and targets are shown with (0-4). Empty: as "
-                    "entered, at most two, without trailing zeros."),
+        help_text=_("How many decimals its values and targets are shown with (0-4). Empty: at "
+                    "most two, none for a whole number."),
     )  # fmt: skip
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER

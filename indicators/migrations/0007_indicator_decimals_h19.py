@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalindicator',
             name='decimals',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='How many decimals its values and targets are shown with (0-4). Empty: as entered, at most two, without trailing zeros.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='decimal places'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='How many decimals its values and targets are shown with (0-4). Empty: at most two, none for a whole number.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='decimal places'),
         ),
         migrations.AddField(
             model_name='indicator',
             name='decimals',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='How many decimals its values and targets are shown with (0-4). Empty: as entered, at most two, without trailing zeros.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='decimal places'),
+            field=models.PositiveSmallIntegerField(blank=True, help_text='How many decimals its values and targets are shown with (0-4). Empty: at most two, none for a whole number.', null=True, validators=[django.core.validators.MaxValueValidator(4)], verbose_name='decimal places'),
         ),
     ]

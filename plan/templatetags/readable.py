@@ -51,8 +51,8 @@ PERCENT_UNITS = {"%", "％"}
 
 @register.filter
 def measure(value, indicator=None) -> str:
-    """A value in its indicator's unit (issue 19): with the indicator's ``decimals`` (else as
-    entered, at most two, no trailing zeros), a percent with its sign (``26%``), another unit
+    """A value in its indicator's unit (issue 19): with the indicator's ``decimals`` (else
+    at most two, none for a whole number), a percent with its sign (``26%``), another unit
     after the number as Chinese writes it (``55亿元``). Without an indicator, ``number``."""
     if value is None or value == "":
         return DASH

@@ -120,12 +120,10 @@ def _state(packed: str | None) -> tuple[str | None, int | None]:
     return status, int(percent)
 
 
-def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[ProjectChange]:
-    """Every project of ``plan`` with its state at the end of ``period`` and of the one before
-    (one query, of plain rows: at 10,000 projects, building a model instance a project was
-    most of the page's time; ``with_projects`` fetches the ones the page shows). With
-    ``approved``, from approved reports only (the approved view of the figures)."""
-    previous = period.previous()
+def state_annotations(period: Period, approved: bool = False) -> dict:
+    """``was`` and ``now``: a project's latest report's ``status:percent`` up to the period
+    before ``period`` and up to ``period`` (from approved reports only with ``approved``), to
+    annotate a query of projects with; ``change_of`` reads them."""
 
     def latest(up_to: Period):
         # Status and percent in one subquery (two index probes a project instead of four).
@@ -138,27 +136,37 @@ def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[
             reports.order_by("-year", "-quarter").annotate(packed=packed).values("packed")[:1]
         )
 
+    return {"was": latest(period.previous()), "now": latest(period)}
+
+
+def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
+    """A project's change over ``period`` from its ``state_annotations`` and planned dates,
+    its lag by the lag rule on each period's last day."""
+    (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
+
+    def lags(status, percent, day):
+        return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
+                          start=start, end=end, today=day)  # fmt: skip
+
+    return ProjectChange(
+        pk, was_status, was_percent, now_status, now_percent,
+        lagging_before=lags(was_status, was_percent, period.previous().last_day),
+        lagging_now=lags(now_status, now_percent, period.last_day),
+    )  # fmt: skip
+
+
+def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[ProjectChange]:
+    """Every project of ``plan`` with its state at the end of ``period`` and of the one before
+    (one query, of plain rows: at 10,000 projects, building a model instance a project was
+    most of the page's time; ``with_projects`` fetches the ones the page shows). With
+    ``approved``, from approved reports only (the approved view of the figures)."""
     rows = (
         Project.objects.filter(annex__plan=plan)
         .order_by("annex__number", "order")
-        .annotate(was=latest(previous), now=latest(period))
+        .annotate(**state_annotations(period, approved))
         .values_list("pk", "planned_start", "planned_end", "was", "now")
     )
-    changes = []
-    was_day, now_day = previous.last_day, period.last_day
-    for pk, start, end, was, now in rows:
-        (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
-
-        def lags(status, percent, day, start=start, end=end):
-            return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
-                              start=start, end=end, today=day)  # fmt: skip
-
-        changes.append(ProjectChange(
-            pk, was_status, was_percent, now_status, now_percent,
-            lagging_before=lags(was_status, was_percent, was_day),
-            lagging_now=lags(now_status, now_percent, now_day),
-        ))  # fmt: skip
-    return changes
+    return [change_of(*row, period) for row in rows]
 
 
 def with_projects(lists: list[Bounded]) -> None:
@@ -173,8 +181,15 @@ def with_projects(lists: list[Bounded]) -> None:
 def indicator_changes(plan: Plan, period: Period, approved: bool = False) -> list[IndicatorChange]:
     """Indicators whose two latest yearly values up to ``period``'s year differ in status
     (three queries)."""
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), approved=approved)
+    return indicator_changes_of(indicators, period)
+
+
+def indicator_changes_of(indicators, period: Period) -> list[IndicatorChange]:
+    """``indicator_changes`` of indicators fetched already with every yearly value
+    (``with_progress_data``): the cockpit counts them from its own fetch."""
     changes = []
-    for indicator in with_progress_data(Indicator.objects.filter(plan=plan), approved=approved):
+    for indicator in indicators:
         years = [
             row for row in progress_of(indicator).years
             if row.actual is not None and row.year <= period.year
@@ -188,6 +203,41 @@ def indicator_changes(plan: Plan, period: Period, approved: bool = False) -> lis
             changes.append(IndicatorChange(bare, before.year, before.status, now.year,
                                            now.status))  # fmt: skip
     return changes
+
+
+def indicators_cached(plan: Plan, period: Period, approved: bool, compute) -> Bounded:
+    """The indicators whose status changed, cached on their own (plan.figures_cache): after a
+    project report, the commonest write, they have not changed. The changes page and the
+    cockpit share the entry; ``compute`` gives the list."""
+    return cached(plan, "changes-indicators", [INDICATORS], [period, approved],
+                  lambda: bounded(compute()))  # fmt: skip
+
+
+# What each list of the page holds, from ``project_changes``' rows: the cockpit counts them with
+# the same rules.
+
+
+def is_changed(c: ProjectChange) -> bool:
+    return bool(c.now_status) and (c.status_changed or c.percent_changed)
+
+
+def is_newly_lagging(c: ProjectChange) -> bool:
+    return c.lagging_now and not c.lagging_before
+
+
+def is_newly_completed(c: ProjectChange) -> bool:
+    return c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
+
+
+def change_counts(rows) -> dict:
+    """How many of ``rows`` (``ProjectChange``) each of the page's project lists holds: the
+    cockpit's figures of this quarter's changes."""
+    counts = {"changed": 0, "newly_lagging": 0, "newly_completed": 0}
+    for row in rows:
+        counts["changed"] += is_changed(row)
+        counts["newly_lagging"] += is_newly_lagging(row)
+        counts["newly_completed"] += is_newly_completed(row)
+    return counts
 
 
 def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
@@ -206,14 +256,9 @@ def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
         .select_related("task", "unit")
         .order_by("task__number", "unit__sort_order")
     )
-    changed = bounded(
-        [c for c in projects if c.now_status and (c.status_changed or c.percent_changed)]
-    )
-    newly_lagging = bounded([c for c in projects if c.lagging_now and not c.lagging_before])
-    newly_completed = bounded([
-        c for c in projects
-        if c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
-    ])  # fmt: skip
+    changed = bounded([c for c in projects if is_changed(c)])
+    newly_lagging = bounded([c for c in projects if is_newly_lagging(c)])
+    newly_completed = bounded([c for c in projects if is_newly_completed(c)])
     with_projects([changed, newly_lagging, newly_completed])
     return Changes(
         period=period,
@@ -221,15 +266,9 @@ def changes(plan: Plan, period: Period, approved: bool = False) -> Changes:
         changed=changed,
         newly_lagging=newly_lagging,
         newly_completed=newly_completed,
-        # Cached on their own (plan.figures_cache): after a project report, the commonest
-        # write, the page is rendered again but its indicators have not changed.
-        indicators=cached(
-            plan,
-            "changes-indicators",
-            [INDICATORS],
-            [period, approved],
-            lambda: bounded(indicator_changes(plan, period, approved)),
-        ),  # fmt: skip
+        indicators=indicators_cached(
+            plan, period, approved, lambda: indicator_changes(plan, period, approved)
+        ),
         returned_project_reports=bounded(list(returned_updates[: LIMIT + 1])),
         returned_task_reports=bounded(list(returned_reports[: LIMIT + 1])),
     )

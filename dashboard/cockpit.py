@@ -18,7 +18,7 @@ from supervision.colours import Colour, blue_days, in_blue_window
 from supervision.members import task_report_counts
 from supervision.models import ReviewState, TaskReport
 
-from . import chart_words
+from . import changes, chart_words
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Completeness:
     overdue: int
     returned: int = 0
     due_soon: int = 0  # missing, and due within the blue window of the three colours
+    waiting: int = 0  # received and waiting for review: what the approved view leaves out
 
     @property
     def colours(self) -> dict[str, int]:
@@ -109,10 +110,12 @@ def project_figures(
             )
         late = Q(**{f"{joined}__submitted_at__gte": _late_from(plan, period)})
         returned = Q(**{f"{joined}__review_state": ReviewState.RETURNED})
+        waiting = Q(**{f"{joined}__review_state": ReviewState.SUBMITTED})
         extra.update(
             reported=Count(joined),
             reported_late=Count(joined, filter=late),
             reported_returned=Count(joined, filter=returned),
+            reported_waiting=Count(joined, filter=waiting),
         )
     counts, sums = Counter(), {}
     rows = projects.task_status_sums(today, approved=approved, colour_plan=plan)
@@ -129,6 +132,63 @@ def project_figures(
     return counts, {task_id: rollup_from_sums(**total) for task_id, total in sums.items()}
 
 
+def project_figures_with_changes(plan: Plan, today, approved: bool = False):
+    """``project_figures`` for the reporting period on ``today`` (its status counts, colours,
+    reports in, late, returned and waiting, and the task roll-ups) together with the counts of
+    this quarter's changes (``changes.change_counts``), from one query of a row a project
+    instead of two: the cockpit's query budget holds it. The sums are added up here, the way
+    ``task_status_sums`` adds them up in SQL."""
+    period = reporting_period(today, plan.start_year, plan.end_year)
+    status, percent = ("approved_status", "approved_percent") if approved else (
+        "status", "percent_complete"
+    )  # fmt: skip
+    rows = (
+        Project.objects.filter(annex__plan=plan)
+        .with_lag(today, approved)
+        .with_colour(plan, today, approved=approved)
+        .annotate(**changes.state_annotations(period, approved))
+        .order_by()
+        .values_list(
+            "annex__column__task", status, percent, "total_investment", "is_lagging", "colour",
+            f"{COLOUR_REPORT}__id", f"{COLOUR_REPORT}__submitted_at",
+            f"{COLOUR_REPORT}__review_state", "pk", "planned_start", "planned_end", "was", "now",
+        )
+    )  # fmt: skip
+    late_from = _late_from(plan, period)
+    counts, sums, moved = Counter(), {}, []
+    for row in rows:
+        task_id, state, done, investment, lagging, colour, report, submitted, review = row[:9]
+        done = done or 0
+        counts[state] += 1
+        counts["all"] += 1
+        counts["lagging_rule"] += bool(lagging)
+        if colour in Colour.MARKED:
+            counts[f"colour_{colour}"] += 1
+        if report is not None:
+            counts["reported"] += 1
+            counts["reported_late"] += submitted is not None and submitted >= late_from
+            counts["reported_returned"] += review == ReviewState.RETURNED
+            counts["reported_waiting"] += review == ReviewState.SUBMITTED
+        total = sums.setdefault(task_id, {
+            "projects": 0, "percent_sum": 0, "investment_sum": 0, "weighted_percent_sum": 0,
+            "without_investment": 0, "lagging": 0,
+        })  # fmt: skip
+        total["projects"] += 1
+        total["percent_sum"] += done
+        total["lagging"] += bool(lagging)
+        if investment is None:
+            total["without_investment"] += 1
+        else:
+            total["investment_sum"] += investment
+            total["weighted_percent_sum"] += done * investment
+        moved.append(changes.change_of(*row[9:], period))
+    for key in ("reported", "reported_late", "reported_returned", "reported_waiting",
+                *(f"colour_{c}" for c in Colour.MARKED)):  # fmt: skip
+        counts[key] += 0  # present even when none
+    rollups = {task_id: rollup_from_sums(**total) for task_id, total in sums.items()}
+    return counts, rollups, changes.change_counts(moved)
+
+
 def reporting_completeness(plan: Plan, period: Period, today, projects: Counter | None = None):
     """This period's reports in, late and overdue, for tasks and projects: the same figures as
     the matrix's totals for the period. Tasks take one aggregate query; projects come from
@@ -143,22 +203,29 @@ def reporting_completeness(plan: Plan, period: Period, today, projects: Counter 
         projects, _rollups = project_figures(plan, today, period)
     due_soon = in_blue_window(due, today, blue_days())
 
-    def figures(expected, received, late, returned) -> Completeness:
+    def figures(expected, received, late, returned, waiting) -> Completeness:
         missing = expected - received
         return Completeness(received, expected, late, missing if today > due else 0, returned,
-                            missing if due_soon else 0)  # fmt: skip
+                            missing if due_soon else 0, waiting)  # fmt: skip
 
     return {
-        "tasks": figures(tasks["expected"], tasks["received"], tasks["late"], tasks["returned"]),
+        "tasks": figures(tasks["expected"], tasks["received"], tasks["late"], tasks["returned"],
+                         tasks["waiting"]),
         "projects": figures(projects["all"], projects["reported"], projects["reported_late"],
-                            projects["reported_returned"]),
+                            projects["reported_returned"], projects["reported_waiting"]),
     }  # fmt: skip
 
 
-def indicator_progress(plan: Plan, latest_only: bool = True, approved: bool = False) -> list:
+def indicator_progress(
+    plan: Plan, latest_only: bool = True, approved: bool = False, every_value: bool = False
+) -> list:
     """Every indicator's progress; by default only as of its latest value (the cockpit's
-    needs), or year by year for the evaluation; with ``approved``, approved values only."""
-    indicators = with_progress_data(Indicator.objects.filter(plan=plan), latest_only, approved)
+    needs), or year by year for the evaluation; with ``approved``, approved values only. With
+    ``every_value``, judged as of the latest value but fetched with every yearly value, so
+    that ``changes.indicator_changes_of`` can read the same rows (the cockpit's
+    "what changed" figures)."""
+    fetch_latest = latest_only and not every_value
+    indicators = with_progress_data(Indicator.objects.filter(plan=plan), fetch_latest, approved)
     return [progress_of(i, latest_only) for i in indicators]
 
 
@@ -218,13 +285,19 @@ def indicator_completion_chart(rows) -> dict:
     }
 
 
-def awaiting_review(plan: Plan) -> int:
+def awaiting_review(plan: Plan, besides: Period | None = None) -> int:
     """Reports of the plan submitted but not yet approved (returned ones are with their units):
-    what the "approved only" figures leave out. One query (a count over a UNION)."""
+    what the "approved only" figures leave out. With ``besides``, not that period's task and
+    project reports: the cockpit counts those beside the period's reports in (the same
+    population as "54/57 task reports in", ``Completeness.waiting``) and these apart, as
+    earlier periods' reports and indicator values. One query (a count over a UNION)."""
     state = ReviewState.SUBMITTED
     projects = ProjectUpdate.objects.filter(project__annex__plan=plan, review_state=state)
     tasks = TaskReport.objects.filter(task__plan=plan, review_state=state)
     values = Observation.objects.filter(indicator__plan=plan, review_state=state)
+    if besides is not None:
+        in_period = Q(year=besides.year, quarter=besides.quarter)
+        projects, tasks = projects.exclude(in_period), tasks.exclude(in_period)
     return (
         projects.order_by()
         .values_list("pk")

@@ -25,9 +25,9 @@ from plan.deadlines import deadline_text, is_overdue
 from plan.figures_cache import INDICATORS, cached
 from plan.figures_cache import PROJECTS as PROJECT_FIGURES
 from plan.members import with_member_flags
-from plan.mixins import CurrentPlanMixin, FiguresMixin
+from plan.mixins import ALL, APPROVED, FIGURES, CurrentPlanMixin, FiguresMixin
 from plan.models import PlanState, Responsibility, Task, Unit
-from plan.periods import Period
+from plan.periods import Period, reporting_period
 from plan.selectors import current_plan
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
 from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
@@ -212,7 +212,13 @@ class CockpitFigures:
 
     @cached_property
     def _project_figures(self):
-        return cockpit.project_figures(self.plan, self.today, self.period, self.approved)
+        """Counts, roll-ups and this quarter's change counts of the projects, from one query
+        for the reporting period; for another (the briefing of a past quarter) counts and
+        roll-ups only, the changes then counted on demand (``changes``)."""
+        if self.period == reporting_period(self.today, self.plan.start_year, self.plan.end_year):
+            return cockpit.project_figures_with_changes(self.plan, self.today, self.approved)
+        counts, rollups = cockpit.project_figures(self.plan, self.today, self.period, self.approved)
+        return counts, rollups, None
 
     @cached_property
     def projects(self):
@@ -248,7 +254,8 @@ class CockpitFigures:
 
     @cached_property
     def indicators(self):
-        rows = cockpit.indicator_progress(self.plan, approved=self.approved)
+        # Fetched with every yearly value: this quarter's indicator changes read the same rows.
+        rows = cockpit.indicator_progress(self.plan, approved=self.approved, every_value=True)
         for row in rows:
             row.status_label = STATUS_LABELS[row.status]
         return rows
@@ -310,6 +317,30 @@ class CockpitFigures:
         return lagging
 
     @cached_property
+    def changes(self) -> dict:
+        """This quarter's changes as figures, each the length of its list on the changes page:
+        projects changed, newly lagging and newly completed (from the projects' figures),
+        indicators whose status changed (from the indicators the cockpit fetched, or the
+        changes page's cached list) and reports returned (the completeness figures')."""
+        moved = self._project_figures[2]
+        if moved is None:
+            moved = changes.change_counts(
+                changes.project_changes(self.plan, self.period, self.approved)
+            )
+        counts = dict(moved)
+        indicators = changes.indicators_cached(
+            self.plan, self.period, self.approved,
+            lambda: changes.indicator_changes_of([r.indicator for r in self.indicators],
+                                                 self.period),
+        )  # fmt: skip
+        returned = self.completeness
+        counts.update(
+            indicators=indicators.total,
+            returned=returned["projects"].returned + returned["tasks"].returned,
+        )
+        return counts
+
+    @cached_property
     def completeness(self):
         return cockpit.reporting_completeness(self.plan, self.period, self.today, self.projects)
 
@@ -332,6 +363,10 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
 
     template_name = "dashboard/cockpit.html"
 
+    @property
+    def figures_choice_shown(self) -> str:
+        return APPROVED if self.approved_only else ALL
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = current_plan(self.request)
@@ -343,10 +378,17 @@ class CockpitView(PlanPageMixin, FiguresMixin, TemplateView):
         lazy = {name: SimpleLazyObject(partial(getattr, figures, name)) for name in (
             "tasks", "projects", "project_statuses", "indicator_parts", "indicators",
             "indicator_counts", "in_trouble", "lagging_projects", "completeness", "status_chart",
-            "task_chart", "indicator_chart",
+            "task_chart", "indicator_chart", "changes",
         )}  # fmt: skip
-        awaiting = cockpit.awaiting_review(plan) if self.approved_only else 0
-        context.update(lazy, period=self.period, awaiting_review=awaiting)
+        # The period's task and project reports waiting for review are counted beside the
+        # reports in (``Completeness.waiting``); the note counts the rest apart.
+        # Asked for when the cached fragment holding it renders, like the figures.
+        waiting = SimpleLazyObject(lambda: {
+            "elsewhere": cockpit.awaiting_review(plan, besides=self.period)
+            if self.approved_only else 0
+        })  # fmt: skip
+        changes_query = f"period={self.period}&{FIGURES}={self.figures_choice_shown}"
+        context.update(lazy, period=self.period, waiting=waiting, changes_query=changes_query)
         unit_ids = permissions.reportable_unit_ids(self.request.user)
         if unit_ids:
             context["todo"] = todo = todo_for(self.request.user, unit_ids, plan, self.period)

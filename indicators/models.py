@@ -64,6 +64,14 @@ class Indicator(models.Model):
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=30, blank=True)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimal places"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(4)],
+        help_text=_("How many decimals its values and targets are shown with (0-4). Empty: at "
+                    "most two, none for a whole number."),
+    )  # fmt: skip
     direction = models.CharField(
         _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
     )

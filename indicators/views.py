@@ -93,6 +93,8 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
         context.update(
             page_obj=page,
             rows=SimpleLazyObject(lambda: page.object_list),
+            # The export asks for the view the page shows, whatever the URL said.
+            export_query=self.figures_query(self.approved_only),
             categories=Indicator.Category.choices,
             statuses=[(self.TROUBLE, _("behind or warned"))]
             + [(s, STATUS_LABELS[s]) for s in Status.ORDER],
@@ -119,6 +121,10 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
         progress = progress_of(indicator)
         for row in progress.years:
             row.status_label = STATUS_LABELS[row.status]
+        # The indicator's status as the list and the cockpit judge it: its latest value's,
+        # labelled with that value's year (the same rows, judged the same way).
+        summary = progress_of(indicator, latest_only=True)
+        summary.status_label = STATUS_LABELS[summary.status]
         context = {
             "indicator": indicator,
             "progress": progress,
@@ -126,6 +132,7 @@ class IndicatorDetailView(CurrentPlanMixin, FiguresMixin, View):
             "chart_summary": indicator_chart(progress)["summary"]
             if indicator.kind != Indicator.Kind.QUALITATIVE
             else "",
+            "summary": summary,
             "revisions": [
                 r for t in indicator.target_list for r in t.revisions.select_related("changed_by")
             ],
@@ -287,14 +294,30 @@ def latest_shown(progress):
     return actual.rank or actual.text
 
 
+def target_cell(target, original: bool = False):
+    """A target for a spreadsheet cell: its value as a number, a rank as 第 n 位, else empty."""
+    if target is None:
+        return None
+    value = target.original_value if original else target.value
+    rank = target.original_rank if original else target.rank
+    if value is not None:
+        return value
+    return f"第 {rank} 位" if rank else None
+
+
 class IndicatorExportView(IndicatorListView):
-    """The indicator table, with its filters, as an Excel file."""
+    """The indicator table, with its filters, as an Excel file, in the view of the figures
+    (``?figures=``, else the reader's): the sheet, the file name and a column say which."""
+
+    keeps_figures_choice = False
 
     def get(self, request, *args, **kwargs):
         rows = self.rows()
+        end_year = self.plan.end_year
+        view = "仅审核通过的数值" if self.approved_only else "全部数值（含未审核）"
         headers = ["代码", "指标", "类别", "计量单位", "责任单位", "基期年份", "基期值",
-                   "最新年份", "最新值", "2025年目标值", "目标表述", "原定目标值", "完成度",
-                   "状态"]  # fmt: skip
+                   "最新年份", "最新值", f"{end_year}年目标值", "目标表述", "原定目标值", "完成度",
+                   "状态", "状态所属年份", "小数位数", "口径"]  # fmt: skip
         with translation.override("zh-hans"):
             data = [
                 [r.indicator.code, r.indicator.name, r.indicator.get_category_display(),
@@ -303,15 +326,19 @@ class IndicatorExportView(IndicatorListView):
                  r.indicator.baseline_year, r.indicator.baseline_value,
                  r.latest.year if r.latest else None,
                  latest_shown(r),
-                 r.end_target.value if r.end_target else None,
+                 target_cell(r.end_target),
                  r.end_target.statement if r.end_target else "",
-                 r.end_target.original_value if r.end_target else None,
+                 target_cell(r.end_target, original=True),
                  float(r.completion) if r.completion is not None else None,
-                 str(r.status_label)]
+                 str(r.status_label),
+                 r.latest.year if r.latest else None,
+                 r.indicator.decimals,
+                 view]
                 for r in rows
             ]  # fmt: skip
-        content = table_workbook("指标", headers, data)
-        return xlsx_response(content, file_name("指标体系"))
+        short = "仅审核通过" if self.approved_only else "全部数值"
+        content = table_workbook(f"指标（{short}）", headers, data)
+        return xlsx_response(content, file_name(f"指标体系-{short}"))
 
 
 class PeerImportView(CurrentPlanMixin, View):

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from plan import permissions
 from plan.figures_cache import DOMAINS
 from plan.members import with_member_flags
-from plan.mixins import CurrentPlanMixin
+from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
@@ -184,23 +184,39 @@ def colour_of(report, due, today) -> str:
                              due=due, today=today, days=blue_days())  # fmt: skip
 
 
-class ReportMatrixExportView(ReportMatrixView):
-    """The completeness matrix shown, as an Excel table: a row per unit, a column per period."""
+class ReportMatrixExportView(FiguresMixin, ReportMatrixView):
+    """The completeness matrix shown, as an Excel table: a row per unit, a column per period,
+    in the view of the figures (``?figures=``, else the reader's): with approved reports only,
+    each cell counts the approved reports of those owed and its review states; the sheet, the
+    file name and a column say which view it is."""
+
+    keeps_figures_choice = False
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data()
-        matrix = context["matrix"]
+        matrix, approved = context["matrix"], self.approved_only
         names = {"submitted": "按时", "late": "迟报", "overdue": "未报", "not_due": "未到期"}
-        headers = ["单位", *[str(p) for p in matrix.periods], "已报", "迟报", "未报"]
+        view = "仅审核通过" if approved else "全部填报"
+        headers = ["单位", *[str(p) for p in matrix.periods], "已报", "迟报", "未报", "审核通过",
+                   "待审核", "退回", "口径"]  # fmt: skip
         rows = []
         for row in matrix.rows:
-            totals = row.totals
-            cells = [
-                f"{names.get(cell.state, '')} {cell.received}/{len(cell.items)}"
-                for cell in row.cells
-            ]
+            totals, review = row.totals, row.review_totals
+            cells = []
+            for cell in row.cells:
+                counts, state = cell.review_counts, names.get(cell.state, "")
+                if approved:  # what the approved figures count, and what they leave out
+                    text = f"{state} 审核通过 {counts['approved']}/{len(cell.items)}"
+                    text += f"（待审核 {counts['submitted']}）" if counts["submitted"] else ""
+                else:
+                    text = f"{state} {cell.received}/{len(cell.items)}"
+                cells.append(text)
             received = totals["submitted"] + totals["late"]
-            rows.append([row_label(row), *cells, received, totals["late"], totals["overdue"]])
+            rows.append([
+                row_label(row), *cells, received, totals["late"], totals["overdue"],
+                review["approved"], review["submitted"], review["returned"], view,
+            ])  # fmt: skip
         labels = dict(context["matrix_tabs"])
         kind = "任务填报" if context["kind"] == TASKS else str(labels[context["kind"]])
-        return xlsx_response(table_workbook(kind, headers, rows), file_name(f"{kind}情况"))
+        content = table_workbook(f"{kind}（{view}）", headers, rows)
+        return xlsx_response(content, file_name(f"{kind}情况-{view}"))

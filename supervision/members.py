@@ -239,10 +239,11 @@ def responsibility_for(plan, number: int, unit_id: int):
 
 def task_report_counts(plan, period: Period, late_from) -> dict:
     """This period's task reports expected, received, late (submitted at or after
-    ``late_from``) and returned, counting each member of a collective as the unit it is: the
-    figures of the cockpit and the briefing, equal to the matrix's totals. One aggregate query
-    over the plan's responsibilities: a collective with members counts its members of the
-    period and their reports (correlated subqueries), any other unit its own report."""
+    ``late_from``), returned and waiting for review, counting each member of a collective as
+    the unit it is: the figures of the cockpit and the briefing, equal to the matrix's totals.
+    One aggregate query over the plan's responsibilities: a collective with members counts its
+    members of the period and their reports (correlated subqueries), any other unit its own
+    report."""
     from .models import ReviewState, TaskReport  # noqa: PLC0415
 
     in_period = {"year": period.year, "quarter": period.quarter}
@@ -278,8 +279,15 @@ def task_report_counts(plan, period: Period, late_from) -> dict:
             r=report_count(),
             lt=report_count(submitted_at__gte=late_from),
             rt=report_count(review_state=ReviewState.RETURNED),
+            wt=report_count(review_state=ReviewState.SUBMITTED),
         )
-        .aggregate(expected=Sum("e"), received=Sum("r"), late=Sum("lt"), returned=Sum("rt"))
+        .aggregate(
+            expected=Sum("e"),
+            received=Sum("r"),
+            late=Sum("lt"),
+            returned=Sum("rt"),
+            waiting=Sum("wt"),
+        )  # fmt: skip
     )
     return {key: value or 0 for key, value in totals.items()}
 

@@ -46,8 +46,42 @@ def percent(value, places: int = 0) -> str:
     return f"{floatformat(value, f'-{int(places)}')}%"
 
 
+PERCENT_UNITS = {"%", "％"}
+
+
 @register.filter
-def target_text(target, original: bool = False) -> str:
+def measure(value, indicator=None) -> str:
+    """A value in its indicator's unit (issue 19): with the indicator's ``decimals`` (else
+    at most two, none for a whole number), a percent with its sign (``26%``), another unit
+    after the number as Chinese writes it (``55亿元``). Without an indicator, ``number``."""
+    if value is None or value == "":
+        return DASH
+    try:
+        Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    decimals = getattr(indicator, "decimals", None)
+    text = floatformat(value, int(decimals)) if decimals is not None else number(value)
+    unit = (getattr(indicator, "unit_of_measure", "") or "").strip()
+    if unit in PERCENT_UNITS:
+        return f"{text}%"
+    return f"{text}{unit}"
+
+
+@register.filter
+def target_of(target, indicator) -> str:
+    """``target_text`` with the value in the indicator's unit and decimals (``measure``)."""
+    return target_text(target, False, indicator)
+
+
+@register.filter
+def original_target_of(target, indicator) -> str:
+    """The original target (before any revision), as ``target_of``."""
+    return target_text(target, True, indicator)
+
+
+@register.filter
+def target_text(target, original: bool = False, indicator=None) -> str:
     """A target as the plan states it: its value (a rank as a rank) and its words."""
     if target is None:
         return DASH
@@ -57,7 +91,7 @@ def target_text(target, original: bool = False) -> str:
     statement = getattr(target, f"{prefix}statement") or ""
     parts = []
     if value is not None:
-        parts.append(number(value))
+        parts.append(measure(value, indicator) if indicator is not None else number(value))
     elif rank_value:
         parts.append(rank(rank_value))
     if statement and statement not in parts:
@@ -79,7 +113,9 @@ def year_value(row, indicator=None) -> str:
         return DASH
     if kind == "qualitative":
         return row.actual.text or DASH
-    return number(row.actual.value)
+    if kind == "milestone":
+        return str(row.actual.get_judgement_display() or row.actual.text or DASH)
+    return measure(row.actual.value, indicator)
 
 
 @register.filter

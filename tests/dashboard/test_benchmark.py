@@ -28,6 +28,11 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
     beside = dict(re.findall(r"^\s*36\|90\s{2}(.+?)\s{2,}(\d+)\s", text, re.M))
     assert len(beside) == 14, text
     for page, count in beside.items():
+        if page.strip() == "my projects":
+            # The clerk's to-do names other active plans' obligations (issue 18): beside a second
+            # plan it reads that plan too, a fixed number of queries whatever its size.
+            assert counts["my projects"][0] < int(count) <= 15, count
+            continue
         assert int(count) == counts[page.strip()][0], (page, count)
     # The briefing's generation time and peak memory, at each size (issue 23).
     briefing = re.findall(r"^\s*(\d+)\s{2}quarterly briefing \(\.docx\)\s+([\d.]+)\s+([\d.]+)",

@@ -30,6 +30,7 @@ class Marks(HTMLParser):
     def __init__(self):
         super().__init__()
         self.figures, self.counts, self.statuses, self.total = [], [], {}, None
+        self.counts_by_id = {}  # a page of several lists (the changes page): each list's count
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -37,6 +38,8 @@ class Marks(HTMLParser):
             self.figures.append((int(attrs["data-figure"]), attrs["href"]))
         if "data-count" in attrs:
             self.counts.append(int(attrs["data-count"]))
+            if "id" in attrs:
+                self.counts_by_id[attrs["id"]] = int(attrs["data-count"])
         if "data-status-count" in attrs:
             self.statuses[attrs["data-status-count"]] = int(attrs["data-figure"])
         if "data-projects-total" in attrs:
@@ -73,7 +76,9 @@ def reconcile(client, plan, view):
             assert query.get("figures") == [view], (page, href)  # the view travels along
             listed = marks(client.get(href))
             assert listed.counts, f"{href} (from {page}) says no row count"
-            assert listed.counts[0] == figure, f"{page}: {figure} links to {href}: {listed.counts}"
+            fragment = urlsplit(href).fragment
+            count = listed.counts_by_id[fragment] if fragment else listed.counts[0]
+            assert count == figure, f"{page}: {figure} links to {href}: {listed.counts}"
             followed += 1
     return followed
 

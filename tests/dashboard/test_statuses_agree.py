@@ -76,3 +76,48 @@ def test_the_evaluation_says_no_value_for_the_target_year_never_an_older_status(
     listed = client.get(reverse("indicators:indicator-list"), {"figures": "all"}).content.decode()
     row = re.search(rf'<tr data-code="{indicator.code}">.*?</tr>', listed, re.S).group(0)
     assert f'data-status-year="{demo.end_year - 1}"' in row
+
+
+DETAIL_STATUS = re.compile(r'data-testid="indicator-status".*?data-status="(\w+)"', re.S)
+
+
+@pytest.mark.parametrize("view", ["approved", "all"])
+def test_an_indicator_has_the_same_status_on_every_indicator_page(demo, client, view):
+    """The cockpit, the indicator list, the indicator's own page and the final evaluation give
+    each indicator one status within a view; the evaluation, which judges the target year,
+    gives "no value for 2025" where that year has none, and the others then name the year of
+    the value they judge."""
+    # One indicator without a value for the target year, so that both rules are walked.
+    Observation.objects.filter(
+        indicator__plan=demo, indicator__code="demo-patents", year=demo.end_year
+    ).delete()
+    ask = {"figures": view}
+    cockpit = client.get(reverse("dashboard:home"), ask).content.decode()
+    listed = client.get(reverse("indicators:indicator-list"), ask).content.decode()
+    evaluation = client.get(reverse("plan:evaluation"), ask).content.decode()
+    on_cockpit, on_list = dict(INDICATOR_ROW.findall(cockpit)), dict(INDICATOR_ROW.findall(listed))
+    on_evaluation = dict(INDICATOR_ROW.findall(evaluation))
+    years = {}  # the year each indicator's status on the list is from
+    for code, row in re.findall(r'<tr data-code="([\w-]+)">(.*?)</tr>', listed, re.S):
+        year = re.search(r'data-status-year="(\d+)"', row)
+        if year:
+            years[code] = year.group(1)
+    indicators = Indicator.objects.filter(plan=demo)
+    assert set(on_list) == set(on_evaluation) == {i.code for i in indicators}
+    walked = {"same": 0, "no value": 0}
+    for indicator in indicators:
+        status = on_list[indicator.code]
+        page = client.get(indicator.get_absolute_url(), ask).content.decode()
+        assert DETAIL_STATUS.search(page).group(1) == status, indicator.code
+        if indicator.code in on_cockpit:
+            assert on_cockpit[indicator.code] == status, indicator.code
+        if years.get(indicator.code) == str(demo.end_year):
+            assert on_evaluation[indicator.code] == status, indicator.code
+            walked["same"] += 1
+        elif indicator.code in years:  # judged on an older year elsewhere
+            row = re.search(rf'<tr data-code="{indicator.code}">.*?</tr>', evaluation, re.S)
+            assert f"{demo.end_year}年无数值" in row.group(0), indicator.code
+            assert on_evaluation[indicator.code] == "no_data"
+            assert f'data-status-year="{years[indicator.code]}"' in page, indicator.code
+            walked["no value"] += 1
+    assert walked["same"] >= 3 and walked["no value"] >= 1, walked

@@ -65,4 +65,4 @@ def test_cockpit_charts_draw_and_an_entered_value_reaches_the_chart(transactiona
         "c => c.chart.data.datasets[0].data"
     )
     assert actual == [None, None, 47.5, None]
-    assert page.get_by_test_id("actual-2024").inner_text() == "47.50"
+    assert page.get_by_test_id("actual-2024").inner_text() == "47.50亿元"  # in its unit

@@ -3,7 +3,8 @@
 Deterministic (seeded), and apart from the real plan: a plan coded ``scale-N`` spanning ten years
 (2016-2025), 200 units, 1,000 staff users, nine tasks shared by the units, six annexes with N
 projects, 20 quarterly reports per project (2021Q1-2025Q4), a task report for every unit, task and
-period, 500 indicators with ten years of values and some revised targets. Rows are bulk-inserted
+period, 500 indicators with ten years of values and some revised targets (fewer units, users and
+indicators below 10,000 projects: ``supporting``). Rows are bulk-inserted
 without history rows (history is what the forms write; a seed is not a user's change).
 """
 
@@ -37,7 +38,17 @@ from projects.models import Annex, Project, ProjectStatus, ProjectUpdate
 from supervision.models import ReviewState, TaskReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-UNITS, USERS, INDICATORS = 200, 1000, 500
+UNITS, USERS, INDICATORS = 200, 1000, 500  # at 10,000 projects and more
+
+
+def supporting(projects: int) -> tuple[int, int, int]:
+    """Units, users and indicators beside ``projects``: the full set from 10,000 projects, in
+    proportion below (at least 10 units and indicators, 20 users), so that a plan of a few dozen
+    projects (the benchmark's own test) is not dominated by 500 indicators of 40 peers each."""
+    return (max(10, min(UNITS, projects // 50)), max(20, min(USERS, projects // 10)),
+            max(10, min(INDICATORS, projects // 20)))  # fmt: skip
+
+
 # Synthetic load-test accounts only (bandit B105 answered).
 PASSWORD = "scale-test-2025"  # nosec B105
 FIRST, LAST = Period(2021, 1), Period(2025, 4)
@@ -102,6 +113,7 @@ class Command(BaseCommand):
     def build(self, code, count):
         # Seeded for repeatable synthetic data, nothing secret (bandit B311 answered).
         rng = random.Random(code)  # nosec B311
+        unit_count, user_count, self.indicator_count = supporting(count)
         plan = Plan.objects.create(
             code=code, title=f"规模测试计划（{count}个项目）", issuer="（合成数据）",
             start_year=2016, end_year=2025, is_current=False, state="active", report_due_days=10,
@@ -109,16 +121,16 @@ class Command(BaseCommand):
             data_notes="Synthetic data for benchmarks and load tests (manage.py seed_scale).",
         )  # fmt: skip
         units = Unit.objects.bulk_create(
-            Unit(name=f"{code}单位{i:03d}", sort_order=1000 + i) for i in range(UNITS)
+            Unit(name=f"{code}单位{i:03d}", sort_order=1000 + i) for i in range(unit_count)
         )
         hashed = make_password(PASSWORD)
         User = get_user_model()
         users = User.objects.bulk_create(
-            User(username=f"{code}-user{i:04d}", password=hashed) for i in range(USERS)
+            User(username=f"{code}-user{i:04d}", password=hashed) for i in range(user_count)
         )
         Group.objects.get_or_create(name=STAFF)[0].user_set.add(*users)
         UnitMembership.objects.bulk_create(
-            UnitMembership(user=user, unit=units[i % UNITS]) for i, user in enumerate(users)
+            UnitMembership(user=user, unit=units[i % unit_count]) for i, user in enumerate(users)
         )
         tasks = Task.objects.bulk_create(
             Task(plan=plan, number=n, short_title=f"合成任务{n}", programme=f"实施合成工程{n}",
@@ -148,7 +160,7 @@ class Command(BaseCommand):
             start = dt.date(2021, rng.choice([1, 4, 7]), 1)
             projects.append(Project(
                 annex=annexes[i % 6], order=i // 6 + 1, name=f"合成项目{i:05d}",
-                builder=f"建设单位{i % 97}", unit=units[i % UNITS], location="吉林市",
+                builder=f"建设单位{i % 97}", unit=units[i % len(units)], location="吉林市",
                 content="合成数据。", total_investment=Decimal(rng.randrange(100, 100_000)),
                 planned_start=start, planned_end=dt.date(rng.choice([2024, 2025, 2026]), 12, 31),
             ))  # fmt: skip
@@ -197,7 +209,8 @@ class Command(BaseCommand):
             Indicator(plan=plan, code=f"scale-{i:03d}", order=i, name=f"合成指标{i:03d}",
                       unit_of_measure="%" if i % 3 == 0 else "家", baseline_year=2015,
                       baseline_value=Decimal(rng.randrange(10, 50)),
-                      responsible_unit=units[i % UNITS]) for i in range(INDICATORS)
+                      responsible_unit=units[i % len(units)])
+            for i in range(self.indicator_count)
         )  # fmt: skip
         targets = Target.objects.bulk_create(
             Target(indicator=i, year=2025, value=i.baseline_value + 40,

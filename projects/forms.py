@@ -4,6 +4,7 @@ read the input, carry the version the user saw, and put the service's messages o
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.templatetags.readable import period_zh
 from plan.textlimits import limit_form_fields
 from supervision.forms import EvidenceField
 
@@ -61,7 +62,7 @@ class ReportForm(forms.Form):
         limit_form_fields(self, "projects.ProjectUpdate")
         plan = project.annex.plan
         choices = [str(p) for p in plan_periods(plan.start_year, plan.end_year)]
-        self.fields["period"].widget.choices = [(p, p) for p in reversed(choices)]
+        self.fields["period"].widget.choices = [(p, period_zh(p)) for p in reversed(choices)]
         self.fields["period"].initial = str(current_period)
         self.fields["version"].initial = project.version
         self.fields["status"].initial = project.status

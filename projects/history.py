@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from plan.periods import Period
+from plan.templatetags.readable import period_zh
+
 from .models import Project, ProjectUpdate
 
 PROJECT_FIELDS = [
@@ -101,7 +104,7 @@ def project_history(project: Project, limit: int = 200) -> list[HistoryEntry]:
     entries += _entries(
         report_records,
         REPORT_FIELDS,
-        lambda r: str(_("report %(period)s")) % {"period": f"{r.year}Q{r.quarter}"},
+        lambda r: str(_("report %(period)s")) % {"period": period_zh(Period(r.year, r.quarter))},
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
 

@@ -25,6 +25,7 @@ from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Unit
 from plan.periods import Period
 from plan.spreadsheets import file_name, xlsx_response
+from plan.templatetags.readable import period_zh
 from plan.textlimits import clip, limit
 from supervision.cycle import closing
 from supervision.evidence import evidence_add, evidence_prefetch
@@ -318,7 +319,7 @@ class ProjectReportView(ProjectPageMixin, View):
             else:
                 messages.success(
                     request,
-                    _("Report for %(period)s saved.") % {"period": report.period},
+                    _("Report for %(period)s saved.") % {"period": period_zh(report.period)},
                 )
                 return redirect(f"{project.get_absolute_url()}?filed={report.period}#filed")
         # A form with errors comes back with 200, as Django's own form views do; only a conflict

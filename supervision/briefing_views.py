@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.periods import Period
+from plan.templatetags.readable import period_zh
 
 from .briefings import briefing_issue
 from .models import IssuedBriefing
@@ -63,7 +64,7 @@ class BriefingUploadView(CurrentPlanMixin, View):
             messages.error(request, " ".join(error.messages))
             return redirect(target)
         messages.success(request, _("“%(name)s” is kept as the briefing issued for %(period)s.")
-                         % {"name": row.name, "period": period})  # fmt: skip
+                         % {"name": row.name, "period": period_zh(period)})  # fmt: skip
         return redirect(f"{target}?period={period}")
 
 

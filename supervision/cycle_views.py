@@ -20,6 +20,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.periods import Period
+from plan.templatetags.readable import period_zh
 from plan.urlplans import visible_plans
 from supervision import cycle
 from supervision.forms import ReopenDecisionForm, ReopenRequestForm
@@ -217,6 +218,6 @@ class ReminderNoticeView(CurrentPlanMixin, View):
             messages.success(
                 request,
                 _("Reminder for %(period)s sent to %(unit)s: it is on their to-do and in their "
-                  "next reminder e-mail.") % {"period": period, "unit": unit.name},
+                  "next reminder e-mail.") % {"period": period_zh(period), "unit": unit.name},
             )  # fmt: skip
         return redirect(back)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plan.templatetags.readable import period_zh
 from plan.textlimits import limit_form_fields
 
 from .evidence import check_upload
@@ -118,7 +119,7 @@ class ReopenRequestForm(forms.Form):
     def __init__(self, *args, units, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
-        self.fields["period"].choices = [(str(p), str(p)) for p in periods]
+        self.fields["period"].choices = [(str(p), period_zh(p)) for p in periods]
         limit_form_fields(self, "supervision.ReopenRequest", {"reason": "reason"})
 
 

@@ -15,6 +15,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Responsibility
 from plan.periods import Period
+from plan.templatetags.readable import period_zh
 
 from .cycle import closing
 from .evidence import (
@@ -139,7 +140,7 @@ class TaskReportFormView(PeriodPageMixin, View):
                 messages.success(
                     request,
                     _("Report on task %(task)s for %(period)s saved.")
-                    % {"task": responsibility.task.number, "period": period},
+                    % {"task": responsibility.task.number, "period": period_zh(period)},
                 )
                 return redirect(report)
         return self.render(responsibility, period, form, self.existing(responsibility, period))
@@ -200,7 +201,9 @@ class TaskSummaryFormView(PeriodPageMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Summary for %(period)s saved.") % {"period": period})
+                messages.success(
+                    request, _("Summary for %(period)s saved.") % {"period": period_zh(period)}
+                )
                 return redirect(lead.task)
         return self.render(lead, period, form, self.existing(lead, period))
 

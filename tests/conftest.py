@@ -124,6 +124,19 @@ def people(plan):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language (zh-hans). A request in English activates English
+    for the thread and it stayed active afterwards: under pytest-xdist's order, the tests after
+    one such request read English messages."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never into the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -11,6 +11,8 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from plan.periods import Period
+
 register = template.Library()
 
 DASH = "—"
@@ -122,9 +124,14 @@ def year_value(row, indicator=None) -> str:
 def period_zh(period, short: bool = False) -> str:
     """``2025Q4`` -> ``2025年第四季度`` (``short``: ``2025年四季度``) in Chinese sentences;
     in another language the period as it is written (``2025Q4``)."""
-    if period is None:
+    if period is None or period == "":
         return DASH
     if not (get_language() or "").startswith("zh"):
         return str(period)
+    if isinstance(period, str):  # a period as written in a URL or a form: 2025Q4
+        try:
+            period = Period.parse(period)
+        except ValueError:
+            return period
     quarter = QUARTERS[period.quarter - 1]
     return f"{period.year}年{quarter}季度" if short else f"{period.year}年第{quarter}季度"

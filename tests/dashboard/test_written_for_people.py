@@ -59,9 +59,14 @@ def demo_pages(plan) -> list[str]:
         *[i.get_absolute_url() for i in Indicator.objects.filter(plan=plan)],
         reverse("plan:evaluation"), reverse("plan:changes"),
         reverse("supervision:report-matrix"),
+        reverse("supervision:report-matrix") + "?kind=projects",
+        reverse("projects:my-projects"), reverse("supervision:review-queue"),
+        reverse("supervision:reopen-list"), reverse("supervision:briefing-list"),
+        reverse("supervision:item-home"), reverse("supervision:item-list"),
     ]  # fmt: skip
 
 
+RAW_PERIOD = re.compile(r".{0,20}\b\d{4}Q[1-4]\b.{0,20}")
 TRAILING_ZEROS = re.compile(r"\d\.\d*0000(?!\d)")
 NONE = re.compile(r"\bNone\b")
 
@@ -73,7 +78,7 @@ def demo(plan):
 
 
 @pytest.mark.parametrize("username", [u.username for u in DEMO_USERS])
-def test_no_page_shows_none_raw_decimals_or_codes(demo, client, username):
+def test_no_page_shows_none_raw_decimals_raw_periods_or_codes(demo, client, username):
     client.force_login(get_user_model().objects.get(username=username))
     codes = set(Indicator.objects.filter(plan=demo).values_list("code", flat=True))
     codes = {c for c in codes if not c.isdigit()}
@@ -88,6 +93,8 @@ def test_no_page_shows_none_raw_decimals_or_codes(demo, client, username):
             text = visible(response.content.decode())
             problems += [(url, "None", m) for m in NONE.findall(text)]
             problems += [(url, "decimals", m) for m in TRAILING_ZEROS.findall(text)]
+            # Periods read 2025年第四季度 (or 2025年四季度 where space is tight), never 2025Q4.
+            problems += [(url, "period", m) for m in RAW_PERIOD.findall(text)]
             problems += [
                 (url, "code", c)
                 for c in codes

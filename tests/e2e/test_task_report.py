@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plan.models import Plan, Unit
 from plan.periods import reporting_period
 from plan.permissions import LEADER, STAFF
+from plan.templatetags.readable import period_zh
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
@@ -26,7 +27,8 @@ def test_staff_report_from_the_todo_and_the_leader_sees_it(transactional_db, liv
 
     log_in(page, base, "gxj")
     todo = page.get_by_test_id("todo")
-    assert str(period) in todo.inner_text()
+    with translation.override("zh-hans"):
+        assert period_zh(period) in todo.inner_text()  # 2025年第四季度, not 2025Q4
     todo.get_by_role("link", name=re.compile("任务 5. 统筹校城融合")).click()
     page.wait_for_url(re.compile(rf"/plan/tasks/5/report/\d+/{period}/$"))
     form = page.get_by_test_id("task-report-form")

@@ -88,7 +88,7 @@ def test_a_members_clerk_reports_and_the_collectives_rollup_moves(
     # The leader's cockpit counts members' reports, as the matrix it links to does.
     log_in(page, base, "boss")
     with translation.override("zh-hans"):  # the cockpit writes the period in Chinese
-        label = f"{period_zh(period)} 任务填报"
+        label = f"{period_zh(period)}任务填报"
     figure = page.locator("a.figure", has_text=label)
     received, expected = figure.locator(".figure-n").inner_text().split("/")
     figure.click()

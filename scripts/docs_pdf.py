@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
 import re
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -113,20 +111,17 @@ def render_html(images: Path) -> str:
 
 
 def print_pdf(out: Path) -> None:
+    from chromium_launch import CHROMIUM_FLAGS, chromium_path  # scripts/, beside this file
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not os.path.exists(chromium):
-        chromium = shutil.which("chromium") or chromium
+    chromium = chromium_path() or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as folder:
         page_file = Path(folder) / "manual.html"
         # The PNGs as they are: Chromium stores an image's pixels again (Flate), so the PDF is
         # about twice the images' size; JPEG copies came out larger still, and blur the text.
         page_file.write_text(render_html(MANUAL / "images"), encoding="utf-8")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
             page = browser.new_page()
             page.goto(page_file.as_uri())
             page.wait_for_load_state("load")

@@ -21,18 +21,10 @@ import traceback
 from pathlib import Path
 
 import openpyxl
+from chromium_launch import CHROMIUM_FLAGS, chromium_path  # scripts/, beside this file
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASSWORD = "jilin-demo-2025"
 PLAN = "/plans/2022-2025"
 WIDTH, HEIGHT = 1366, 900
@@ -735,11 +727,7 @@ def main(base: str, out: str, work: str, only: list[str]) -> int:
 
 
 def sys_chromium() -> str:
-    import os
-    import shutil
-
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return path if os.path.exists(path) else (shutil.which("chromium") or path)
+    return chromium_path() or "/usr/bin/chromium"
 
 
 if __name__ == "__main__":

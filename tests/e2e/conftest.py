@@ -8,30 +8,17 @@ skip, saying how to install it, elsewhere.
 
 import os
 import re
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
+
+from scripts.chromium_launch import CHROMIUM_FLAGS, chromium_path
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the tests to set
 # up data, refuses to run beside one unless told that this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 INSTALL_HINT = "apt-get install -y chromium (Debian's package; never `playwright install`)"
-
-
-def _chromium_path() -> str | None:
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return path if os.path.exists(path) else shutil.which("chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +43,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    path = _chromium_path()
+    path = chromium_path()
     in_ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
     if path is None:
         message = f"No Chromium found for the browser tests: {INSTALL_HINT}."

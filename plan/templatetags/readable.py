@@ -19,15 +19,23 @@ DASH = "—"
 QUARTERS = "一二三四"
 
 
-@register.filter
-def number(value, places: int = 2) -> str:
-    """``55.0000`` -> ``55``, ``1.2700`` -> ``1.27``: up to ``places`` decimals, none trailing."""
+def not_a_number(value) -> str | None:
+    """What to show for a value that is no number (a dash for nothing, a text as it is), or
+    ``None`` for a number, which the caller formats."""
     if value is None or value == "":
         return DASH
     try:
         Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    return None
+
+
+@register.filter
+def number(value, places: int = 2) -> str:
+    """``55.0000`` -> ``55``, ``1.2700`` -> ``1.27``: up to ``places`` decimals, none trailing."""
+    if (text := not_a_number(value)) is not None:
+        return text
     return floatformat(value, f"-{int(places)}")
 
 
@@ -56,12 +64,8 @@ def measure(value, indicator=None) -> str:
     """A value in its indicator's unit (issue 19): with the indicator's ``decimals`` (else
     at most two, none for a whole number), a percent with its sign (``26%``), another unit
     after the number as Chinese writes it (``55亿元``). Without an indicator, ``number``."""
-    if value is None or value == "":
-        return DASH
-    try:
-        Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    if (text := not_a_number(value)) is not None:
+        return text
     decimals = getattr(indicator, "decimals", None)
     text = floatformat(value, int(decimals)) if decimals is not None else number(value)
     unit = (getattr(indicator, "unit_of_measure", "") or "").strip()

@@ -9,14 +9,15 @@ can become newly lagging without a report, because the straight line moved on.
 Indicators are yearly: an indicator changed when the status (``indicators.progress.status``) of
 its latest value up to the period's year differs from that of the value before it.
 
-One query for the projects' states (two correlated subqueries, plain rows), one for the projects
-the lists show, three for the indicators, two for the returned reports, whatever the plan's
-size; the lists are cut at ``LIMIT`` rows.
+One query for the projects' states (the period's report joined, one correlated subquery for
+the state before it, plain rows), one for the projects the lists show, three for the
+indicators, two for the returned reports, whatever the plan's size; the lists are cut at
+``LIMIT`` rows.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from indicators.models import Indicator
@@ -120,28 +121,38 @@ def _state(packed: str | None) -> tuple[str | None, int | None]:
     return status, int(percent)
 
 
-def state_annotations(period: Period, approved: bool = False) -> dict:
-    """``was`` and ``now``: a project's latest report's ``status:percent`` up to the period
-    before ``period`` and up to ``period`` (from approved reports only with ``approved``), to
-    annotate a query of projects with; ``change_of`` reads them."""
-
-    def latest(up_to: Period):
-        # Status and percent in one subquery (two index probes a project instead of four).
-        reports = ProjectUpdate.objects.filter(_up_to(up_to), project=OuterRef("pk"))
-        if approved:
-            reports = reports.filter(review_state=ReviewState.APPROVED)
-        packed = Concat("status", Value(":"), Cast("percent_complete", CharField()),
-                        output_field=CharField())  # fmt: skip
-        return Subquery(
+def was_annotation(period: Period, approved: bool = False) -> dict:
+    """``was``: a project's latest report's ``status:percent`` up to the period before
+    ``period`` (from approved reports only with ``approved``), to annotate a query of projects
+    with. Its state at the end of ``period`` needs no second subquery: it is the period's own
+    report where there is one (a project has at most one a period), else ``was``
+    (``now_of``)."""
+    reports = ProjectUpdate.objects.filter(_up_to(period.previous()), project=OuterRef("pk"))
+    if approved:
+        reports = reports.filter(review_state=ReviewState.APPROVED)
+    # Status and percent in one subquery (one index probe a project instead of two).
+    packed = Concat("status", Value(":"), Cast("percent_complete", CharField()),
+                    output_field=CharField())  # fmt: skip
+    return {
+        "was": Subquery(
             reports.order_by("-year", "-quarter").annotate(packed=packed).values("packed")[:1]
         )
+    }
 
-    return {"was": latest(period.previous()), "now": latest(period)}
+
+def now_of(was, status, percent, review_state, approved: bool = False) -> str | None:
+    """A project's state at the end of a period, packed like ``was``: the period's report
+    (``status``, ``percent``, ``review_state``: ``None`` without one; in the approved view
+    only an approved one counts), else its state before the period."""
+    if status is None or (approved and review_state != ReviewState.APPROVED):
+        return was
+    return f"{status}:{percent}"
 
 
 def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
-    """A project's change over ``period`` from its ``state_annotations`` and planned dates,
-    its lag by the lag rule on each period's last day."""
+    """A project's change over ``period`` from its states before and at the end of it
+    (``was_annotation``, ``now_of``) and its planned dates, its lag by the lag rule on each
+    period's last day."""
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
 
     def lags(status, percent, day):
@@ -160,13 +171,20 @@ def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[
     (one query, of plain rows: at 10,000 projects, building a model instance a project was
     most of the page's time; ``with_projects`` fetches the ones the page shows). With
     ``approved``, from approved reports only (the approved view of the figures)."""
+    joined = FilteredRelation(
+        "updates", condition=Q(updates__year=period.year, updates__quarter=period.quarter)
+    )
     rows = (
         Project.objects.filter(annex__plan=plan)
         .order_by("annex__number", "order")
-        .annotate(**state_annotations(period, approved))
-        .values_list("pk", "planned_start", "planned_end", "was", "now")
-    )
-    return [change_of(*row, period) for row in rows]
+        .annotate(period_report=joined, **was_annotation(period, approved))
+        .values_list("pk", "planned_start", "planned_end", "was", "period_report__status",
+                     "period_report__percent_complete", "period_report__review_state")
+    )  # fmt: skip
+    return [
+        change_of(pk, start, end, was, now_of(was, *report, approved), period)
+        for pk, start, end, was, *report in rows
+    ]
 
 
 def with_projects(lists: list[Bounded]) -> None:
@@ -190,11 +208,16 @@ def indicator_changes_of(indicators, period: Period) -> list[IndicatorChange]:
     (``with_progress_data``): the cockpit counts them from its own fetch."""
     changes = []
     for indicator in indicators:
-        years = [
-            row for row in progress_of(indicator).years
-            if row.actual is not None and row.year <= period.year
-        ]  # fmt: skip
-        if len(years) >= 2 and years[-1].status != years[-2].status:
+        # Only the two latest years with a value up to the period's year are compared: judged
+        # alone (a year's status does not depend on the other years' values).
+        in_plan = indicator.plan.years
+        compared = sorted(
+            o.year for o in indicator.yearly if o.year <= period.year and o.year in in_plan
+        )[-2:]
+        if len(compared) < 2:
+            continue
+        years = progress_of(indicator, years=compared).years
+        if years[-1].status != years[-2].status:
             before, now = years[-2], years[-1]
             # The page shows the indicator's name and link: a bare copy goes into the cache
             # (plan.figures_cache), without the values, targets and plan fetched with it.

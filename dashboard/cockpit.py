@@ -146,12 +146,13 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
         Project.objects.filter(annex__plan=plan)
         .with_lag(today, approved)
         .with_colour(plan, today, approved=approved)
-        .annotate(**changes.state_annotations(period, approved))
+        .annotate(**changes.was_annotation(period, approved))
         .order_by()
         .values_list(
             "annex__column__task", status, percent, "total_investment", "is_lagging", "colour",
             f"{COLOUR_REPORT}__id", f"{COLOUR_REPORT}__submitted_at",
-            f"{COLOUR_REPORT}__review_state", "pk", "planned_start", "planned_end", "was", "now",
+            f"{COLOUR_REPORT}__review_state", "pk", "planned_start", "planned_end", "was",
+            f"{COLOUR_REPORT}__status", f"{COLOUR_REPORT}__percent_complete",
         )
     )  # fmt: skip
     late_from = _late_from(plan, period)
@@ -181,7 +182,9 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
         else:
             total["investment_sum"] += investment
             total["weighted_percent_sum"] += done * investment
-        moved.append(changes.change_of(*row[9:], period))
+        pk, start, end, was, report_status, report_percent = row[9:]
+        now = changes.now_of(was, report_status, report_percent, review, approved)
+        moved.append(changes.change_of(pk, start, end, was, now, period))
     for key in ("reported", "reported_late", "reported_returned", "reported_waiting",
                 *(f"colour_{c}" for c in Colour.MARKED)):  # fmt: skip
         counts[key] += 0  # present even when none

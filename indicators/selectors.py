@@ -284,9 +284,12 @@ def _rank_row(indicator, year, actual, standings, end_target, baseline_rank) -> 
     return row
 
 
-def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorProgress:
+def progress_of(
+    indicator: Indicator, latest_only: bool = False, years: list[int] | None = None
+) -> IndicatorProgress:
     """Year-by-year progress of one indicator (its targets and values already prefetched);
-    with ``latest_only``, just the year of its latest value.
+    with ``latest_only``, just the years of its values fetched (its latest, as fetched by
+    ``with_progress_data(latest_only=True)``); with ``years``, those years only.
 
     A rank indicator is judged by its rank in its group (``standings_of``) with
     ``progress.rank_status``; a milestone by its latest dated judgement."""
@@ -299,13 +302,18 @@ def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorPro
     )
     result = IndicatorProgress(indicator, end_target, course, original_course)
     if indicator.kind == Indicator.Kind.RANK:
-        standings = standings_of(indicator)
+        # Judged once a fetch: the cockpit reads an indicator's progress twice (its status,
+        # and this quarter's change).
+        if not hasattr(indicator, "_standings"):
+            indicator._standings = standings_of(indicator)
+        standings = indicator._standings
         baseline = standings.get(indicator.baseline_year)
         baseline_rank = (
             baseline.rank if baseline is not None and baseline.rank is not None
             else indicator.baseline_value
         )  # fmt: skip
-        years = sorted(set(values) | set(standings)) if latest_only else indicator.plan.years
+        if years is None:
+            years = sorted(set(values) | set(standings)) if latest_only else indicator.plan.years
         for year in years:
             result.years.append(
                 _rank_row(indicator, year, values.get(year), standings, end_target, baseline_rank)
@@ -318,7 +326,8 @@ def progress_of(indicator: Indicator, latest_only: bool = False) -> IndicatorPro
         result.standings = standings
         return result
     result.standings = {}
-    years = sorted(values) if latest_only else indicator.plan.years
+    if years is None:
+        years = sorted(values) if latest_only else indicator.plan.years
     for year in years:
         actual = values.get(year)
         if indicator.kind == Indicator.Kind.MILESTONE:

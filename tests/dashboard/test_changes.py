@@ -170,3 +170,45 @@ def test_the_approved_view_shows_the_changes_approved_reports_make(client, peopl
     shown = {row.project_id for row in approved.context["changes"].changed.rows}
     assert not shown & set(waiting.values_list("project_id", flat=True))
     assert 'data-figures-view="approved"' in approved.text
+
+
+def latest_state(project, period, approved):
+    """The definition, read naively: the project's latest report up to ``period``."""
+    reports = ProjectUpdate.objects.filter(project=project).order_by("-year", "-quarter")
+    if approved:
+        reports = reports.filter(review_state=ReviewState.APPROVED)
+    for r in reports:
+        if (r.year, r.quarter) <= (period.year, period.quarter):
+            return r.status, r.percent_complete
+    return None, None
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_each_projects_states_are_its_latest_reports_up_to_each_period(plan, scenario, approved):
+    """Issue 22: the state at the end of the period is now read from the period's own report
+    (joined) or else the state before it, instead of a second subquery a project; in both
+    views it must still be the latest report up to the period, whatever the reports' review
+    states (a waiting report over an approved one, a returned one, none at all)."""
+    from dashboard import changes
+    from plan.periods import Period
+
+    s = scenario
+    ProjectUpdate.objects.filter(project=s["a"], quarter=2).update(
+        review_state=ReviewState.APPROVED
+    )  # approved in Q2, waiting in Q3: the approved view still sees Q2's 40 %
+    ProjectUpdate.objects.filter(project=s["c"]).update(review_state=ReviewState.APPROVED)
+    ProjectUpdate.objects.filter(project=s["e"], quarter=4).update(
+        review_state=ReviewState.APPROVED
+    )  # a later approved report counts for no earlier period
+    period = Period(2025, 3)
+    rows = {row.project_id: row for row in changes.project_changes(plan, period, approved)}
+    assert len(rows) == Project.objects.filter(annex__plan=plan).count()
+    checked = 0
+    for project in Project.objects.filter(annex__plan=plan):
+        row = rows[project.pk]
+        now = latest_state(project, period, approved)
+        was = latest_state(project, period.previous(), approved)
+        assert (row.now_status, row.now_percent) == now, project.code
+        assert (row.was_status, row.was_percent) == was, project.code
+        checked += now != (None, None)
+    assert checked >= (2 if approved else 7)

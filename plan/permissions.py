@@ -23,7 +23,7 @@ needs nothing from the apps that use it.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -60,15 +60,16 @@ def _load(user) -> None:
     # the to-do of everyone else looks for members' shares without a query of its own.
     from .members import UnitMember  # noqa: PLC0415 - plan.models imports this module's users
 
-    links = (
-        UnitMember.objects.filter(
-            Q(member__memberships__user=user) | Q(collective__memberships__user=user)
-        )
+    # As a member or as a collective: two parts of the UNION, each one indexed join (an OR
+    # across both joins made an outer join of every membership, on every page).
+    links = [
+        UnitMember.objects.filter(**{f"{side}__memberships__user": user})
         .order_by()
         .values_list(Value("link", output_field=text), Cast("collective_id", output_field=text))
-    )
+        for side in ("member", "collective")
+    ]
     names, ids, linked = set(), set(), False
-    for kind, value in roles.union(units, links, all=True):
+    for kind, value in roles.union(units, *links, all=True):
         if kind == "role":
             names.add(value)
         elif kind == "link":

@@ -16,6 +16,7 @@ indicators, two for the returned reports, whatever the plan's size; the lists ar
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import CharField, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -154,6 +155,7 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
     (``was_annotation``, ``now_of``) and its planned dates, its lag by the lag rule on each
     period's last day."""
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
+    before, after = _last_days(period)
 
     def lags(status, percent, day):
         return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
@@ -161,9 +163,16 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
 
     return ProjectChange(
         pk, was_status, was_percent, now_status, now_percent,
-        lagging_before=lags(was_status, was_percent, period.previous().last_day),
-        lagging_now=lags(now_status, now_percent, period.last_day),
+        lagging_before=lags(was_status, was_percent, before),
+        lagging_now=lags(now_status, now_percent, after),
     )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _last_days(period: Period) -> tuple:
+    """The last days of the period before ``period`` and of ``period``: worked out once, not
+    once a project (two new periods a call were most of the changes' Python time)."""
+    return period.previous().last_day, period.last_day
 
 
 def project_changes(plan: Plan, period: Period, approved: bool = False) -> list[ProjectChange]:

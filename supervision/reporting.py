@@ -90,8 +90,10 @@ def subject_matrix(
         **{f"{subject}__in": subjects.order_by()}, **_periods_filter(periods)
     ).order_by()
     zone = timezone.get_current_timezone()
+    # One Period object a quarter, not one a report (a frozen dataclass is slow to build).
+    period_of = {(p.year, p.quarter): p for p in plan.reporting_periods}
     submissions = {
-        (unit_id, subject_id, Period(year, quarter)): (
+        (unit_id, subject_id, period_of.get((year, quarter)) or Period(year, quarter)): (
             _local_date(at, zone), subject_id, review, edited
         )
         for unit_id, subject_id, year, quarter, at, review, edited in reports.values_list(

@@ -4,6 +4,7 @@ the JSON its chart draws from."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -98,7 +99,9 @@ class IndicatorListView(CurrentPlanMixin, FiguresMixin, TemplateView):
             categories=Indicator.Category.choices,
             statuses=[(self.TROUBLE, _("behind or warned"))]
             + [(s, STATUS_LABELS[s]) for s in Status.ORDER],
-            units=Unit.objects.filter(indicators__plan=self.plan).distinct(),
+            units=Unit.objects.filter(
+                Exists(Indicator.objects.filter(responsible_unit=OuterRef("pk"), plan=self.plan))
+            ),
             selected=params,
         )
         return context

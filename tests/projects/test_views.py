@@ -132,3 +132,18 @@ def test_nav_offers_my_projects_only_to_those_who_report(client, people):
     assert plan_page("projects:my-projects") in client.get("/").text
     client.force_login(people["leader"])
     assert plan_page("projects:my-projects") not in client.get("/").text
+
+
+def test_the_unit_filter_offers_each_unit_with_projects_in_the_plan_once(staff, plan):
+    """Issue 22: the unit menu is asked with EXISTS instead of a DISTINCT join of every
+    project; it must still list each unit that has a project in this plan, once, and no other."""
+    others = Unit.objects.exclude(projects__annex__plan=plan)[:2]
+    for project, unit in zip(Project.objects.filter(annex__plan=plan)[:2], others, strict=True):
+        Project.objects.filter(pk=project.pk).update(unit=unit)
+    response = staff.get(plan_page("projects:project-list"))
+    offered = list(response.context["filter"].filters["unit"].queryset)
+    with_projects = set(Project.objects.filter(annex__plan=plan).values_list("unit_id", flat=True))
+    assert len(with_projects) > 1
+    assert [u.pk for u in offered] == [
+        u.pk for u in Unit.objects.filter(pk__in=with_projects)
+    ]  # each once, in the units' own order

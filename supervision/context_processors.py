@@ -6,7 +6,7 @@ from plan import permissions
 
 from .colours import blue_days
 from .models import ReviewState
-from .queue import queue_plans, review_queue
+from .queue import queue_count, queue_plans
 
 
 def cycle(request):
@@ -16,15 +16,15 @@ def cycle(request):
 
 def waiting_for_review(request) -> int:
     """The menu's count of reports waiting for review in the plans the queue it links to shows
-    (``queue_plans``): only for reviewers, one COUNT over the queue's UNION, and only when a
-    template shows it."""
+    (``queue_plans``): only for reviewers, one COUNT over a UNION of the reports' own rows, and
+    only when a template shows it."""
     user = request.user
     if not user.is_authenticated or not permissions.can_review(user):
         return 0
     plans = queue_plans(request)
     if not plans:
         return 0
-    return review_queue(states=(ReviewState.SUBMITTED,), plan=plans).count()
+    return queue_count(states=(ReviewState.SUBMITTED,), plan=plans)
 
 
 def review(request):

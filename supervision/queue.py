@@ -54,8 +54,8 @@ def review_timeline(report) -> list:
     )
 
 
-def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
-    """One kind's rows of the queue as uniform values (for a UNION)."""
+def _queue_filtered(kind, states, unit_id, period: Period | None, unit_ids=None, plan=None):
+    """One kind's reports of the queue, filtered, unordered, without its columns."""
     filters = kind.state_filter(states)
     if unit_id:
         filters[kind.unit_id_path] = unit_id
@@ -70,7 +70,16 @@ def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None):
         filters["year"] = period.year
         if period.quarter != 4:
             filters["pk__in"] = []
-    rows = kind.model.objects.filter(**filters).order_by()
+    if isinstance(plan, list | tuple):  # several plans (the queue across plans)
+        filters[f"{kind.plan_path}__in"] = plan
+    elif plan is not None:
+        filters[kind.plan_path] = plan
+    return kind.model.objects.filter(**filters).order_by()
+
+
+def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None, plan=None):
+    """One kind's rows of the queue as uniform values (for a UNION)."""
+    rows = _queue_filtered(kind, states, unit_id, period, unit_ids, plan)
     columns = {
         "kind": Value(kind.key, output_field=CharField()),
         "q": Coalesce(kind.quarter_expression(), Value(0), output_field=IntegerField()),
@@ -121,19 +130,26 @@ def review_queue(
     """Reports in ``states`` across the kinds asked for, newest submission first (or in another
     of ``QUEUE_ORDERS``): one UNION query (plus the paginator's count)."""
     chosen = [registry.kind(k) for k in kinds] if kinds else registry.kinds()
-    parts = []
-    for kind in chosen:
-        rows = _queue_rows(kind, states, unit_id, period, unit_ids)
-        if isinstance(plan, list | tuple):  # several plans (the queue across plans)
-            rows = rows.filter(**{f"{kind.plan_path}__in": plan})
-        elif plan is not None:
-            rows = rows.filter(**{kind.plan_path: plan})
-        parts.append(rows)
+    parts = [_queue_rows(kind, states, unit_id, period, unit_ids, plan) for kind in chosen]
     first, *rest = parts
     keys = QUEUE_ORDERS.get(order, QUEUE_ORDERS["newest"])
     if rest:
         return first.union(*rest, all=True).order_by(*keys)
     return first.order_by(*[k for k in keys if k.lstrip("-") != "kind"])
+
+
+def queue_count(*, states, kinds=None, unit_id=None, period=None, plan=None, unit_ids=None):
+    """How many rows ``review_queue`` holds for the same arguments, counted over the reports'
+    own tables: the queue's columns join every row's unit and plan, which a count does not
+    need (the menu's count of waiting reports, on every page a reviewer opens, and the
+    queue's pages)."""
+    chosen = [registry.kind(k) for k in kinds] if kinds else registry.kinds()
+    parts = [
+        _queue_filtered(kind, states, unit_id, period, unit_ids, plan).values("pk")
+        for kind in chosen
+    ]
+    first, *rest = parts
+    return first.union(*rest, all=True).count() if rest else first.count()
 
 
 def queue_plans(request, chosen: str = "") -> list:

@@ -73,11 +73,13 @@ class ReviewQueueView(CurrentPlanMixin, View):
         # /plans/<code>/reviews/, where the menu's count comes from (queue_plans).
         plans = review.queue_plans(request, params.get("plan", ""))
         visible = review.queue_plans(request, "all")
-        rows = review.review_queue(
-            states=QUEUE_STATES[state], kinds=[kind] if kind else None, unit_id=unit_id,
-            period=period, plan=plans, order=order,
-        )  # fmt: skip
-        page = Paginator(rows, 50).get_page(params.get("page"))
+        chosen = {"states": QUEUE_STATES[state], "kinds": [kind] if kind else None,
+                  "unit_id": unit_id, "period": period, "plan": plans}  # fmt: skip
+        paginator = Paginator(review.review_queue(**chosen, order=order), 50)
+        # Counted without the columns the rows show (a count of the UNION of the rows joined
+        # every waiting report's unit and plan).
+        paginator.count = review.queue_count(**chosen)
+        page = paginator.get_page(params.get("page"))
         own_units = permissions.unit_ids(request.user)
         now = timezone.now()
         for row in page.object_list:

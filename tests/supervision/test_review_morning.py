@@ -165,3 +165,32 @@ def test_the_matrix_has_one_mark_per_cell_a_legend_and_one_reminder_period(clien
     assert all(word in legend[:2000] for word in ("已审核", "待审核", "已退回", "未报"))
     assert html.count('name="period"') == 1 and 'id="remind-form"' in html
     assert html.count('form="remind-form" name="unit"') == html.count('data-testid="remind"')
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{}, {"kinds": ["project"]}, {"kinds": ["task"]}, {"period": "this"}, {"unit": "own"},
+     {"states": "all"}],
+)  # fmt: skip
+def test_the_queue_counts_exactly_the_rows_it_lists(plan, people, three, chosen):
+    """Issue 22: the menu's and the queue page's counts are taken over the reports' own rows,
+    not over the queue's UNION of shown columns; for every filter they must equal the rows."""
+    from plan.models import Unit
+    from supervision.models import ReviewState
+    from supervision.queue import queue_count, review_queue
+
+    # one of the three approved and one returned, so that the states tell them apart
+    ProjectUpdate.objects.filter(pk=three[1].pk).update(review_state=ReviewState.APPROVED)
+    ProjectUpdate.objects.filter(pk=three[2].pk).update(review_state=ReviewState.RETURNED)
+    args = {"states": (ReviewState.SUBMITTED,), "plan": [plan]}
+    if chosen.get("states"):
+        args["states"] = (ReviewState.SUBMITTED, ReviewState.RETURNED, ReviewState.APPROVED)
+    if chosen.get("kinds"):
+        args["kinds"] = chosen["kinds"]
+    if chosen.get("period"):
+        args["period"] = this_period(plan)
+    if chosen.get("unit"):
+        args["unit_id"] = Unit.objects.get(name="市科技局").pk
+    rows = list(review_queue(**args))
+    assert queue_count(**args) == len(rows)
+    assert len(rows) >= (3 if chosen.get("states") else 1) or chosen.get("kinds") == ["task"]

@@ -133,7 +133,11 @@ def with_progress_data(queryset, latest_only: bool = False, approved: bool = Fal
     cockpit show, at a tenth of the rows for a ten-year plan. ``approved`` leaves out values
     the coordinating office has not approved (what leadership pages show by default)."""
     reviewed = {"review_state": ReviewState.APPROVED} if approved else {}
-    values = Observation.objects.filter(quarter=None, **reviewed)
+    # Without the review's JSON (what a returned value looked like), which no progress reads:
+    # decoding it for every value was a fixed cost of every indicator page (issue 22).
+    values = Observation.objects.filter(quarter=None, **reviewed).defer(
+        "returned_fields", "returned_values"
+    )
     if latest_only:
         newest = (
             Observation.objects.filter(indicator=OuterRef("indicator"), quarter=None, **reviewed)
@@ -190,8 +194,11 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
         group_id=OuterRef("indicator__peer_group_id"),
         place=OuterRef("place"),
     )
+    # Only a ranked indicator is judged by its peers (``progress_of``, and the indicator page
+    # shows peers for ranked ones only): half the rows of the benchmark's plan.
+    ranked = [pk for pk, i in by_pk.items() if i.kind == Indicator.Kind.RANK]
     # each year's table in force: its latest batch's (its latest approved batch's)
-    peers = PeerValue.objects.filter(indicator_id__in=by_pk).filter(Exists(member))
+    peers = PeerValue.objects.filter(indicator_id__in=ranked).filter(Exists(member))
     peers = peers.filter(current_batch(approved))
     peers = (
         peers.annotate(
@@ -245,24 +252,24 @@ def attach_targets_and_peers(indicators, approved: bool) -> None:
     )
     home_of, peer_rows = {}, []
     for row in targets.union(peers, homes, all=True):
-        kind, pk, indicator_id, year, value, rank = row[:6]
-        if kind == "t":
-            indicator = by_pk[indicator_id]
-            (original_value, original_rank, statement, original_statement, reason,
-             reading_note) = row[6:]  # fmt: skip
-            indicator.target_list.append(
+        kind = row[0]
+        if kind == "p":  # tens of thousands: kept as they come, read below
+            peer_rows.append(row)
+        elif kind == "t":
+            (_kind, pk, indicator_id, year, value, rank, original_value, original_rank,
+             statement, original_statement, reason, reading_note) = row  # fmt: skip
+            by_pk[indicator_id].target_list.append(
                 Target(id=pk, indicator_id=indicator_id, year=year, value=value, rank=rank,
                        original_value=original_value, original_rank=original_rank,
                        statement=statement, original_statement=original_statement,
                        reason=reason, reading_note=reading_note)
             )  # fmt: skip
-        elif kind == "h":
-            home_of[indicator_id] = row[8]  # the group's id in this column
-        else:
-            peer_rows.append((by_pk[indicator_id], row[8], value, rank, year))
-    for indicator, place, value, rank, year in peer_rows:
-        is_home = home_of.get(indicator.peer_group_id) == place
-        indicator.peer_list.append(PeerRow(place, value, rank, year, is_home))
+        else:  # a group's home member: the group's id in the indicator's column
+            home_of[row[2]] = row[8]
+    for row in peer_rows:
+        indicator, place = by_pk[row[2]], row[8]
+        home = home_of.get(indicator.peer_group_id) == place
+        indicator.peer_list.append(PeerRow(place, row[4], row[5], row[3], home))
     for indicator in indicators:
         indicator.target_list.sort(key=lambda t: t.year)
 

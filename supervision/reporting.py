@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from plan.models import Plan, Responsibility, Task, Unit
@@ -33,11 +34,12 @@ def _periods_filter(periods: list[Period]) -> dict:
     return {"year__gte": periods[0].year, "year__lte": periods[-1].year}
 
 
-def _local_date(moment: dt.datetime, zone=None) -> dt.date:
-    """The local day of an aware moment. The matrix calls this once per report (200,000 at
-    all years of 50,000 projects): the zone is looked up once by the caller, not per call as
-    ``timezone.localtime`` does (issue 22)."""
-    return moment.astimezone(zone or timezone.get_current_timezone()).date()
+def _local_day(field: str = "submitted_at"):
+    """A report's local submission day, worked out by the database: the matrix reads one a
+    report (200,000 at all years of 50,000 projects), and converting each moment in Python
+    was 40 % of its Python time, then, with the zone looked up once, still 0.2 s a year of
+    10,000 projects (issue 22)."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
 def task_matrix(
@@ -51,11 +53,12 @@ def task_matrix(
         reports = reports.filter(task=task)
     # A collective with members owes through them (supervision.members).
     owed = task_obligations(responsibilities.order_by("task__number", "order"), periods)
-    zone = timezone.get_current_timezone()
     submissions = {
-        (unit_id, task_id, Period(year, quarter)): (_local_date(at, zone), pk, review, edited)
-        for unit_id, task_id, year, quarter, at, pk, review, edited in reports.values_list(
-            "unit_id", "task_id", "year", "quarter", "submitted_at", "pk", "review_state",
+        (unit_id, task_id, Period(year, quarter)): (day, pk, review, edited)
+        for unit_id, task_id, year, quarter, day, pk, review, edited in reports.annotate(
+            day=_local_day()
+        ).values_list(
+            "unit_id", "task_id", "year", "quarter", "day", "pk", "review_state",
             "edited_after_approval",
         )
     }  # fmt: skip
@@ -89,16 +92,17 @@ def subject_matrix(
     reports = kind.model.objects.filter(
         **{f"{subject}__in": subjects.order_by()}, **_periods_filter(periods)
     ).order_by()
-    zone = timezone.get_current_timezone()
     # One Period object a quarter, not one a report (a frozen dataclass is slow to build).
     period_of = {(p.year, p.quarter): p for p in plan.reporting_periods}
     submissions = {
         (unit_id, subject_id, period_of.get((year, quarter)) or Period(year, quarter)): (
-            _local_date(at, zone), subject_id, review, edited
+            day, subject_id, review, edited
         )
-        for unit_id, subject_id, year, quarter, at, review, edited in reports.values_list(
-            f"{subject}__unit_id", f"{subject}_id", "year", "quarter", "submitted_at",
-            "review_state", "edited_after_approval",
+        for unit_id, subject_id, year, quarter, day, review, edited in reports.annotate(
+            day=_local_day()
+        ).values_list(
+            f"{subject}__unit_id", f"{subject}_id", "year", "quarter", "day", "review_state",
+            "edited_after_approval",
         )
     }  # fmt: skip
     units = Unit.objects.filter(pk__in=subjects.order_by().values("unit_id")).order_by(

@@ -181,3 +181,35 @@ def test_cockpit_completeness_agrees_with_the_matrix(client, people, thirteen_pe
                 totals["submitted"] + totals["late"], totals["late"], totals["overdue"],
                 sum(totals.values()),
             ), kind  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["tasks", "projects"])
+def test_a_report_is_late_by_its_local_day_not_by_utc(client, people, thirteen_periods, kind):
+    """Issue 22: the matrix now takes each report's local day from the database (TruncDate in
+    the site's zone, Asia/Shanghai). 2024Q4 is due 2025-01-10: a report sent at 23:30 on the
+    10th local time (15:30 UTC) is on time; one at 00:30 on the 11th local time (16:30 UTC on
+    the 10th, the same UTC day) is late."""
+    p = Period(2024, 4)
+    on_time = dt.datetime(2025, 1, 10, 15, 30, tzinfo=dt.UTC)
+    late = dt.datetime(2025, 1, 10, 16, 30, tzinfo=dt.UTC)
+    if kind == "tasks":
+        rs = list(Responsibility.objects.filter(task__number=1).order_by("order")[:2])
+        for r, at in zip(rs, (on_time, late), strict=True):
+            TaskReport.objects.create(task=r.task, unit=r.unit, year=p.year, quarter=p.quarter,
+                                      status="on_track", progress="x", submitted_at=at)  # fmt: skip
+        units = [r.unit for r in rs]
+        params = {"kind": "tasks", "task": 1, "year": 2024}
+    else:
+        projects = list(Project.objects.filter(annex__plan=thirteen_periods).order_by("pk")[:2])
+        units = UnitFactory.create_batch(2)
+        for project, unit, at in zip(projects, units, (on_time, late), strict=True):
+            Project.objects.filter(pk=project.pk).update(unit=unit)
+            ProjectUpdate.objects.create(project=project, year=p.year, quarter=p.quarter,
+                                         status="in_progress", percent_complete=10,
+                                         submitted_at=at)  # fmt: skip
+        params = {"kind": "projects", "year": 2024}
+    client.force_login(people["leader"])
+    matrix = client.get(plan_page("supervision:report-matrix"), params).context["matrix"]
+    rows = {row.unit.pk: row for row in matrix.rows}
+    assert rows[units[0].pk].cells[3].state == "submitted"
+    assert rows[units[1].pk].cells[3].state == "late"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, Observation
 from indicators.selectors import progress_of, with_progress_data
+from plan.figures_cache import TASKS, cached
 from plan.models import Plan
 from plan.periods import Period, ReportState, reporting_period
 from projects.models import COLOUR_REPORT, Project, ProjectStatus, ProjectUpdate
@@ -201,7 +202,10 @@ def reporting_completeness(plan: Plan, period: Period, today, projects: Counter 
     due = plan.due_date(period)
     late_from = _late_from(plan, period)
     # Each member of a collective unit counts as the unit it is (supervision.members).
-    tasks = task_report_counts(plan, period, late_from)
+    # Task reports only (and the plan's units): kept while the task figures stand, so that a
+    # project report, the commonest write, does not count them again (plan.figures_cache).
+    tasks = cached(plan, "task-report-counts", [TASKS], [period],
+                   lambda: task_report_counts(plan, period, late_from))  # fmt: skip
     if projects is None:
         projects, _rollups = project_figures(plan, today, period)
     due_soon = in_blue_window(due, today, blue_days())

@@ -424,12 +424,24 @@ def reopen_link(project, period: Period) -> str:
             f"&scope={ReopenScope.PROJECT}&object={project.pk}&period={period}")  # fmt: skip
 
 
+# Rows compared with the database at a time. Each chunk's projects, reports, periods and history
+# are read in a fixed number of queries, and only that chunk's cells are held: what is kept from
+# one chunk to the next is what the preview shows (the changed rows and the problems), the count
+# of rows unchanged, and each row's key (to find a project listed twice). At 50,000 rows, reading
+# them all before comparing held every cell and every project at once (370 MB).
+CHUNK = 2000
+
+
 def build_preview(workbook, *, user, plan, period: Period, today: dt.date) -> Preview:
     """Read every sheet, check every cell, merge with the database; write nothing.
 
-    Raises ``BadFile`` (``TooManyRows`` past the row cap, read no further)."""
-    preview = Preview()
-    rows, seen, twice = [], {}, set()
+    Streamed: the rows are read once, in order, and compared ``CHUNK`` at a time; the preview
+    holds the changed rows and the problems only (unchanged rows are counted). Raises
+    ``BadFile`` (``TooManyRows`` past the row cap, read no further)."""
+    preview = Preview()  # what reading the file finds; the comparison's findings follow them
+    merge = _Merge(workbook, user=user, plan=plan, period=period, today=today)
+    seen, twice = {}, set()  # project id -> (sheet, row) of its first row; ids listed twice
+    batch = []
     found_layout = False
     budget = RowBudget()
     for sheet in workbook.worksheets:
@@ -470,69 +482,108 @@ def build_preview(workbook, *, user, plan, period: Period, today: dt.date) -> Pr
                 preview.errors.append(RowError(
                     sheet.title, row_number, KEY_HEADER,
                     _("The same project appears twice (first on row %(row)s).")
-                    % {"row": seen[project_id]},
+                    % {"row": seen[project_id][1]},
                 ))  # fmt: skip
                 twice.add(project_id)
                 continue
-            seen[project_id] = row_number
+            seen[project_id] = (sheet.title, row_number)
             version_cell = values.get(VERSION_HEADER)
             version = version_cell.value if version_cell is not None else None
             version = int(version) if isinstance(version, int | float) and version > 0 else None
-            rows.append(_Row(sheet.title, row_number, project_id, version, values))
-    # Which of two rows for one project is right cannot be known: neither is taken.
-    rows = [row for row in rows if row.project_id not in twice]
+            batch.append(_Row(sheet.title, row_number, project_id, version, values))
+            if len(batch) >= CHUNK:
+                merge.rows(batch)
+                batch = []
     if not found_layout:
         raise BadFile(
             _("No sheet has the %(key)s column of an export from this dashboard: "
               "export the annex again and edit that file.") % {"key": KEY_HEADER}
         )  # fmt: skip
-    if not rows and not preview.errors:
+    if len(seen) == len(twice) and not preview.errors:
         raise BadFile(_("The workbook has no project rows."))
-    ids = [r.project_id for r in rows]
-    projects = Project.objects.for_export().select_related("annex__plan").in_bulk(ids)
-    for row in rows:
-        row.period = _row_period(preview, row, period)
-    rules = ReportRules(
-        plan, projects, {(r.project_id, r.period) for r in rows if r.project_id in projects}, today
-    )
-    bases = _exported_values(
-        {r.project_id: r.version for r in rows
-         if r.project_id in projects and r.version is not None
-         and r.version != projects[r.project_id].version}
-    )  # fmt: skip
-    stale = _changed_since(workbook, [r for r in rows if r.version is None], preview)
-    for row in rows:
-        project = projects.get(row.project_id)
-        if project is None or project.annex.plan_id != plan.pk:
-            preview.errors.append(RowError(row.sheet, row.number, KEY_HEADER,
-                                           _("No project has this key any more.")))  # fmt: skip
-            continue
-        if not can_report_on(user, project):
-            preview.errors.append(RowError(
-                row.sheet, row.number, KEY_HEADER,
-                _("You may not change “%(name)s”: your unit does not answer for it.")
-                % {"name": project.name},
-            ))  # fmt: skip
-            continue
-        if row.version is None:
-            base = None
-            if row.project_id in stale:
-                preview.warnings.append(RowError(
-                    row.sheet, row.number, KEY_HEADER,
-                    _("“%(name)s” was changed in the dashboard after this file was made: its "
-                      "differences below may undo newer work.") % {"name": project.name},
-                ))  # fmt: skip
-        elif row.version == project.version:
-            base = "current"
-        else:
-            base = bases.get(row.project_id)
-            if base is None:
-                preview.warnings.append(RowError(
-                    row.sheet, row.number, VERSION_HEADER,
-                    _("What this row said when exported is no longer known: every difference "
-                      "from the dashboard is shown as a change.")))  # fmt: skip
-        _compare(preview, project, row, base, today, rules)
+    merge.rows(batch)
+    # Which of two rows for one project is right cannot be known: neither is taken, and what
+    # the first one's comparison found (in an earlier chunk, perhaps) is taken back.
+    merge.forget(twice, {seen[project_id] for project_id in twice})
+    preview.errors += merge.periods.errors + merge.found.errors
+    preview.warnings += merge.found.warnings
+    preview.changes = merge.found.changes
+    preview.unchanged = merge.found.unchanged
     return preview
+
+
+class _Merge:
+    """Compares rows with the database a chunk at a time, keeping what the preview shows."""
+
+    def __init__(self, workbook, *, user, plan, period: Period, today: dt.date):
+        self.workbook, self.user, self.plan = workbook, user, plan
+        self.period, self.today = period, today
+        self.periods = Preview()  # the rows' 填报期 cells that are not periods
+        self.found = Preview()  # each row's changes, errors and notes, in the file's order
+        self.unchanged_ids = set()
+
+    def rows(self, rows: list[_Row]) -> None:
+        if not rows:
+            return
+        plan, today, found = self.plan, self.today, self.found
+        ids = [r.project_id for r in rows]
+        projects = Project.objects.for_export().select_related("annex__plan").in_bulk(ids)
+        for row in rows:
+            row.period = _row_period(self.periods, row, self.period)
+        wanted = {(r.project_id, r.period) for r in rows if r.project_id in projects}
+        rules = ReportRules(plan, projects, wanted, today)
+        bases = _exported_values(
+            {r.project_id: r.version for r in rows
+             if r.project_id in projects and r.version is not None
+             and r.version != projects[r.project_id].version}
+        )  # fmt: skip
+        stale = _changed_since(self.workbook, [r for r in rows if r.version is None], found)
+        for row in rows:
+            project = projects.get(row.project_id)
+            if project is None or project.annex.plan_id != plan.pk:
+                found.errors.append(RowError(row.sheet, row.number, KEY_HEADER,
+                                             _("No project has this key any more.")))  # fmt: skip
+                continue
+            if not can_report_on(self.user, project):
+                found.errors.append(RowError(
+                    row.sheet, row.number, KEY_HEADER,
+                    _("You may not change “%(name)s”: your unit does not answer for it.")
+                    % {"name": project.name},
+                ))  # fmt: skip
+                continue
+            if row.version is None:
+                base = None
+                if row.project_id in stale:
+                    found.warnings.append(RowError(
+                        row.sheet, row.number, KEY_HEADER,
+                        _("“%(name)s” was changed in the dashboard after this file was made: "
+                          "its differences below may undo newer work.") % {"name": project.name},
+                    ))  # fmt: skip
+            elif row.version == project.version:
+                base = "current"
+            else:
+                base = bases.get(row.project_id)
+                if base is None:
+                    found.warnings.append(RowError(
+                        row.sheet, row.number, VERSION_HEADER,
+                        _("What this row said when exported is no longer known: every "
+                          "difference from the dashboard is shown as a change.")))  # fmt: skip
+            before = found.unchanged
+            _compare(found, project, row, base, today, rules)
+            if found.unchanged != before:
+                self.unchanged_ids.add(row.project_id)
+
+    def forget(self, project_ids: set[int], places: set[tuple[str, int]]) -> None:
+        """Take back what was found for the rows at ``places`` (sheet, row), those of
+        ``project_ids``."""
+        if not project_ids:
+            return
+        for found in (self.periods, self.found):
+            found.errors = [e for e in found.errors if (e.sheet, e.row) not in places]
+            found.warnings = [w for w in found.warnings if (w.sheet, w.row) not in places]
+        found = self.found
+        found.changes = [c for c in found.changes if c.project_id not in project_ids]
+        found.unchanged -= len(project_ids & self.unchanged_ids)
 
 
 def _check_headers(preview, sheet_title, header_row, columns):

@@ -214,3 +214,55 @@ def test_a_returned_report_revised_in_the_file_is_resubmitted_for_review(staff, 
     assert changed["完成情况"] == ("完成基础", "完成基础及主体结构三层")
     assert revised.returned_values["progress"] == "完成基础"
     assert revised.history.latest("history_date").history_user == people["staff_own"]
+
+
+def first_rows(rows: int, percent: int, twice: bool = False):
+    """Keep the first ``rows`` rows, each with its builder and percent edited; ``twice``: the
+    first row listed again at the end (the same project twice, across any chunk's edge)."""
+
+    def edit(sheet):
+        changing(rows, percent)(sheet)
+        sheet.delete_rows(3 + rows, sheet.max_row)
+        if twice:
+            for index in range(1, sheet.max_column + 1):
+                value = sheet.cell(row=3, column=index).value
+                sheet.cell(row=3 + rows, column=index).value = value
+
+    return edit
+
+
+def test_the_preview_is_compared_a_chunk_at_a_time_in_queries_per_chunk_not_per_row(
+    staff, plan, people, monkeypatch
+):
+    """Streamed (50,000 rows in bounded memory): the rows are compared with the database a
+    chunk at a time, in the same queries for every chunk whatever its rows hold; and chunking
+    changes nothing in what the preview says, a project listed twice across a chunk's edge
+    included (neither row taken; what the first one's chunk found taken back)."""
+    assert Project.objects.filter(annex__number=1).count() >= 6
+    content = exported(staff)
+    pending, _preview = import_preview(staff, content)
+    files = {rows: edit_file(content, first_rows(rows, 60)) for rows in (1, 2, 3, 4, 5)}
+
+    def queries(rows, chunk):
+        monkeypatch.setattr(imports, "CHUNK", chunk)
+        with CaptureQueriesContext(connection) as captured:
+            preview = preview_of(files[rows], people, plan, pending)
+        assert len(preview.changes) == rows and not preview.errors
+        return len(captured)
+
+    queries(1, 1000)  # the user's units, read once and kept on the user
+    assert queries(2, 1000) == queries(5, 1000)  # one chunk: no query per row
+    by_rows = {rows: queries(rows, 2) for rows in (1, 2, 3, 4)}
+    assert by_rows[1] == by_rows[2] < by_rows[3] == by_rows[4], by_rows  # one more chunk
+    assert by_rows[3] - by_rows[1] == by_rows[1], by_rows  # a chunk's queries, nothing else
+
+    twice = edit_file(content, first_rows(5, 70, twice=True))
+    monkeypatch.setattr(imports, "CHUNK", 1000)
+    whole = preview_of(twice, people, plan, pending)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    chunked = preview_of(twice, people, plan, pending)
+    assert chunked.to_json() == whole.to_json()
+    first = projects_of_annex_1()[0]
+    assert [c.project_id for c in chunked.changes] == [p.pk for p in projects_of_annex_1()[1:5]]
+    assert first.pk not in {c.project_id for c in chunked.changes} and chunked.unchanged == 0
+    assert [(e.row, "第 3 行" in e.message) for e in chunked.errors] == [(8, True)]

@@ -874,6 +874,19 @@ def apply_preview(
             chosen.append((change, {k: _revive(k, v) for k, v in values.items()}))
     if not chosen:
         return 0
+    now = timezone.now()
+    count = 0
+    # A chunk at a time (its projects locked, its rules read, its rows written), in the one
+    # transaction: a refusal in the last chunk still leaves nothing written.
+    for start in range(0, len(chosen), CHUNK):
+        count += _apply_chunk(chosen[start : start + CHUNK], user=user, plan=plan, period=period,
+                              today=today, now=now)  # fmt: skip
+    figures_changed(PROJECTS)
+    return count
+
+
+def _apply_chunk(chosen, *, user, plan, period: Period, today: dt.date, now) -> int:
+    """``apply_preview`` for ``chosen`` (change, values) pairs: locked, checked, written."""
     ids = [change.project_id for change, _values in chosen]
     projects = {
         p.pk: p
@@ -887,7 +900,6 @@ def apply_preview(
         for change, _values in chosen
     }
     rules = ReportRules(plan, projects, set(periods.items()), today)
-    now = timezone.now()
     created, revised, touched, left_approval = [], [], [], set()
     for change, values in chosen:
         project = projects.get(change.project_id)
@@ -932,7 +944,6 @@ def apply_preview(
     if left_approval:
         _refresh_approved([projects[i] for i in left_approval])
     update_with_history(touched, Project, PROJECT_WRITE_FIELDS, **written)
-    figures_changed(PROJECTS)
     return len(touched)
 
 

@@ -266,3 +266,32 @@ def test_the_preview_is_compared_a_chunk_at_a_time_in_queries_per_chunk_not_per_
     assert [c.project_id for c in chunked.changes] == [p.pk for p in projects_of_annex_1()[1:5]]
     assert first.pk not in {c.project_id for c in chunked.changes} and chunked.unchanged == 0
     assert [(e.row, "第 3 行" in e.message) for e in chunked.errors] == [(8, True)]
+
+
+def test_the_confirm_writes_a_chunk_at_a_time_and_still_all_or_nothing(
+    staff, plan, people, monkeypatch
+):
+    """Confirmed a chunk at a time (bounded memory at 50,000 rows), in one transaction: a
+    project changed since the preview, found in the last chunk, leaves the chunks before it
+    unwritten; without it, every chunk is written."""
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    content = exported(staff)
+    pending, _preview = import_preview(staff, content)
+    projects = projects_of_annex_1()[:5]
+    preview = preview_of(edit_file(content, changing(5, 45)), people, plan, pending)
+    assert len(preview.changes) == 5 and not preview.errors
+    last = projects[-1]
+    project_edit(project_id=last.pk, user=people["staff_own"], expected_version=last.version,
+                 changes={"location": "网上"})  # fmt: skip
+    histories = Project.history.count()
+    confirm = {"user": people["staff_own"], "plan": plan, "period": pending.period,
+               "today": pending.created_at.date()}  # fmt: skip
+    with pytest.raises(imports.ImportConflict):
+        imports.apply_preview(preview, **confirm)
+    assert Project.history.count() == histories and not ProjectUpdate.objects.exists()
+    assert not Project.objects.filter(builder__startswith="改45").exists()
+
+    preview = preview_of(edit_file(exported(staff), changing(5, 45)), people, plan, pending)
+    assert imports.apply_preview(preview, **confirm) == 5
+    assert [p.percent_complete for p in projects_of_annex_1()[:5]] == [45] * 5
+    assert ProjectUpdate.objects.count() == 5

@@ -18,7 +18,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -92,7 +92,7 @@ class CellError(ValueError):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class RowError:
     sheet: str
     row: int
@@ -101,7 +101,7 @@ class RowError:
     link: str = ""  # where the user can act on it (a closed period: the reopen request page)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowChange:
     project_id: int
     version: int
@@ -118,6 +118,12 @@ class RowChange:
     report: list = field(default_factory=list)  # [label, value as text, note] to be stored
 
 
+def _fields(row) -> dict:
+    """A ``RowChange`` or ``RowError`` as a dict for JSON, its values shared, not copied (they
+    are JSON-ready already): ``asdict`` deep-copied them, 5.7 s at 50,000 changed rows."""
+    return {f.name: getattr(row, f.name) for f in fields(row)}
+
+
 @dataclass
 class Preview:
     changes: list[RowChange] = field(default_factory=list)
@@ -126,9 +132,9 @@ class Preview:
     warnings: list[RowError] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"changes": [asdict(c) for c in self.changes], "unchanged": self.unchanged,
-                "errors": [asdict(e) for e in self.errors],
-                "warnings": [asdict(w) for w in self.warnings]}  # fmt: skip
+        return {"changes": [_fields(c) for c in self.changes], "unchanged": self.unchanged,
+                "errors": [_fields(e) for e in self.errors],
+                "warnings": [_fields(w) for w in self.warnings]}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: dict) -> "Preview":

@@ -659,17 +659,35 @@ def _exported_values(versions: dict[int, int]) -> dict[int, dict]:
     for record in records:
         if versions.get(record["id"]) == record["version"]:
             found[record["id"]] = record  # the last record at that version wins
-    for project_id, record in found.items():
-        texts = (
-            ProjectUpdate.history.filter(project_id=project_id,
-                                         history_date__lte=record["history_date"])
+    # Each project's latest report as it stood at that record (the latest period's, its last
+    # record by then), for all of them in two queries, not one per row: a week-old file whose
+    # projects have all been reported on since made one query per row.
+    latest = {}  # project id -> (year, quarter, history date, history id)
+    if found:
+        until = max(record["history_date"] for record in found.values())
+        for project_id, year, quarter, date, history_id in (
+            ProjectUpdate.history.filter(project_id__in=list(found), history_date__lte=until)
             .exclude(history_type="-")
-            .order_by("-year", "-quarter", "-history_date")
-            .values("progress", "problems")
-            .first()
-        ) or {}  # fmt: skip
-        record["latest_progress"] = texts.get("progress", "")
-        record["latest_problems"] = texts.get("problems", "")
+            .values_list("project_id", "year", "quarter", "history_date", "history_id")
+        ):
+            if date > found[project_id]["history_date"]:
+                continue  # written after the version exported
+            key = (year, quarter, date, history_id)
+            if project_id not in latest or key > latest[project_id]:
+                latest[project_id] = key
+    texts = {}
+    if latest:
+        texts = {
+            history_id: (progress, problems)
+            for history_id, progress, problems in ProjectUpdate.history.filter(
+                history_id__in=[key[3] for key in latest.values()]
+            ).values_list("history_id", "progress", "problems")
+        }
+    for project_id, record in found.items():
+        key = latest.get(project_id)
+        progress, problems = texts.get(key[3], ("", "")) if key else ("", "")
+        record["latest_progress"] = progress
+        record["latest_problems"] = problems
     return found
 
 

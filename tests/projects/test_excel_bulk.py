@@ -295,3 +295,29 @@ def test_the_confirm_writes_a_chunk_at_a_time_and_still_all_or_nothing(
     assert imports.apply_preview(preview, **confirm) == 5
     assert [p.percent_complete for p in projects_of_annex_1()[:5]] == [45] * 5
     assert ProjectUpdate.objects.count() == 5
+
+
+def test_rows_changed_in_the_dashboard_since_the_export_are_merged_in_queries_per_chunk(
+    staff, plan, people
+):
+    """What each row said when exported is rebuilt from the history for every stale row of a
+    chunk at once (it was a query per row): the texts of the report as exported, so a text the
+    file kept is no change, and a percent changed on both sides is a conflict."""
+    pending, _preview = import_preview(staff, exported(staff))
+    projects = projects_of_annex_1()[:3]
+    for index, project in enumerate(projects):
+        report(project, people["staff_own"], 20, pending.period, progress=f"导出时{index}")
+    monday = exported(staff)
+    for index, project in enumerate(projects):
+        report(project, people["staff_own"], 30, pending.period, progress=f"网上{index}")
+    counts = {}
+    for rows in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            preview = preview_of(edit_file(monday, first_rows(rows, 60)), people, plan, pending)
+        counts[rows] = len(queries)
+        assert [c.project_id for c in preview.changes] == [p.pk for p in projects[:rows]]
+        for change in preview.changes:
+            assert set(change.changes) == {"builder"}  # the kept texts: no change, no conflict
+            assert set(change.conflicts) == {"percent_complete"}
+            assert change.conflicts["percent_complete"] == ["20", "60", "30"]
+    assert counts[1] == counts[3], counts

@@ -74,22 +74,28 @@ LOOK_UP = object()  # ``validate_report``'s default: read what it needs from the
 
 
 def validate_report(
-    project: Project, data: ReportInput, today: dt.date, *, previous=LOOK_UP, status=None
-) -> None:
+    project: Project, data: ReportInput, today: dt.date, *, previous=LOOK_UP, status=None,
+    period_errors=LOOK_UP,
+) -> None:  # fmt: skip
     """Check a report against the plan and the project's last report; raise ``ValidationError``
     with every problem keyed by the field where the user can fix it.
 
     A caller checking many reports at once (the Excel import) passes what it read in bulk:
     ``previous``, the project's latest report before ``data.period`` (``None`` for none; an
     object with ``percent_complete`` and ``period``), and ``status``, the period's
-    ``PeriodStatus`` for the project. The rules are the same either way."""
+    ``PeriodStatus`` for the project, and ``period_errors``, what ``validate_period`` says of
+    ``data.period`` in the project's plan (``None``: nothing; else its ``message_dict``). The
+    rules are the same either way."""
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
     try:
-        validate_period(project.annex.plan, data.period, today)
+        if period_errors is LOOK_UP:
+            validate_period(project.annex.plan, data.period, today)
+        elif period_errors:
+            raise ValidationError(period_errors)
         if status is None:
             require_open(plan=project.annex.plan, unit_id=project.unit_id, period=data.period,
                          scope=ReopenScope.PROJECT, object_id=project.pk, today=today,

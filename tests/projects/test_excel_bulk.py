@@ -214,3 +214,110 @@ def test_a_returned_report_revised_in_the_file_is_resubmitted_for_review(staff, 
     assert changed["完成情况"] == ("完成基础", "完成基础及主体结构三层")
     assert revised.returned_values["progress"] == "完成基础"
     assert revised.history.latest("history_date").history_user == people["staff_own"]
+
+
+def first_rows(rows: int, percent: int, twice: bool = False):
+    """Keep the first ``rows`` rows, each with its builder and percent edited; ``twice``: the
+    first row listed again at the end (the same project twice, across any chunk's edge)."""
+
+    def edit(sheet):
+        changing(rows, percent)(sheet)
+        sheet.delete_rows(3 + rows, sheet.max_row)
+        if twice:
+            for index in range(1, sheet.max_column + 1):
+                value = sheet.cell(row=3, column=index).value
+                sheet.cell(row=3 + rows, column=index).value = value
+
+    return edit
+
+
+def test_the_preview_is_compared_a_chunk_at_a_time_in_queries_per_chunk_not_per_row(
+    staff, plan, people, monkeypatch
+):
+    """Streamed (50,000 rows in bounded memory): the rows are compared with the database a
+    chunk at a time, in the same queries for every chunk whatever its rows hold; and chunking
+    changes nothing in what the preview says, a project listed twice across a chunk's edge
+    included (neither row taken; what the first one's chunk found taken back)."""
+    assert Project.objects.filter(annex__number=1).count() >= 6
+    content = exported(staff)
+    pending, _preview = import_preview(staff, content)
+    files = {rows: edit_file(content, first_rows(rows, 60)) for rows in (1, 2, 3, 4, 5)}
+
+    def queries(rows, chunk):
+        monkeypatch.setattr(imports, "CHUNK", chunk)
+        with CaptureQueriesContext(connection) as captured:
+            preview = preview_of(files[rows], people, plan, pending)
+        assert len(preview.changes) == rows and not preview.errors
+        return len(captured)
+
+    queries(1, 1000)  # the user's units, read once and kept on the user
+    assert queries(2, 1000) == queries(5, 1000)  # one chunk: no query per row
+    by_rows = {rows: queries(rows, 2) for rows in (1, 2, 3, 4)}
+    assert by_rows[1] == by_rows[2] < by_rows[3] == by_rows[4], by_rows  # one more chunk
+    assert by_rows[3] - by_rows[1] == by_rows[1], by_rows  # a chunk's queries, nothing else
+
+    twice = edit_file(content, first_rows(5, 70, twice=True))
+    monkeypatch.setattr(imports, "CHUNK", 1000)
+    whole = preview_of(twice, people, plan, pending)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    chunked = preview_of(twice, people, plan, pending)
+    assert chunked.to_json() == whole.to_json()
+    first = projects_of_annex_1()[0]
+    assert [c.project_id for c in chunked.changes] == [p.pk for p in projects_of_annex_1()[1:5]]
+    assert first.pk not in {c.project_id for c in chunked.changes} and chunked.unchanged == 0
+    assert [(e.row, "第 3 行" in e.message) for e in chunked.errors] == [(8, True)]
+
+
+def test_the_confirm_writes_a_chunk_at_a_time_and_still_all_or_nothing(
+    staff, plan, people, monkeypatch
+):
+    """Confirmed a chunk at a time (bounded memory at 50,000 rows), in one transaction: a
+    project changed since the preview, found in the last chunk, leaves the chunks before it
+    unwritten; without it, every chunk is written."""
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    content = exported(staff)
+    pending, _preview = import_preview(staff, content)
+    projects = projects_of_annex_1()[:5]
+    preview = preview_of(edit_file(content, changing(5, 45)), people, plan, pending)
+    assert len(preview.changes) == 5 and not preview.errors
+    last = projects[-1]
+    project_edit(project_id=last.pk, user=people["staff_own"], expected_version=last.version,
+                 changes={"location": "网上"})  # fmt: skip
+    histories = Project.history.count()
+    confirm = {"user": people["staff_own"], "plan": plan, "period": pending.period,
+               "today": pending.created_at.date()}  # fmt: skip
+    with pytest.raises(imports.ImportConflict):
+        imports.apply_preview(preview, **confirm)
+    assert Project.history.count() == histories and not ProjectUpdate.objects.exists()
+    assert not Project.objects.filter(builder__startswith="改45").exists()
+
+    preview = preview_of(edit_file(exported(staff), changing(5, 45)), people, plan, pending)
+    assert imports.apply_preview(preview, **confirm) == 5
+    assert [p.percent_complete for p in projects_of_annex_1()[:5]] == [45] * 5
+    assert ProjectUpdate.objects.count() == 5
+
+
+def test_rows_changed_in_the_dashboard_since_the_export_are_merged_in_queries_per_chunk(
+    staff, plan, people
+):
+    """What each row said when exported is rebuilt from the history for every stale row of a
+    chunk at once (it was a query per row): the texts of the report as exported, so a text the
+    file kept is no change, and a percent changed on both sides is a conflict."""
+    pending, _preview = import_preview(staff, exported(staff))
+    projects = projects_of_annex_1()[:3]
+    for index, project in enumerate(projects):
+        report(project, people["staff_own"], 20, pending.period, progress=f"导出时{index}")
+    monday = exported(staff)
+    for index, project in enumerate(projects):
+        report(project, people["staff_own"], 30, pending.period, progress=f"网上{index}")
+    counts = {}
+    for rows in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            preview = preview_of(edit_file(monday, first_rows(rows, 60)), people, plan, pending)
+        counts[rows] = len(queries)
+        assert [c.project_id for c in preview.changes] == [p.pk for p in projects[:rows]]
+        for change in preview.changes:
+            assert set(change.changes) == {"builder"}  # the kept texts: no change, no conflict
+            assert set(change.conflicts) == {"percent_complete"}
+            assert change.conflicts["percent_complete"] == ["20", "60", "30"]
+    assert counts[1] == counts[3], counts

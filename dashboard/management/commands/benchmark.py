@@ -235,7 +235,7 @@ class Command(BaseCommand):
             (size, f"import untouched: {len(m['preview'].changes)} changes", None,
              import_s * 1000, None, import_peak / mb, *no_cache),
             (size, f"import: preview of {m['changed preview'][1]} changed rows", None,
-             m["changed preview"][0] * 1000, None, None, *no_cache),
+             m["changed preview"][0] * 1000, None, m["changed preview"][2] / mb, *no_cache),
             (size, f"import: confirm {m['confirm'][1]} changed rows", None,
              m["confirm"][0] * 1000, None, None, *no_cache),
             (size, "flood (1M rows, 5 MB): refused" if m["flood"][2] else "flood: NOT refused",

@@ -193,9 +193,11 @@ BRIEFING_FONT = os.environ.get("DJANGO_BRIEFING_FONT", "")
 EVIDENCE_MAX_REPORT_BYTES = int(os.environ.get("DJANGO_EVIDENCE_MAX_REPORT_MB", "100")) * MB
 # The largest Excel workbook an import accepts (projects.imports).
 PROJECT_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_MB", "10")) * MB
-# Rows read from one sheet and from one file (blank ones included): far above the largest plan a
-# city has, low enough that a flood of rows is refused in seconds and bounded memory.
-SPREADSHEET_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "50000"))
+# Rows read from one sheet and from one file (blank ones, titles and headers included): far above
+# the largest plan a city has, and room for the full export of a plan of 50,000 projects (its six
+# sheets' title and header rows make 50,012), low enough that a flood of rows is refused in
+# seconds and bounded memory.
+SPREADSHEET_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "60000"))
 # Rows of an import's preview per page (its errors, notes and changes each).
 IMPORT_PREVIEW_PAGE = int(os.environ.get("DJANGO_IMPORT_PREVIEW_PAGE", "100"))
 # The largest request body any page needs: the most evidence one report may hold (one upload

@@ -278,7 +278,7 @@ def test_a_flood_of_a_million_rows_is_refused_at_the_cap_in_bounded_memory_stori
 ):
     content = FLOOD.read_bytes()
     assert len(content) < settings.PROJECT_IMPORT_MAX_BYTES  # under both byte limits
-    cap = settings.SPREADSHEET_MAX_ROWS  # the default, 50,000
+    cap = settings.SPREADSHEET_MAX_ROWS  # the default, 60,000
     read, seen = [], []
     original_rows, original_count = RowBudget.rows, spreadsheets.count_rows
 

@@ -18,10 +18,12 @@ import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Two cores: three processes keep both busy while one waits for PostgreSQL or Redis, and two
-# threads each overlap a request's database waits without more copies of the application.
-workers = 3
-threads = 2  # more than one thread: gunicorn uses its gthread worker
+# Two cores, shared with PostgreSQL: two processes keep them busy (bench/load_test measured 3 and
+# 4 workers, and 4 threads, as slower, with more CPU per request and more memory). Two threads
+# each (gunicorn's gthread worker) cost nothing measurable and keep the site answering while
+# two long requests (an Excel export or import, the quarterly briefing) run.
+workers = 2
+threads = 2
 preload_app = True
 timeout = 60  # the largest exports and imports take a few seconds at 10,000 projects
 graceful_timeout = 30

@@ -47,14 +47,14 @@ def master(preload=True):
 def test_gunicorn_loads_the_application_in_the_master_with_threaded_workers(monkeypatch):
     cfg = gunicorn_settings(monkeypatch)
     assert cfg.preload_app is True
-    assert (cfg.workers, cfg.threads) == (3, 2)
+    assert (cfg.workers, cfg.threads) == (2, 2)
     assert cfg.worker_class.__name__ == "ThreadWorker"
     assert cfg.bind == ["127.0.0.1:8000"]
 
 
 def test_the_command_line_wins_over_the_file(monkeypatch):
-    cfg = gunicorn_settings(monkeypatch, "--workers", "2", "--threads", "1", "-b", "127.0.0.1:9")
-    assert (cfg.workers, cfg.threads, cfg.bind) == (2, 1, ["127.0.0.1:9"])
+    cfg = gunicorn_settings(monkeypatch, "--workers", "3", "--threads", "1", "-b", "127.0.0.1:9")
+    assert (cfg.workers, cfg.threads, cfg.bind) == (3, 1, ["127.0.0.1:9"])
     assert cfg.worker_class.__name__ == "SyncWorker"
 
 

@@ -168,6 +168,28 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
     )  # fmt: skip
 
 
+def change_flags(start, end, was, now, period: Period) -> tuple[bool, bool, bool]:
+    """Whether a project is in each of the page's three project lists (changed, newly lagging,
+    newly completed), from the same inputs as ``change_of`` and by the same rules
+    (``is_changed``, ``is_newly_lagging``, ``is_newly_completed``), without building a
+    ``ProjectChange``: the cockpit counts every project of the plan after every project
+    report. ``tests/dashboard/test_one_truth.py`` holds the counts to the page's lists."""
+    (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
+    changed = bool(now_status) and (
+        (was_status or ProjectStatus.NOT_STARTED) != now_status or (was_percent or 0) != now_percent
+    )
+    before, after = _last_days(period)
+    newly_lagging = is_lagging(
+        status=now_status or ProjectStatus.NOT_STARTED, percent=now_percent or 0,
+        start=start, end=end, today=after,
+    ) and not is_lagging(
+        status=was_status or ProjectStatus.NOT_STARTED, percent=was_percent or 0,
+        start=start, end=end, today=before,
+    )  # fmt: skip
+    completed = now_status == ProjectStatus.COMPLETED and was_status != ProjectStatus.COMPLETED
+    return changed, newly_lagging, completed
+
+
 @lru_cache(maxsize=64)
 def _last_days(period: Period) -> tuple:
     """The last days of the period before ``period`` and of ``period``: worked out once, not

@@ -4,7 +4,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,19 +155,26 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
         Project.objects.filter(annex__plan=plan)
         .with_lag(today, approved)
         .with_colour(plan, today, approved=approved)
-        .annotate(**changes.was_annotation(period, approved))
+        .annotate(
+            **changes.was_annotation(period, approved),
+            # late or not, decided by the database: no moment converted a project in Python
+            report_late=ExpressionWrapper(
+                Q(**{f"{COLOUR_REPORT}__submitted_at__gte": _late_from(plan, period)}),
+                output_field=BooleanField(),
+            ),
+        )
         .order_by()
         .values_list(
             "annex__column__task", status, percent, "total_investment", "is_lagging", "colour",
-            f"{COLOUR_REPORT}__id", f"{COLOUR_REPORT}__submitted_at",
+            f"{COLOUR_REPORT}__id", "report_late",
             f"{COLOUR_REPORT}__review_state", "pk", "planned_start", "planned_end", "was",
             f"{COLOUR_REPORT}__status", f"{COLOUR_REPORT}__percent_complete",
         )
     )  # fmt: skip
-    late_from = _late_from(plan, period)
-    counts, sums, moved = Counter(), {}, []
+    counts, sums = Counter(), {}
+    moved = {"changed": 0, "newly_lagging": 0, "newly_completed": 0}
     for row in rows:
-        task_id, state, done, investment, lagging, colour, report, submitted, review = row[:9]
+        task_id, state, done, investment, lagging, colour, report, late, review = row[:9]
         done = done or 0
         counts[state] += 1
         counts["all"] += 1
@@ -168,7 +183,7 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
             counts[f"colour_{colour}"] += 1
         if report is not None:
             counts["reported"] += 1
-            counts["reported_late"] += submitted is not None and submitted >= late_from
+            counts["reported_late"] += bool(late)
             counts["reported_returned"] += review == ReviewState.RETURNED
             counts["reported_waiting"] += review == ReviewState.SUBMITTED
         total = sums.setdefault(task_id, {
@@ -183,14 +198,17 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
         else:
             total["investment_sum"] += investment
             total["weighted_percent_sum"] += done * investment
-        pk, start, end, was, report_status, report_percent = row[9:]
+        _pk, start, end, was, report_status, report_percent = row[9:]
         now = changes.now_of(was, report_status, report_percent, review, approved)
-        moved.append(changes.change_of(pk, start, end, was, now, period))
+        changed, lagging_now, completed = changes.change_flags(start, end, was, now, period)
+        moved["changed"] += changed
+        moved["newly_lagging"] += lagging_now
+        moved["newly_completed"] += completed
     for key in ("reported", "reported_late", "reported_returned", "reported_waiting",
                 *(f"colour_{c}" for c in Colour.MARKED)):  # fmt: skip
         counts[key] += 0  # present even when none
     rollups = {task_id: rollup_from_sums(**total) for task_id, total in sums.items()}
-    return counts, rollups, changes.change_counts(moved)
+    return counts, rollups, moved
 
 
 def reporting_completeness(plan: Plan, period: Period, today, projects: Counter | None = None):

@@ -273,7 +273,7 @@ def test_a_task_report_stales_the_task_matrix_and_leaves_the_project_table(
 
 
 def test_the_cockpits_task_report_counts_wait_for_a_task_report_not_a_project_report(
-    plan, people, client, cached
+    plan, people, client, cached, monkeypatch
 ):
     """Issue 22: the cockpit's task report counts are kept under the task figures' stamp, so a
     project report, which renders the headline again, does not count them again; a task
@@ -282,25 +282,21 @@ def test_the_cockpits_task_report_counts_wait_for_a_task_report_not_a_project_re
     from supervision import members
 
     calls = []
-    real = members.task_report_counts
 
     def counting(*args):
         calls.append(args)
-        return real(*args)
+        return members.task_report_counts(*args)
 
-    cockpit.task_report_counts = counting
-    try:
-        client.force_login(people["leader"])
-        url = plan_page("dashboard:home") + "?figures=all"
-        client.get(url)
-        assert len(calls) == 1
-        with committed():
-            project_report(plan, people)
-        client.get(url)
-        assert len(calls) == 1  # the project figures rendered again, the task counts kept
-        with committed():
-            task_report(plan, people)
-        client.get(url)
-        assert len(calls) == 2  # a task report: counted again
-    finally:
-        cockpit.task_report_counts = real
+    monkeypatch.setattr(cockpit, "task_report_counts", counting)
+    client.force_login(people["leader"])
+    url = plan_page("dashboard:home") + "?figures=all"
+    client.get(url)
+    assert len(calls) == 1
+    with committed():
+        project_report(plan, people)
+    client.get(url)
+    assert len(calls) == 1  # the project figures rendered again, the task counts kept
+    with committed():
+        task_report(plan, people)
+    client.get(url)
+    assert len(calls) == 2  # a task report: counted again

@@ -22,9 +22,10 @@ The rules take any object with a ``unit_id`` (a project, later a task report), s
 needs nothing from the apps that use it.
 """
 
+import functools
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATOR = "管理员"
@@ -51,32 +52,56 @@ def _load(user) -> None:
     user object: nearly every page asks for both, and a page that asks again runs none."""
     if hasattr(user, "_role_names"):
         return
-    text = CharField()
-    roles = user.groups.order_by().values_list(Value("role", output_field=text), "name")
-    units = user.unit_memberships.order_by().values_list(
-        Value("unit", output_field=text), Cast("unit_id", output_field=text)
-    )
-    # Whether the user's units take part in a collective's membership (plan.members), so that
-    # the to-do of everyone else looks for members' shares without a query of its own.
-    from .members import UnitMember  # noqa: PLC0415 - plan.models imports this module's users
-
-    # As a member or as a collective: two parts of the UNION, each one indexed join (an OR
-    # across both joins made an outer join of every membership, on every page).
-    links = [
-        UnitMember.objects.filter(**{f"{side}__memberships__user": user})
-        .order_by()
-        .values_list(Value("link", output_field=text), Cast("collective_id", output_field=text))
-        for side in ("member", "collective")
-    ]
     names, ids, linked = set(), set(), False
-    for kind, value in roles.union(units, *links, all=True):
-        if kind == "role":
-            names.add(value)
-        elif kind == "link":
-            linked = True
-        else:
-            ids.add(int(value))
+    with connection.cursor() as cursor:
+        cursor.execute(_load_sql(), [user.pk] * 4)
+        for kind, value in cursor.fetchall():
+            if kind == "role":
+                names.add(value)
+            elif kind == "link":
+                linked = True
+            else:
+                ids.add(int(value))
     user._role_names, user._unit_ids, user._member_links = names, frozenset(ids), linked
+
+
+@functools.cache
+def _load_sql() -> str:
+    """The UNION ``_load`` runs, written once from the models' tables: a role per group, a unit
+    per membership, and whether the user's units take part in a collective's membership
+    (plan.members), as a member or as a collective, so that the to-do of everyone else looks
+    for members' shares without a query of its own. Each part is one indexed join (an OR
+    across both membership joins made an outer join of every membership). Every request runs
+    it once; built through the ORM, putting the query together cost 1.8 ms a request, ten
+    times what the database spends on it."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 - models load after us
+
+    from .members import UnitMember  # noqa: PLC0415 - plan.models imports this module's users
+    from .models import UnitMembership  # noqa: PLC0415
+
+    def table(model):
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, field):
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
+    user_groups = get_user_model().groups.through
+    group = user_groups._meta.get_field("group").related_model
+    ug_user, ug_group = column(user_groups, "user"), column(user_groups, "group")
+    m_user, m_unit = column(UnitMembership, "user"), column(UnitMembership, "unit")
+    member, collective = column(UnitMember, "member"), column(UnitMember, "collective")
+    memberships, links = table(UnitMembership), table(UnitMember)
+    return (
+        f"SELECT 'role', g.{column(group, 'name')} FROM {table(group)} g"
+        f" JOIN {table(user_groups)} ug ON ug.{ug_group} = g.{column(group, 'id')}"
+        f" WHERE ug.{ug_user} = %s"
+        f" UNION ALL SELECT 'unit', CAST(m.{m_unit} AS TEXT) FROM {memberships} m"
+        f" WHERE m.{m_user} = %s"
+        f" UNION ALL SELECT 'link', CAST(l.{collective} AS TEXT) FROM {links} l"
+        f" JOIN {memberships} m ON m.{m_unit} = l.{member} WHERE m.{m_user} = %s"
+        f" UNION ALL SELECT 'link', CAST(l.{collective} AS TEXT) FROM {links} l"
+        f" JOIN {memberships} m ON m.{m_unit} = l.{collective} WHERE m.{m_user} = %s"
+    )
 
 
 def _role_names(user) -> set[str]:

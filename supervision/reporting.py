@@ -145,6 +145,7 @@ def deadline_sections(plan: Plan, today: dt.date) -> list[DeadlineSection]:
     """One section per registered kind with deadlines of its own: red (overdue), yellow
     (returned) and blue (due soon) by unit. The kind's own queries (two for items)."""
     sections = []
+    marks = {c: f"{COLOUR_MARKS[c][0]} {COLOUR_MARKS[c][1]}" for c in Colour.MARKED}
     for kind in registry.deadline_kinds():
         by_unit: dict[int, tuple] = {}
         totals = Counter()
@@ -154,14 +155,22 @@ def deadline_sections(plan: Plan, today: dt.date) -> list[DeadlineSection]:
             totals[deadline.colour] += 1
             for unit in deadline.units:
                 by_unit.setdefault(unit.pk, (unit, Counter()))[1][deadline.colour] += 1
-        link = kind.deadline_list_url
-        marks = {c: f"{COLOUR_MARKS[c][0]} {COLOUR_MARKS[c][1]}" for c in Colour.MARKED}
+        if not by_unit:  # the page says there is nothing; no row, no links to build
+            sections.append(DeadlineSection(kind, [], []))
+            continue
+
+        def cells(unit_id, counts, link=kind.deadline_list_url):
+            # a link only where there is a count to open (a zero is shown as plain text)
+            return [
+                (c, marks[c], counts[c], link(plan, unit_id, c) if counts[c] else "")
+                for c in Colour.MARKED
+            ]
+
         rows = [
-            (unit, [(c, marks[c], counts[c], link(plan, unit.pk, c)) for c in Colour.MARKED])
+            (unit, cells(unit.pk, counts))
             for unit, counts in sorted(by_unit.values(), key=lambda r: (r[0].sort_order, r[0].name))
         ]
-        marked = [(c, marks[c], totals[c], link(plan, None, c)) for c in Colour.MARKED]
-        sections.append(DeadlineSection(kind, rows, marked))
+        sections.append(DeadlineSection(kind, rows, cells(None, totals)))
     return sections
 
 

@@ -7,8 +7,11 @@ then the previous current plan is restored. Times are in process, through Django
 with DEBUG off: what the server spends, without the network.
 """
 
+import gc
 import io
+import json
 import statistics
+import sys
 import time
 
 from django.contrib.admin import site as admin_site
@@ -41,6 +44,14 @@ def project_report():
     STAMP_CHANGES[PROJECTS]()
 
 
+# The three ways a page is timed: (FIGURES_CACHE_SECONDS, what runs untimed before each
+# request). Live: rendered on every request (the figures cache off); after a project report: the
+# project figures' stamp changed before each request, as in a busy week, so what reads projects
+# is rendered again and the indicator figures come from the cache; cached: the plan-wide
+# fragments served while fresh (plan.figures_cache).
+MODES = {"live": (0, None), "after": (600, project_report), "cached": (600, None)}
+
+
 def role_user(User, username, group):
     """A user of one role (a group), made once for the benchmark."""
     user, _ = User.objects.get_or_create(username=username)
@@ -66,12 +77,20 @@ class Command(BaseCommand):
             "shared machine, for a before/after pair on SQLite, where all the work is in "
             "process, CPU time does not count the other processes' turns.",
         )  # fmt: skip
+        parser.add_argument(
+            "--lockstep", action="store_true",
+            help="Serve timings for bench/before_after: seed the first size, then answer "
+            "'warm PAGE MODE' and 'time PAGE MODE' lines on stdin, one request each.",
+        )  # fmt: skip
 
-    def handle(self, *args, sizes, runs, no_files, clock="wall", **options):
+    def handle(self, *args, sizes, runs, no_files, clock="wall", lockstep=False, **options):
         self.results, self.briefing_sizes, self.medians = [], [], {}
         self.clock = time.process_time if clock == "cpu" else time.perf_counter
         # Each size is a plan of its own beside the others (seed_scale), addressed by its URL
         # prefix: no plan is made the default, so what users see does not change.
+        if lockstep:
+            with override_settings(DEBUG=False):
+                return self.lockstep(sizes[0])
         with override_settings(DEBUG=False):
             # The admin change list shows as many rows a page as our project table.
             project_admin = admin_site._registry[Project]
@@ -95,9 +114,9 @@ class Command(BaseCommand):
         if not no_files:
             self.files(size, plan, self.admin)
 
-    def measure_pages(self, size, runs, label=None):
-        """Time every page of the plan seeded at ``size`` projects; ``label`` marks a second
-        measurement (the plan beside a larger one) in the report."""
+    def pages_of(self, size):
+        """The plan seeded at ``size`` projects and its pages, each as the role that uses it:
+        (name, client, url)."""
         plan = Plan.objects.get(code=scale_code(size))
         User = get_user_model()
         staff = User.objects.get(username=f"{plan.code}-user0000")
@@ -148,19 +167,21 @@ class Command(BaseCommand):
             ("admin change list, filtered", admin_client,
              changelist + f"?annex__plan__id__exact={plan.pk}&status__exact=in_progress&o=-6"),
         ]  # fmt: skip
+        return plan, pages
+
+    def measure_pages(self, size, runs, label=None):
+        """Time every page of the plan seeded at ``size`` projects; ``label`` marks a second
+        measurement (the plan beside a larger one) in the report."""
+        plan, pages = self.pages_of(size)
         if label:
             pages = [p for p in pages if not p[0].startswith("admin")]
         medians = {}
         for name, client, url in pages:
-            # Live: rendered on every request (the figures cache off); after a project report:
-            # the project figures' stamp changed before each request, as in a busy week, so what
-            # reads projects is rendered again and the indicator figures come from the cache;
-            # cached: the plan-wide fragments served while fresh (plan.figures_cache).
-            with override_settings(FIGURES_CACHE_SECONDS=0):
-                live = self.time_page(client, url, runs)
-            with override_settings(FIGURES_CACHE_SECONDS=600):
-                after_report = self.time_page(client, url, runs, before=project_report)
-                cached = self.time_page(client, url, runs)
+            timed = []
+            for seconds, before in MODES.values():
+                with override_settings(FIGURES_CACHE_SECONDS=seconds):
+                    timed.append(self.time_page(client, url, runs, before=before))
+            live, after_report, cached = timed
             medians[name] = live[1], after_report[1], cached[1]
             self.results.append((label or size, name, *live, None, *after_report, *cached))
         if label:
@@ -197,15 +218,24 @@ class Command(BaseCommand):
             )  # fmt: skip
             self.briefing_sizes.append((size, f"{period}", len(content)))
 
-    def time_page(self, client, url, runs, before=None) -> tuple[int, float, float]:
-        """The page's SQL queries, median and 95th-percentile time in ms, after a warm-up;
-        ``before()`` runs untimed before each request."""
-        before = before or (lambda: None)
+    def warm_up(self, client, url, before):
+        """Two untimed requests, then what has survived them is moved out of the collector's
+        way, as the server does after preloading (config/gunicorn.conf.py): without this,
+        whenever a full collection falls inside a timed request it walks the benchmark's whole
+        heap, and the same page's runs spread over 1.5-2x."""
         for _ in range(2):
             before()
             status = client.get(url).status_code
             if status != 200:
                 raise CommandError(f"{url} answered {status}")
+        gc.collect()
+        gc.freeze()
+
+    def time_page(self, client, url, runs, before=None) -> tuple[int, float, float]:
+        """The page's SQL queries, median and 95th-percentile time in ms, after a warm-up;
+        ``before()`` runs untimed before each request."""
+        before = before or (lambda: None)
+        self.warm_up(client, url, before)
         # Each request starts by clearing the query log (DEBUG off), so count from zero.
         before()
         reset_queries()
@@ -219,6 +249,31 @@ class Command(BaseCommand):
             client.get(url)
             times.append((self.clock() - started) * 1000)
         return count, statistics.median(times), percentile(times, 0.95)
+
+    def lockstep(self, size):
+        """bench/before_after's side of a pair: the pages of ``size`` (seeded if need be),
+        then one request per line read, so that the driver can alternate two versions'
+        requests one by one and both meet the same state of the machine. Answers start with
+        "@@ " (anything else on stdout is not an answer): the page names first, then "ok"
+        for a warm-up and the milliseconds of a timed request."""
+        call_command("seed_scale", projects=size, stdout=io.StringIO())
+        _plan, pages = self.pages_of(size)
+        print("@@ " + json.dumps([name for name, _client, _url in pages]), flush=True)
+        while line := sys.stdin.readline():
+            verb, index, mode = line.split()
+            _name, client, url = pages[int(index)]
+            seconds, before = MODES[mode]
+            before = before or (lambda: None)
+            with override_settings(FIGURES_CACHE_SECONDS=seconds):
+                if verb == "warm":
+                    self.warm_up(client, url, before)
+                    answer = "ok"
+                else:
+                    before()
+                    started = self.clock()
+                    client.get(url)
+                    answer = f"{(self.clock() - started) * 1000:.3f}"
+            print(f"@@ {answer}", flush=True)
 
     def files(self, size, plan, admin):
         annexes = list(Annex.objects.filter(plan=plan).order_by("number"))

@@ -2,6 +2,7 @@
 count is the same at both sizes. Times are printed, never asserted."""
 
 import io
+import json
 import re
 
 import pytest
@@ -64,3 +65,24 @@ def test_benchmark_runs_and_query_counts_do_not_grow(plan):
     assert "ratio: export / bare loop" in text and "import untouched: 0 changes" in text
     assert re.findall(r"import: confirm (\d+) changed rows", text) == ["36", "90"]
     assert "flood (1M rows, 5 MB): refused" in text
+
+
+@pytest.mark.django_db
+def test_lockstep_answers_one_request_a_line(plan, monkeypatch, capsys):
+    """bench/before_after's side of a pair: the page names first, then "ok" for a warm-up and
+    a time in ms for each timed request, in every mode; lines that are not answers (logs) do
+    not start with "@@ "."""
+    lines = ["warm 0 live", "time 0 live", "warm 3 after", "time 3 after", "time 3 after",
+             "warm 10 cached", "time 10 cached"]  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    call_command("benchmark", sizes=[36], lockstep=True, clock="cpu")
+    answers = [line[3:] for line in capsys.readouterr().out.splitlines() if line.startswith("@@ ")]
+    names = json.loads(answers[0])
+    assert len(names) == 16 and names[0] == "cockpit" and names[10] == "what changed", names
+    replies = answers[1:]
+    assert len(replies) == len(lines), replies
+    for line, reply in zip(lines, replies, strict=True):
+        if line.startswith("warm"):
+            assert reply == "ok", (line, reply)
+        else:
+            assert float(reply) > 0, (line, reply)

@@ -37,6 +37,7 @@ from supervision.review import (
 
 from . import queue as review
 from . import registry
+from .context_processors import WAITING_COUNTED
 from .evidence_cycle import evidence_changes_since_review
 
 QUEUE_STATES = {
@@ -44,6 +45,9 @@ QUEUE_STATES = {
     "returned": (ReviewState.RETURNED,),
     "approved": (ReviewState.APPROVED,),
 }
+# What the menu's count of waiting reports counts (supervision.context_processors), but for
+# the plans, which come from the request.
+MENU_QUEUE = {"states": QUEUE_STATES["waiting"], "kinds": None, "unit_id": None, "period": None}
 QUEUE_LABELS = {
     "waiting": gettext_lazy("waiting for review"),
     "returned": gettext_lazy("returned, with the units"),
@@ -79,6 +83,9 @@ class ReviewQueueView(CurrentPlanMixin, View):
         # Counted without the columns the rows show (a count of the UNION of the rows joined
         # every waiting report's unit and plan).
         paginator.count = review.queue_count(**chosen)
+        if not params.get("plan") and chosen == {**MENU_QUEUE, "plan": plans}:
+            # the menu's count: the same rows (its plans are queue_plans(request) too)
+            setattr(request, WAITING_COUNTED, paginator.count)
         page = paginator.get_page(params.get("page"))
         own_units = permissions.unit_ids(request.user)
         now = timezone.now()

@@ -194,3 +194,27 @@ def test_the_queue_counts_exactly_the_rows_it_lists(plan, people, three, chosen)
     rows = list(review_queue(**args))
     assert queue_count(**args) == len(rows)
     assert len(rows) >= (3 if chosen.get("states") else 1) or chosen.get("kinds") == ["task"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?sort=waiting", "?kind=project", "?state=returned"])
+def test_the_queue_page_counts_once_and_the_menu_shows_the_waiting_count(
+    client, people, three, query
+):
+    """The menu's badge counts the waiting reports of the queue's plans. Where the page lists
+    exactly those (unfiltered, in any order), the page's count serves the badge, so the page
+    runs one COUNT, not two; a filtered page runs its own and the badge its own, still the
+    waiting count."""
+    client.force_login(people["reviewer"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("supervision:review-queue") + query)
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    waiting = response.context["review_waiting"]
+    assert waiting == len(three)  # all three waiting; the badge, whatever the page lists
+    assert f">{waiting}<" in response.content.decode().split('data-testid="nav-review-count"')[1]
+    if query in ("", "?sort=waiting"):
+        assert response.context["page_obj"].paginator.count == waiting
+        assert len(counts) == 1, counts
+    else:
+        assert len(counts) == 2, counts

@@ -54,7 +54,7 @@ def review_timeline(report) -> list:
     )
 
 
-def _queue_filtered(kind, states, unit_id, period: Period | None, unit_ids=None, plan=None):
+def queue_filtered(kind, states, unit_id, period: Period | None, unit_ids=None, plan=None):
     """One kind's reports of the queue, filtered, unordered, without its columns."""
     filters = kind.state_filter(states)
     if unit_id:
@@ -79,7 +79,7 @@ def _queue_filtered(kind, states, unit_id, period: Period | None, unit_ids=None,
 
 def _queue_rows(kind, states, unit_id, period: Period | None, unit_ids=None, plan=None):
     """One kind's rows of the queue as uniform values (for a UNION)."""
-    rows = _queue_filtered(kind, states, unit_id, period, unit_ids, plan)
+    rows = queue_filtered(kind, states, unit_id, period, unit_ids, plan)
     columns = {
         "kind": Value(kind.key, output_field=CharField()),
         "q": Coalesce(kind.quarter_expression(), Value(0), output_field=IntegerField()),
@@ -145,7 +145,7 @@ def queue_count(*, states, kinds=None, unit_id=None, period=None, plan=None, uni
     queue's pages)."""
     chosen = [registry.kind(k) for k in kinds] if kinds else registry.kinds()
     parts = [
-        _queue_filtered(kind, states, unit_id, period, unit_ids, plan).values("pk")
+        queue_filtered(kind, states, unit_id, period, unit_ids, plan).values("pk")
         for kind in chosen
     ]
     first, *rest = parts

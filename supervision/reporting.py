@@ -19,12 +19,12 @@ from plan.periods import Period
 from plan.permissions import has_member_links
 from plan.permissions import unit_ids as unit_ids_of
 from supervision.completeness import Matrix, build_matrix
-from supervision.models import TaskReport, TaskSummary
+from supervision.models import ReviewState, TaskReport, TaskSummary
 
 from . import registry
 from .colours import COLOUR_MARKS, Colour
 from .members import member_responsibilities, task_obligations, with_rollups
-from .queue import returned_to
+from .queue import queue_filtered, returned_to
 
 TASKS = "tasks"  # the task reports' matrix; other matrices are the registered kinds'
 PROJECTS = "projects"  # the project kind's matrix key (projects.report_kind)
@@ -217,6 +217,24 @@ class ToDo:
     def owed_of(self, key: str) -> list:
         """The subjects of the kind ``key`` still owing a report (e.g. ``"project"``)."""
         return next((subjects for kind, subjects in self.owed if kind.key == key), [])
+
+
+def owes_anything(user, unit_ids, plan: Plan) -> bool:
+    """Whether ``todo_for`` could find anything for these units in ``plan``: a task they answer
+    for, a subject of theirs (a project), or a report returned to them; or they take part in
+    a collective's membership, whose tasks members owe. One query of EXISTS tests, so that the
+    to-do of another plan the units have no part in costs next to nothing (its seven queries
+    found nothing, a fifth of My projects' time)."""
+    if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
+        return True
+    tests = {"owes_tasks": Exists(Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids))}
+    for kind in registry.matrix_kinds():
+        tests[f"owes_{kind.key}"] = Exists(kind.subjects(plan).filter(unit_id__in=unit_ids))
+    for kind in registry.kinds():
+        returned = queue_filtered(kind, (ReviewState.RETURNED,), None, None, unit_ids, plan)
+        tests[f"returned_{kind.key}"] = Exists(returned)
+    found = Plan.objects.filter(pk=plan.pk).annotate(**tests).values_list(*tests).first()
+    return bool(found and any(found))
 
 
 def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:

@@ -12,7 +12,7 @@ from plan.periods import reporting_period
 from plan.selectors import current_plan, plans
 from plan.urlplans import plan_path
 
-from ..reporting import todo_for
+from ..reporting import owes_anything, todo_for
 
 register = template.Library()
 
@@ -33,6 +33,8 @@ def owed_elsewhere(request) -> list[dict]:
     today = timezone.localdate()
     rows = []
     for plan in others:
+        if not owes_anything(user, unit_ids, plan):
+            continue
         period = reporting_period(today, plan.start_year, plan.end_year)
         todo = todo_for(user, unit_ids, plan, period)
         if todo.count:

@@ -210,6 +210,39 @@ def test_staff_see_what_they_owe_in_every_active_plan_each_marked(plan, successo
     assert "other-plans-todo" not in client.get("/plans/2022-2025/").text
 
 
+def test_another_plans_to_do_is_looked_for_only_where_the_units_owe_something(plan, successor):
+    """The other plans' line asks first whether the units have any part in a plan (a task, a
+    project, a returned report, a collective's membership); where they have none it runs no
+    to-do for it. The test says that this never hides anything the full to-do would find."""
+    from plan import permissions
+    from plan.periods import reporting_period
+    from supervision.models import ReviewState, TaskReport
+    from supervision.reporting import owes_anything, todo_for
+
+    def both(user):
+        units = permissions.unit_ids(user)
+        period = reporting_period(timezone.localdate(), successor.start_year, successor.end_year)
+        return owes_anything(user, units, successor), todo_for(user, units, successor, period).count
+
+    kjj = UserFactory(username="kjj-owes", role=STAFF, unit=Unit.objects.get(name="市科技局"))
+    owes, count = both(kjj)
+    assert owes and count > 0  # its task and its project
+    other = UserFactory(username="fgw-owes", role=STAFF, unit=Unit.objects.get(name="市发改委"))
+    assert both(other) == (False, 0)  # no part in 2026-2030: nothing looked for, nothing missed
+    html = logged_in(other).get("/plans/2022-2025/projects/mine/").text
+    assert 'data-testid="other-plans-todo"' not in html
+    # A report returned to a unit that answers for nothing in the plan any more still counts.
+    task = successor.tasks.get()
+    TaskReport.objects.create(
+        task=task, unit=Unit.objects.get(name="市科技局"), year=2026, quarter=1,
+        status="on_track", progress="一季度。", submitted_by=kjj, submitted_at=timezone.now(),
+        review_state=ReviewState.RETURNED,
+    )  # fmt: skip
+    Responsibility.objects.filter(task=task).delete()
+    Project.objects.filter(annex__plan=successor).update(unit=Unit.objects.get(name="市发改委"))
+    assert both(kjj) == (True, 1)
+
+
 def test_the_review_queue_spans_plans_and_its_menu_count_matches_it(plan, successor):
     from projects.models import ProjectUpdate
 

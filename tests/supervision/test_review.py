@@ -384,8 +384,9 @@ def test_the_review_queue_runs_the_same_queries_at_two_sizes(client, plan, peopl
     _reports_for_every_project(plan, review_state)
     large = count()
     # session, user, roles and units of the user, plan, count, page, unit filter, and the
-    # menu's count of what waits for review
-    assert (small, large) == (8, 8)
+    # menu's count of what waits for review: the waiting list's own count serves it
+    expected = {"waiting": 7, "returned": 8}[state]
+    assert (small, large) == (expected, expected)
 
 
 def test_a_reviewer_may_require_evidence_before_approving(plan, people):

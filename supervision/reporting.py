@@ -227,7 +227,9 @@ def owes_anything(user, unit_ids, plan: Plan) -> bool:
     found nothing, a fifth of My projects' time)."""
     if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
         return True
-    tests = {"owes_tasks": Exists(Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids))}
+    tests = {
+        "owes_tasks": Exists(Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids))
+    }
     for kind in registry.matrix_kinds():
         tests[f"owes_{kind.key}"] = Exists(kind.subjects(plan).filter(unit_id__in=unit_ids))
     for kind in registry.kinds():

@@ -167,10 +167,14 @@ class MyProjectsView(CurrentPlanMixin, ListView):
         context["today"] = self.today
         context["due"] = self.plan.due_date(self.period)
         context["units"] = self.request.user.units.all()
-        context["missing"] = (
-            self.object_list.filter(reported=False).count() if page is not None else 0
-        )
-        for project in context["projects"]:
+        rows = context["projects"]
+        if page is None:
+            context["missing"] = 0
+        elif not page.has_other_pages():  # every row is here: count them, not the table again
+            context["missing"] = sum(1 for project in rows if not project.reported)
+        else:
+            context["missing"] = self.object_list.filter(reported=False).count()
+        for project in rows:
             if project.returned_year is not None:
                 project.returned_period = Period(project.returned_year, project.returned_quarter)
                 lines = (project.returned_comment or "").strip().splitlines()

@@ -72,6 +72,34 @@ def test_returned_first_marked_with_the_comments_first_line_then_owed_then_the_r
     assert "已提交，待审核" in last_row[: last_row.index("</tr>")]
 
 
+def test_the_owed_count_is_the_owed_rows_on_one_page_and_across_pages(staff, plan, people):
+    """The warning's count of projects still owing the period's report: on a single page it
+    is counted from the rows shown, across pages by the database; either way it is the number
+    of owed rows (data-state="owed") of the whole list."""
+    period = period_of(plan)
+    mine = Project.objects.filter(unit__name="市科技局").order_by("annex__number", "order")
+    filed(mine.first(), period, people["staff_own"])
+
+    def owed_count_and_rows():
+        url, owed, page = plan_page("projects:my-projects"), 0, 1
+        while True:
+            response = staff.get(url, {"page": page})
+            owed += response.text.count('data-state="owed"')
+            if not response.context["page_obj"].has_next():
+                return response.context["missing"], owed, page
+            page += 1
+
+    missing, owed, pages = owed_count_and_rows()
+    assert (missing, pages) == (owed, 1) and owed == mine.count() - 1
+    annex = mine.first().annex
+    Project.objects.bulk_create(
+        Project(annex=annex, order=1000 + n, name=f"扩充项目{n}", unit=mine.first().unit)
+        for n in range(120)
+    )  # fmt: skip
+    missing, owed, pages = owed_count_and_rows()
+    assert (missing, pages) == (owed, 2) and owed == mine.count() - 1
+
+
 def test_a_unit_with_no_projects_gets_one_message(client, plan, people):
     empty = Unit.objects.create(name="市无项目局", sort_order=999)
     client.force_login(UserFactory(username="none", role=STAFF, unit=empty))

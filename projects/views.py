@@ -175,6 +175,9 @@ class MyProjectsView(CurrentPlanMixin, ListView):
         else:
             context["missing"] = self.object_list.filter(reported=False).count()
         for project in rows:
+            # set on every row: a name the template looks up and an object lacks costs Django's
+            # template engine a dir() of the object and an exception, per lookup and row
+            project.returned_period, project.returned_first_line = None, ""
             if project.returned_year is not None:
                 project.returned_period = Period(project.returned_year, project.returned_quarter)
                 lines = (project.returned_comment or "").strip().splitlines()

@@ -23,6 +23,7 @@ from plan import permissions
 from plan.mixins import CurrentPlanMixin
 from plan.models import Unit
 from plan.periods import Period
+from plan.templatetags.readable import period_zh
 from plan.textlimits import limit_form_fields
 from plan.urlplans import short_url
 from supervision.models import ReviewState
@@ -103,6 +104,7 @@ class ReviewQueueView(CurrentPlanMixin, View):
             row["bulk"] = row_kind.bulk_approval and not row["own_unit"]
             row["kind_label"] = row_kind.label
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
+            row["period_text"] = period_zh(row["period"])
         context = {
             "page_obj": page,
             "rows": page.object_list,
@@ -116,9 +118,12 @@ class ReviewQueueView(CurrentPlanMixin, View):
             "sort": order,
             "sorts": list(SORT_LABELS.items()),
             "bulk": state == "waiting" and any(r["bulk"] for r in page.object_list),
-            "periods": sorted(
-                {str(p) for plan in plans for p in plan.reporting_periods}, reverse=True
-            ),
+            "periods": [
+                (p, period_zh(p))
+                for p in sorted(
+                    {str(p) for plan in plans for p in plan.reporting_periods}, reverse=True
+                )
+            ],
             "plan_choices": visible if len(visible) > 1 else [],
             "plan_chosen": plans[0].code if len(plans) == 1 else "all",
         }

@@ -156,15 +156,10 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
     period's last day."""
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
     before, after = _last_days(period)
-
-    def lags(status, percent, day):
-        return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
-                          start=start, end=end, today=day)  # fmt: skip
-
     return ProjectChange(
         pk, was_status, was_percent, now_status, now_percent,
-        lagging_before=lags(was_status, was_percent, before),
-        lagging_now=lags(now_status, now_percent, after),
+        lagging_before=_lags(was_status, was_percent, start, end, before),
+        lagging_now=_lags(now_status, now_percent, start, end, after),
     )  # fmt: skip
 
 
@@ -175,19 +170,32 @@ def change_flags(start, end, was, now, period: Period) -> tuple[bool, bool, bool
     ``ProjectChange``: the cockpit counts every project of the plan after every project
     report. ``tests/dashboard/test_one_truth.py`` holds the counts to the page's lists."""
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
-    changed = bool(now_status) and (
+    before, after = _last_days(period)
+    newly_lagging = _lags(now_status, now_percent, start, end, after) and not _lags(
+        was_status, was_percent, start, end, before
+    )
+    return (
+        _changed(was_status, was_percent, now_status, now_percent),
+        newly_lagging,
+        _completed(was_status, now_status),
+    )
+
+
+def _lags(status, percent, start, end, day) -> bool:
+    """The lag rule on ``day`` for a state (no report yet: not started, 0 %)."""
+    return is_lagging(status=status or ProjectStatus.NOT_STARTED, percent=percent or 0,
+                      start=start, end=end, today=day)  # fmt: skip
+
+
+def _changed(was_status, was_percent, now_status, now_percent) -> bool:
+    """Reported in the period with another status or percent than before it."""
+    return bool(now_status) and (
         (was_status or ProjectStatus.NOT_STARTED) != now_status or (was_percent or 0) != now_percent
     )
-    before, after = _last_days(period)
-    newly_lagging = is_lagging(
-        status=now_status or ProjectStatus.NOT_STARTED, percent=now_percent or 0,
-        start=start, end=end, today=after,
-    ) and not is_lagging(
-        status=was_status or ProjectStatus.NOT_STARTED, percent=was_percent or 0,
-        start=start, end=end, today=before,
-    )  # fmt: skip
-    completed = now_status == ProjectStatus.COMPLETED and was_status != ProjectStatus.COMPLETED
-    return changed, newly_lagging, completed
+
+
+def _completed(was_status, now_status) -> bool:
+    return now_status == ProjectStatus.COMPLETED and was_status != ProjectStatus.COMPLETED
 
 
 @lru_cache(maxsize=64)
@@ -272,7 +280,7 @@ def indicators_cached(plan: Plan, period: Period, approved: bool, compute) -> Bo
 
 
 def is_changed(c: ProjectChange) -> bool:
-    return bool(c.now_status) and (c.status_changed or c.percent_changed)
+    return _changed(c.was_status, c.was_percent, c.now_status, c.now_percent)
 
 
 def is_newly_lagging(c: ProjectChange) -> bool:
@@ -280,7 +288,7 @@ def is_newly_lagging(c: ProjectChange) -> bool:
 
 
 def is_newly_completed(c: ProjectChange) -> bool:
-    return c.now_status == ProjectStatus.COMPLETED and c.was_status != ProjectStatus.COMPLETED
+    return _completed(c.was_status, c.now_status)
 
 
 def change_counts(rows) -> dict:

@@ -219,13 +219,19 @@ class ToDo:
         return next((subjects for kind, subjects in self.owed if kind.key == key), [])
 
 
+def _members_may_owe(user, unit_ids) -> bool:
+    """Whether the units may owe member reports of a collective (supervision.members): the
+    user's units take part in a membership, or the units asked for are not the user's own."""
+    return has_member_links(user) or not set(unit_ids) <= unit_ids_of(user)
+
+
 def owes_anything(user, unit_ids, plan: Plan) -> bool:
     """Whether ``todo_for`` could find anything for these units in ``plan``: a task they answer
     for, a subject of theirs (a project), or a report returned to them; or they take part in
     a collective's membership, whose tasks members owe. One query of EXISTS tests, so that the
     to-do of another plan the units have no part in costs next to nothing (its seven queries
     found nothing, a fifth of My projects' time)."""
-    if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
+    if _members_may_owe(user, unit_ids):
         return True
     tests = {
         "owes_tasks": Exists(Responsibility.objects.filter(task__plan=plan, unit_id__in=unit_ids))
@@ -261,7 +267,7 @@ def todo_for(user, unit_ids, plan: Plan, period: Period) -> ToDo:
     # Members of a collective owe its tasks' reports, and the collective none of its own
     # (supervision.members).
     members_owe, collectives = [], set()
-    if has_member_links(user) or not set(unit_ids) <= unit_ids_of(user):
+    if _members_may_owe(user, unit_ids):
         members_owe, collectives = member_responsibilities(plan, unit_ids, period)
     owed_reports = [r for r in owing if not r.has_report and r.unit_id not in collectives]
     owed_reports += [r for r in members_owe if not r.has_report]

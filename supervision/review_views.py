@@ -90,21 +90,32 @@ class ReviewQueueView(CurrentPlanMixin, View):
         page = paginator.get_page(params.get("page"))
         own_units = permissions.unit_ids(request.user)
         now = timezone.now()
+        links = RowLinks()
+        # What each row says, written here once for the page rather than by a template tag in
+        # every row (the queue's 50 rows were half of its time in the template).
+        select = _("Select %(subject)s, %(unit)s, %(period)s")
+        waiting = {}
         for row in page.object_list:
             row["own_unit"] = row["unit_pk"] in own_units
             row["stamp"] = review.row_stamp(row["at"], row["review_state"])
-            row["days_waiting"] = (now - row["at"]).days if row["at"] else None
             row_kind = registry.kind(row["kind"])
-            # A kind reviewed on its own page (a supervision item) links there, one at a time.
-            row["url"] = (
-                row_kind.review_url(row["pk"])
-                if row_kind.review_url
-                else short_url("supervision:review-detail", row["kind"], row["pk"])
-            )
+            row["url"] = links(row_kind, row["pk"])
             row["bulk"] = row_kind.bulk_approval and not row["own_unit"]
-            row["kind_label"] = row_kind.label
+            row["kind_label"] = str(row_kind.label)
             row["period"] = str(Period(row["year"], row["q"])) if row["q"] else str(row["year"])
             row["period_text"] = period_zh(row["period"])
+            row["pick"] = f"{row['kind']}:{row['pk']}:{row['stamp']}"
+            row["pick_id"] = f"pick-{row['kind']}-{row['pk']}"
+            row["pick_label"] = select % {
+                "subject": row["subject"], "unit": row["unit_name"], "period": row["period_text"]
+            }  # fmt: skip
+            days = (now - row["at"]).days if row["at"] else None
+            row["days_waiting"] = days
+            if days is not None and days not in waiting:
+                waiting[days] = ngettext(
+                    "waiting %(n)s day", "waiting %(n)s days", days
+                ) % {"n": days}  # fmt: skip
+            row["waiting_text"] = waiting.get(days, "")
         context = {
             "page_obj": page,
             "rows": page.object_list,
@@ -193,6 +204,26 @@ class BulkApproveView(View):
         if not back.startswith("/") or back.startswith("//"):
             back = reverse("supervision:review-queue")
         return redirect(back)
+
+
+class RowLinks:
+    """Each queue row's link: a report's review page, or the page of a kind reviewed on its own
+    page (a supervision item), one at a time. Reversed once a kind and filled in per row."""
+
+    MARK = 987654321  # stands for the id in the reversed patterns
+
+    def __init__(self):
+        self.patterns = {}
+
+    def __call__(self, kind, pk) -> str:
+        pattern = self.patterns.get(kind.key)
+        if pattern is None:
+            pattern = self.patterns[kind.key] = (
+                kind.review_url(self.MARK)
+                if kind.review_url
+                else short_url("supervision:review-detail", kind.key, self.MARK)
+            )
+        return pattern.replace(str(self.MARK), str(int(pk)))
 
 
 def bulk_name(report) -> str:

@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from plan.periods import reporting_period
+from plan.templatetags.readable import period_zh
 from projects.models import Project, ProjectUpdate
 from projects.services import ReportInput, project_update_submit
 from supervision.queue import change_text
@@ -218,3 +220,36 @@ def test_the_queue_page_counts_once_and_the_menu_shows_the_waiting_count(
         assert len(counts) == 1, counts
     else:
         assert len(counts) == 2, counts
+
+
+@pytest.mark.parametrize(
+    "language, one_day, twenty_days, select",
+    [("zh-hans", "已等待 1 天", "已等待 20 天", "选择 {subject}，{unit}，{period}"),
+     ("en", "waiting 1 day", "waiting 20 days", "Select {subject}, {unit}, {period}")],
+)  # fmt: skip
+def test_each_row_says_how_long_it_waited_names_its_checkbox_and_links_its_report(
+    client, people, three, language, one_day, twenty_days, select
+):
+    now = timezone.now()
+    ProjectUpdate.objects.filter(pk=three[0].pk).update(
+        submitted_at=now - dt.timedelta(days=20, hours=1), revised_at=None
+    )
+    ProjectUpdate.objects.filter(pk=three[1].pk).update(
+        submitted_at=now - dt.timedelta(days=1, hours=1), revised_at=None
+    )
+    client.force_login(people["reviewer"])
+    client.cookies["django_language"] = language
+    html = client.get(reverse("supervision:review-queue")).text
+    rows = {r.pk: r for r in three}
+    for pk, waited in ((three[0].pk, twenty_days), (three[1].pk, one_day)):
+        report = ProjectUpdate.objects.select_related("project__unit").get(pk=pk)
+        row = html[html.index(f'id="pick-project-{pk}"') :]
+        row = row[: row.index("</tr>")]
+        with translation.override(language):
+            period = period_zh(str(rows[pk].period))
+        name = select.format(subject=report.project.name, unit=report.project.unit.name,
+                             period=period)  # fmt: skip
+        assert f'aria-label="{escape(name)}"' in row
+        assert f'href="{reverse("supervision:review-detail", args=["project", pk])}"' in row
+        late = "deadline-late" if waited == twenty_days else "muted"
+        assert f'<span class="small {late}" data-testid="days-waiting">{waited}</span>' in row

@@ -314,6 +314,11 @@ class Observation(Reviewable):
                 name="observation_rank_positive",
             ),
         ]
+        # The review queue and the menu's count of waiting reports find a plan's reports in a
+        # state through their subject (issue 20): one index seek a subject, not every report.
+        indexes = [
+            models.Index(fields=["indicator", "review_state"], name="observation_indicator_state")
+        ]
 
     def __str__(self):
         suffix = f"Q{self.quarter}" if self.quarter else ""
@@ -437,6 +442,11 @@ class PeerBatch(Reviewable):
         verbose_name = _("peer values batch")
         verbose_name_plural = _("peer values batches")
         ordering = ["indicator", "year", "-entered_at"]
+        # The review queue and the menu's count of waiting reports find a plan's reports in a
+        # state through their subject (issue 20).
+        indexes = [
+            models.Index(fields=["indicator", "review_state"], name="peer_batch_indicator_state")
+        ]
 
     def __str__(self):
         return f"{self.indicator} {self.year} ({self.source})"

@@ -466,7 +466,12 @@ class ProjectUpdate(Reviewable):
                 name="update_investment_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter"])]
+        # The review queue and the menu's count of waiting reports find a plan's reports in a
+        # state through their subject (issue 20): one index seek a subject, not every report.
+        indexes = [
+            models.Index(fields=["year", "quarter"]),
+            models.Index(fields=["project", "review_state"], name="update_project_state"),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.year}Q{self.quarter}"

@@ -138,7 +138,12 @@ class TaskReport(Reviewable):
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="task_report_quarter_1_4"
             ),
         ]
-        indexes = [models.Index(fields=["year", "quarter"])]
+        # The review queue and the menu's count of waiting reports find a plan's reports in a
+        # state through their subject (issue 20): one index seek a subject, not every report.
+        indexes = [
+            models.Index(fields=["year", "quarter"]),
+            models.Index(fields=["task", "review_state"], name="task_report_task_state"),
+        ]
 
     def __str__(self):
         return f"{self.task} · {self.unit} · {self.period}"

@@ -155,7 +155,7 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
     (``was_annotation``, ``now_of``) and its planned dates, its lag by the lag rule on each
     period's last day."""
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
-    before, after = _last_days(period)
+    before, after = last_days(period)
     return ProjectChange(
         pk, was_status, was_percent, now_status, now_percent,
         lagging_before=_lags(was_status, was_percent, start, end, before),
@@ -163,14 +163,21 @@ def change_of(pk, start, end, was, now, period: Period) -> ProjectChange:
     )  # fmt: skip
 
 
-def change_flags(start, end, was, now, period: Period) -> tuple[bool, bool, bool]:
+def change_flags(start, end, was, now, days: tuple) -> tuple[bool, bool, bool]:
     """Whether a project is in each of the page's three project lists (changed, newly lagging,
-    newly completed), from the same inputs as ``change_of`` and by the same rules
-    (``is_changed``, ``is_newly_lagging``, ``is_newly_completed``), without building a
-    ``ProjectChange``: the cockpit counts every project of the plan after every project
-    report. ``tests/dashboard/test_one_truth.py`` holds the counts to the page's lists."""
+    newly completed), from the same inputs as ``change_of`` (``days``: ``last_days`` of the
+    period) and by the same rules (``is_changed``, ``is_newly_lagging``,
+    ``is_newly_completed``), without building a ``ProjectChange``: the cockpit counts every
+    project of the plan after every project report. ``tests/dashboard/test_one_truth.py`` holds
+    the counts to the page's lists."""
+    before, after = days
+    if was == now:  # no report in the period (or the same state): only the day moved
+        status, percent = _state(now)
+        newly_lagging = _lags(status, percent, start, end, after) and not _lags(
+            status, percent, start, end, before
+        )
+        return False, newly_lagging, False
     (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
-    before, after = _last_days(period)
     newly_lagging = _lags(now_status, now_percent, start, end, after) and not _lags(
         was_status, was_percent, start, end, before
     )
@@ -199,7 +206,7 @@ def _completed(was_status, now_status) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _last_days(period: Period) -> tuple:
+def last_days(period: Period) -> tuple:
     """The last days of the period before ``period`` and of ``period``: worked out once, not
     once a project (two new periods a call were most of the changes' Python time)."""
     return period.previous().last_day, period.last_day

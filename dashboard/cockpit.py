@@ -141,13 +141,19 @@ def project_figures(
     return counts, {task_id: rollup_from_sums(**total) for task_id, total in sums.items()}
 
 
-def project_figures_with_changes(plan: Plan, today, approved: bool = False):
-    """``project_figures`` for the reporting period on ``today`` (its status counts, colours,
-    reports in, late, returned and waiting, and the task roll-ups) together with the counts of
-    this quarter's changes (``changes.change_counts``), from one query of a row a project
-    instead of two: the cockpit's query budget holds it. The sums are added up here, the way
-    ``task_status_sums`` adds them up in SQL."""
-    period = reporting_period(today, plan.start_year, plan.end_year)
+# The query of ``project_figures_with_changes``, built once for what its SQL depends on and
+# cloned for each use: building it (a dozen annotations, each cloning the query) took a quarter
+# of the function at 1,000 projects, every time a project report made the cockpit count again.
+# A stored queryset is never evaluated itself, as a view's ``queryset`` attribute.
+_ROWS_WITH_CHANGES: dict = {}
+
+
+def _rows_with_changes(plan: Plan, today, period: Period, approved: bool):
+    late_from = _late_from(plan, period)  # the period's due date, in the current time zone
+    key = (plan.pk, plan.start_year, plan.end_year, today, period, late_from, blue_days(), approved)
+    rows = _ROWS_WITH_CHANGES.get(key)
+    if rows is not None:
+        return rows
     status, percent = ("approved_status", "approved_percent") if approved else (
         "status", "percent_complete"
     )  # fmt: skip
@@ -159,7 +165,7 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
             **changes.was_annotation(period, approved),
             # late or not, decided by the database: no moment converted a project in Python
             report_late=ExpressionWrapper(
-                Q(**{f"{COLOUR_REPORT}__submitted_at__gte": _late_from(plan, period)}),
+                Q(**{f"{COLOUR_REPORT}__submitted_at__gte": late_from}),
                 output_field=BooleanField(),
             ),
         )
@@ -171,8 +177,23 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
             f"{COLOUR_REPORT}__status", f"{COLOUR_REPORT}__percent_complete",
         )
     )  # fmt: skip
+    if len(_ROWS_WITH_CHANGES) >= 64:  # a day's plans and views; older days are dropped
+        _ROWS_WITH_CHANGES.clear()
+    _ROWS_WITH_CHANGES[key] = rows
+    return rows
+
+
+def project_figures_with_changes(plan: Plan, today, approved: bool = False):
+    """``project_figures`` for the reporting period on ``today`` (its status counts, colours,
+    reports in, late, returned and waiting, and the task roll-ups) together with the counts of
+    this quarter's changes (``changes.change_counts``), from one query of a row a project
+    instead of two: the cockpit's query budget holds it. The sums are added up here, the way
+    ``task_status_sums`` adds them up in SQL."""
+    period = reporting_period(today, plan.start_year, plan.end_year)
+    rows = _rows_with_changes(plan, today, period, approved).all()
     counts, sums = Counter(), {}
     moved = {"changed": 0, "newly_lagging": 0, "newly_completed": 0}
+    days = changes.last_days(period)
     for row in rows:
         task_id, state, done, investment, lagging, colour, report, late, review = row[:9]
         done = done or 0
@@ -200,7 +221,7 @@ def project_figures_with_changes(plan: Plan, today, approved: bool = False):
             total["weighted_percent_sum"] += done * investment
         _pk, start, end, was, report_status, report_percent = row[9:]
         now = changes.now_of(was, report_status, report_percent, review, approved)
-        changed, lagging_now, completed = changes.change_flags(start, end, was, now, period)
+        changed, lagging_now, completed = changes.change_flags(start, end, was, now, days)
         moved["changed"] += changed
         moved["newly_lagging"] += lagging_now
         moved["newly_completed"] += completed

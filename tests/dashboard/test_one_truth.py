@@ -3,6 +3,7 @@ the cockpit's "what changed" figures, the note about reports waiting for review 
 same population as the counts beside it, switching the view moving each figure by exactly the
 unapproved reports behind it, and the read-only files saying which view they hold."""
 
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -197,3 +198,26 @@ def test_the_cockpits_one_query_of_projects_gives_the_figures_of_the_separate_on
     assert rollups == expected_rollups
     assert moved == changes.change_counts(changes.project_changes(demo, period, approved))
     assert counts["reported_waiting"] and sum(moved.values())
+
+
+def test_the_cockpits_stored_query_follows_the_plans_due_date_the_day_and_the_view(demo):
+    """The cockpit's query of projects is built once for what its SQL depends on and reused:
+    a second call reads the same figures, and a changed due date (which decides which reports
+    are late and which projects are red) or another day builds it anew."""
+    from dashboard import cockpit
+
+    today = timezone.localdate()
+    period = this_period(demo)
+    for approved in (True, False):
+        first = cockpit.project_figures_with_changes(demo, today, approved)
+        assert cockpit.project_figures_with_changes(demo, today, approved) == first
+    late_before = first[0]["reported_late"]
+    demo.report_due_days += 60  # every report of the period is now in time
+    demo.save()
+    counts, rollups, _moved = cockpit.project_figures_with_changes(demo, today)
+    assert (counts, rollups) == cockpit.project_figures(demo, today, period)
+    assert counts["reported_late"] == 0 < late_before
+    tomorrow = today + dt.timedelta(days=1)
+    assert cockpit.project_figures_with_changes(demo, tomorrow)[:2] == cockpit.project_figures(
+        demo, tomorrow, reporting_period(tomorrow, demo.start_year, demo.end_year)
+    )

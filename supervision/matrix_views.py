@@ -66,8 +66,10 @@ class ReportMatrixView(CurrentPlanMixin, TemplateView):
         )  # fmt: skip
         context.update(reminders.matrix_context(self.request.user, self.plan, matrix, self.period))
         context["figures_live"] = context["can_remind"]
-        # Items with deadlines of their own (supervision items), by unit and colour: live, below
-        # whichever tab is shown.
+        # Items with deadlines of their own (supervision items), by unit and colour, below
+        # whichever tab is shown: cached with the task figures, which every write of the
+        # supervision app's models stales (supervision/apps.py; an item's co-units are set in
+        # the transaction that saves the item), and built only when the page renders it.
         context["deadline_sections"] = SimpleLazyObject(
             lambda: deadline_sections(self.plan, self.today)
         )

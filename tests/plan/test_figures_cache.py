@@ -2,6 +2,7 @@
 rolled-back one does not, and a cached fragment never reaches a page it was not rendered for
 (another plan, language, filter or a reviewer's live matrix)."""
 
+import datetime as dt
 import re
 from contextlib import contextmanager
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dashboard.demo import load_demo, remove_demo
 from plan.figures_cache import (
@@ -23,11 +24,13 @@ from plan.figures_cache import (
     fragment_key,
     stamp_field,
 )
-from plan.models import Plan
+from plan.models import Plan, Unit
 from projects.models import Project, ProjectStatus, ProjectUpdate
+from supervision import items
 from supervision.models import ReviewState
 from supervision.review import review_approve, token
 from tests.conftest import plan_page
+from tests.supervision.test_items import write
 from tests.supervision.test_review import indicator_value, project_report, task_report
 
 
@@ -300,3 +303,35 @@ def test_the_cockpits_task_report_counts_wait_for_a_task_report_not_a_project_re
         task_report(plan, people)
     client.get(url)
     assert len(calls) == 2  # a task report: counted again
+
+
+def test_the_matrixs_item_section_is_cached_until_an_item_changes(plan, people, client, cached):
+    """The section of supervision items below the matrix is served from the cache, and a
+    committed change of an item (its assignment, with its co-unit) shows at once."""
+
+    def section(page: str) -> str:
+        return page[page.index('data-testid="deadline-section-item"') :].split("</section>")[0]
+
+    client.force_login(people["staff_own"])
+    url = plan_page("supervision:report-matrix")
+    with CaptureQueriesContext(connection) as live:
+        empty = section(client.get(url).text)
+    with CaptureQueriesContext(connection) as hit:
+        assert section(client.get(url).text) == empty
+    items_read = [q for q in live if "supervision_supervisionitem" in q["sql"]]
+    assert items_read and not [q for q in hit if "supervision_supervisionitem" in q["sql"]]
+    assert 'data-testid="deadline-row"' not in empty
+    project = Project.objects.get(annex__number=1, order=1)
+    co_unit = Unit.objects.get(name="市工信局")
+    with committed():
+        item = write(people, project)
+    with committed():
+        items.assign_item(
+            item=item, user=people["reviewer"], version=item.version,
+            lead_unit=project.unit, co_units=[co_unit],
+            deadline=timezone.localdate() + dt.timedelta(days=3),  # due soon: blue
+        )  # fmt: skip
+    due_soon = section(client.get(url).text)
+    rows = re.findall(r'data-unit="([^"]+)"', due_soon)
+    assert sorted(rows) == sorted([project.unit.name, co_unit.name])
+    assert due_soon.count('data-testid="deadline-blue"') == 2  # the lead unit and the co-unit

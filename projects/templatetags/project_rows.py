@@ -9,6 +9,9 @@ from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django_tables2.utils import AttributeDict
+
+from projects.tables import ROW_ATTRS
 
 register = template.Library()
 
@@ -55,7 +58,10 @@ def project_rows(table):
             writer = WRITERS.get(name)
             value = writer(column, row.record) if writer else row.get_cell(name)
             cells.append(f"<td {td_attrs}>{conditional_escape(value)}</td>")
-        html.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
+        # ``row.attrs``, without django-tables2's signature inspection of each attribute
+        attrs = AttributeDict({key: attr(row.record) for key, attr in ROW_ATTRS.items()})
+        attrs["class"] = row.get_even_odd_css_class()
+        html.append(f"<tr {attrs.as_html()}>{''.join(cells)}</tr>")
     if not html:
         empty = conditional_escape(table.empty_text or "")
         html.append(f'<tr><td colspan="{len(columns)}">{empty}</td></tr>')

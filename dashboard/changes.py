@@ -171,13 +171,9 @@ def change_flags(start, end, was, now, days: tuple) -> tuple[bool, bool, bool]:
     project of the plan after every project report. ``tests/dashboard/test_one_truth.py`` holds
     the counts to the page's lists."""
     before, after = days
-    if was == now:  # no report in the period (or the same state): only the day moved
-        status, percent = _state(now)
-        newly_lagging = _lags(status, percent, start, end, after) and not _lags(
-            status, percent, start, end, before
-        )
-        return False, newly_lagging, False
-    (was_status, was_percent), (now_status, now_percent) = _state(was), _state(now)
+    was_status, was_percent = _state(was)
+    # most projects have no report in the period: the same state, read once
+    now_status, now_percent = (was_status, was_percent) if now == was else _state(now)
     newly_lagging = _lags(now_status, now_percent, start, end, after) and not _lags(
         was_status, was_percent, start, end, before
     )

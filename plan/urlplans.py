@@ -122,6 +122,16 @@ def short_url(viewname: str, *args, **kwargs) -> str:
     return base_prefix() + url[len(get_script_prefix()) :]
 
 
+ID_MARK = 987654321  # stands for the id in a URL reversed once for many rows
+
+
+def url_for_ids(reverse_with_id: Callable[[int], str]) -> Callable[[int], str]:
+    """The URL of each of many objects from one ``reverse()``: ``reverse_with_id(ID_MARK)``,
+    with the id filled in (a ``reverse()`` per row was a tenth of a large table's time)."""
+    pattern, mark = reverse_with_id(ID_MARK), str(ID_MARK)
+    return lambda pk: pattern.replace(mark, str(int(pk)))
+
+
 def switch_url(request, plan: Plan) -> str:
     """The page the plan switcher opens for ``plan``: the same page in the other plan where the
     page is addressed by number, else that plan's cockpit."""

@@ -17,7 +17,7 @@ from plan.mixins import CurrentPlanMixin, FiguresMixin
 from plan.models import Responsibility, Unit
 from plan.periods import Period, report_state
 from plan.spreadsheets import file_name, table_workbook, xlsx_response
-from plan.urlplans import short_url
+from plan.urlplans import short_url, url_for_ids
 
 from . import registry, reminders
 from .colours import blue_days, obligation_colour
@@ -84,21 +84,21 @@ class CellLinks:
     opens the unit's list for the period. The URLs are reversed once and filled in per cell (a
     matrix of 200 units has thousands of cells; a ``reverse()`` each was a tenth of its time)."""
 
-    MARK = 987654321  # stands for the id in the reversed patterns
-
     def __init__(self, kind):
         self.kind = kind
         subject_kind = registry.matrix_kind(kind)
         if subject_kind is None:
-            self.detail = short_url("supervision:task-report-detail", self.MARK)
+            self.detail = url_for_ids(lambda pk: short_url("supervision:task-report-detail", pk))
         else:  # a cell of one subject opens the subject's page (a project's)
-            self.detail = subject_kind.subject_url(self.MARK)
-        self.unit_period = reverse("supervision:unit-period-reports", args=[self.MARK, "PERIOD"])
+            self.detail = url_for_ids(subject_kind.subject_url)
+        self.unit_period = url_for_ids(
+            lambda pk: reverse("supervision:unit-period-reports", args=[pk, "PERIOD"])
+        )
 
     def __call__(self, unit, cell) -> str:
         if len(cell.items) == 1 and cell.items[0].ref is not None:
-            return self.detail.replace(str(self.MARK), str(int(cell.items[0].ref)))
-        url = self.unit_period.replace(str(self.MARK), str(int(unit.pk)))
+            return self.detail(cell.items[0].ref)
+        url = self.unit_period(unit.pk)
         return f"{url.replace('PERIOD', str(cell.period))}?kind={self.kind}"
 
 

@@ -25,7 +25,7 @@ from plan.models import Unit
 from plan.periods import Period
 from plan.templatetags.readable import period_zh
 from plan.textlimits import limit_form_fields
-from plan.urlplans import short_url
+from plan.urlplans import short_url, url_for_ids
 from supervision.models import ReviewState
 from supervision.review import (
     ReportChanged,
@@ -208,22 +208,19 @@ class BulkApproveView(View):
 
 class RowLinks:
     """Each queue row's link: a report's review page, or the page of a kind reviewed on its own
-    page (a supervision item), one at a time. Reversed once a kind and filled in per row."""
-
-    MARK = 987654321  # stands for the id in the reversed patterns
+    page (a supervision item), one at a time. Reversed once a kind (``url_for_ids``)."""
 
     def __init__(self):
-        self.patterns = {}
+        self.urls = {}
 
     def __call__(self, kind, pk) -> str:
-        pattern = self.patterns.get(kind.key)
-        if pattern is None:
-            pattern = self.patterns[kind.key] = (
-                kind.review_url(self.MARK)
-                if kind.review_url
-                else short_url("supervision:review-detail", kind.key, self.MARK)
+        url = self.urls.get(kind.key)
+        if url is None:
+            url = self.urls[kind.key] = url_for_ids(
+                kind.review_url
+                or (lambda mark: short_url("supervision:review-detail", kind.key, mark))
             )
-        return pattern.replace(str(self.MARK), str(int(pk)))
+        return url(pk)
 
 
 def bulk_name(report) -> str:
